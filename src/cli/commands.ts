@@ -1,0 +1,7 @@
+import type { Command } from "commander";
+
+/**
+ * The explicit list of CLI commands. Each entry adds one command (with its
+ * subcommands) to the program; a command file only parses flags and calls the library.
+ */
+export const commands: Array<(program: Command) => void> = [];

@@ -1,0 +1,81 @@
+/** The finding model shared by every scanner and every report writer. */
+export const SEVERITIES = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export interface VulnerabilityFinding {
+  kind: "vulnerability";
+  /** Preferred id (CVE when the record has one, else the OSV id). */
+  id: string;
+  aliases: string[];
+  severity: Severity;
+  title?: string;
+  package: { name: string; version: string; purl: string; ecosystem: string };
+  /** null when no fixed version exists ("unfixed"). */
+  fixedVersion: string | null;
+  /** fixed, affected (unfixed), will_not_fix, … as the data says. */
+  status?: string;
+  kev: boolean;
+  epss?: number;
+  cvss?: { version: string; vector: string; score: number }[];
+  location: { path: string; layer?: string };
+  references?: string[];
+}
+
+export interface MisconfigFinding {
+  kind: "misconfiguration";
+  id: string;
+  severity: Severity;
+  title: string;
+  file: string;
+  /** 1-based. */
+  line: number;
+  resource?: { kind: string; namespace?: string; name: string };
+  message?: string;
+  remediation: string;
+  mappings: Record<string, string[]>;
+}
+
+export interface SecretFinding {
+  kind: "secret";
+  /** The rule id. */
+  id: string;
+  severity: Severity;
+  title: string;
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** Layer digest for images. */
+  layer?: string;
+  /** For images: set when a later layer deletes or overwrites the file (the secret still ships in `layer`). */
+  removedIn?: string;
+  /** Redacted: a few characters at each end only. */
+  match: string;
+  fingerprint: string;
+}
+
+export type Finding = VulnerabilityFinding | MisconfigFinding | SecretFinding;
+
+/** A finding that a suppression removed; always listed in the report, never dropped silently. */
+export interface Suppressed {
+  finding: Finding;
+  /** "ignore-file", "inline", "vex", "annotation", "baseline" */
+  by: string;
+  reason: string;
+}
+
+export interface Report {
+  schemaVersion: 1;
+  tool: { name: "bulwark"; version: string };
+  target: string;
+  generatedAt: string;
+  findings: Finding[];
+  summary: {
+    total: number;
+    bySeverity: Record<Severity, number>;
+    suppressed: Suppressed[];
+    [extra: string]: unknown;
+  };
+  /** Files that could not be read or parsed; the rest of the target was still scanned. */
+  issues: Array<{ path: string; code: string; message: string; layer?: string }>;
+  warnings?: string[];
+}
