@@ -50,4 +50,6 @@ export interface Scanner<Options = ScanOptions> {
   scanImage?(input: ImageScanInput, options: Options): Promise<ScanResult>;
   /** Scan a file or directory tree on disk (`scan fs`, `scan config`, `scan rootfs`). */
   scanPath?(path: string, options: Options): Promise<ScanResult>;
+  /** Scan a node's configuration under ROOT (`scan host`); read only. */
+  scanHost?(root: string, options: Options): Promise<ScanResult>;
 }
