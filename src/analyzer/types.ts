@@ -22,6 +22,11 @@ export interface AnalyzerOutput {
   os?: OsInfo;
   /** Files an OS package owns (dpkg info/*.list, apk R: lines, rpm file lists), for de-duplication. */
   ownedFiles?: { owner: string; files: string[] };
+  /**
+   * Same meaning as `ownedFiles`, for database files that list many packages at once
+   * (apk `installed`, the rpmdb): one entry per owning OS package. Owner is the package name.
+   */
+  ownedFileSets?: Array<{ owner: string; files: string[] }>;
   /** Anything else a scanner wants to carry from the layer walk (secrets, file-mode facts). */
   facts?: Array<Record<string, unknown>>;
 }
