@@ -48,16 +48,29 @@ export function packageFromHeader(h: RpmHeader, path: string): { pkg: Package; f
   return { pkg, files: headerFiles(h) };
 }
 
+/**
+ * rpm keeps its database in WAL mode (header bytes 18/19 = 2), which an in-memory copy
+ * cannot open. better-sqlite3 copies the buffer when deserializing, so the two bytes are
+ * switched to rollback-journal mode only while it does, and restored at once: the buffer
+ * is shared with other analyzers.
+ */
+function openSqliteBuffer(buf: Buffer, path: string): Database.Database {
+  const wal = buf.length >= 100 && buf[18] === 2 && buf[19] === 2;
+  if (wal) buf[18] = buf[19] = 1;
+  try {
+    return new Database(buf, { readonly: true });
+  } catch (e) {
+    throw parseError(`${path}: not a sqlite database (${e instanceof Error ? e.message : String(e)})`);
+  } finally {
+    if (wal) buf[18] = buf[19] = 2;
+  }
+}
+
 export function readRpmSqlite(
   buf: Buffer,
   path: string,
 ): { packages: Package[]; owned: Array<{ owner: string; files: string[] }> } {
-  let db: Database.Database;
-  try {
-    db = new Database(buf, { readonly: true });
-  } catch (e) {
-    throw parseError(`${path}: not a sqlite database (${e instanceof Error ? e.message : String(e)})`);
-  }
+  const db = openSqliteBuffer(buf, path);
   try {
     const rows = db.prepare("SELECT blob FROM Packages").all() as Array<{ blob: unknown }>;
     const packages: Package[] = [];
