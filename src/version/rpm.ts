@@ -26,7 +26,8 @@ export function rpmvercmp(a: string, b: string): number {
     if (a[i] === "~" || b[j] === "~") {
       if (a[i] !== "~") return 1;
       if (b[j] !== "~") return -1;
-      (i++, j++);
+      i++;
+      j++;
       continue;
     }
     if (a[i] === "^" || b[j] === "^") {
@@ -34,7 +35,8 @@ export function rpmvercmp(a: string, b: string): number {
       if (j >= b.length) return 1;
       if (a[i] !== "^") return 1;
       if (b[j] !== "^") return -1;
-      (i++, j++);
+      i++;
+      j++;
       continue;
     }
     if (i >= a.length || j >= b.length) break;
