@@ -1,7 +1,9 @@
 import type { Command } from "commander";
+import { registerDb } from "./db.js";
+import { registerScan } from "./scan.js";
 
 /**
  * The explicit list of CLI commands. Each entry adds one command (with its
  * subcommands) to the program; a command file only parses flags and calls the library.
  */
-export const commands: Array<(program: Command) => void> = [];
+export const commands: Array<(program: Command) => void> = [registerScan, registerDb];

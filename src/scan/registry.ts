@@ -1,7 +1,8 @@
+import { vulnScanner } from "../match/scanner.js";
 import type { Scanner } from "./types.js";
 
 /**
  * The explicit list of scanners. `--scanners` picks from it by name; adding a
  * scanner is one import and one line here.
  */
-export const scanners: Scanner[] = [];
+export const scanners: Scanner[] = [vulnScanner];

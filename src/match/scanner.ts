@@ -1,0 +1,60 @@
+import type { FileIssue } from "../errors.js";
+import type { VulnerabilityFinding } from "../findings/types.js";
+import type { Inventory } from "../inventory/types.js";
+import type { ScanOptions } from "../scan/options.js";
+import { withImageInput } from "../scan/pipeline.js";
+import type { ScanResult, Scanner } from "../scan/types.js";
+import { dbAgeWarning, openVulnDb } from "../vulndb/store.js";
+import { matchInventory } from "./matcher.js";
+
+/** Fails early (DB_MISSING / DB_CORRUPT) before any image is read, when vuln scanning is asked for. */
+export function checkVulnDb(cacheDir: string): void {
+  openVulnDb(cacheDir).close();
+}
+
+/** Matches an inventory against the database in the cache dir. */
+export function scanInventory(
+  inventory: Pick<Inventory, "packages" | "os">,
+  options: ScanOptions,
+): ScanResult {
+  const db = openVulnDb(options.cacheDir);
+  try {
+    const age = dbAgeWarning(db.status());
+    const started = performance.now();
+    const result = matchInventory(inventory, db);
+    options.progress?.(
+      `matched ${result.stats.queries} packages in ${Math.round(performance.now() - started)} ms: ${result.findings.length} vulnerabilities`,
+    );
+    const findings: VulnerabilityFinding[] = result.findings;
+    return {
+      findings,
+      warnings: [...(age ? [age] : []), ...result.warnings],
+      summary: {
+        vulnerabilities: {
+          packages: result.stats.packages,
+          fixable: findings.filter((f) => f.fixedVersion !== null).length,
+          kev: findings.filter((f) => f.kev).length,
+          ...(result.stats.invalidVersions ? { invalidVersions: result.stats.invalidVersions } : {}),
+        },
+      },
+    };
+  } finally {
+    db.close();
+  }
+}
+
+/** Vulnerabilities of the packages an image or a directory tree contains. */
+export const vulnScanner: Scanner = {
+  name: "vuln",
+  async scanImage(input, options) {
+    return scanInventory(input.inventory, options);
+  },
+  /** A directory is scanned as a root filesystem: the same catalogers as an image. */
+  async scanPath(path, options) {
+    return withImageInput(`rootfs:${path}`, [], options, async (input) => ({
+      ...scanInventory(input.inventory, options),
+      // Inventory issues carry the same codes as FileIssue, typed as plain strings there.
+      issues: input.inventory.issues as FileIssue[],
+    }));
+  },
+};

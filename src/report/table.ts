@@ -1,0 +1,143 @@
+import { severityRank } from "../findings/summary.js";
+import {
+  SEVERITIES,
+  type Finding,
+  type MisconfigFinding,
+  type Report,
+  type SecretFinding,
+  type VulnerabilityFinding,
+} from "../findings/types.js";
+import { renderComplianceFallback } from "./compliance.js";
+
+function bySeverityThenId<T extends Finding>(a: T, b: T): number {
+  return severityRank(b.severity) - severityRank(a.severity) || a.id.localeCompare(b.id);
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + " ".repeat(n - s.length);
+}
+
+function oneLine(s: string | undefined, max = 70): string {
+  const t = (s ?? "").replace(/\s+/g, " ").trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
+
+interface PackageGroup {
+  name: string;
+  version: string;
+  ecosystem: string;
+  path: string;
+  findings: VulnerabilityFinding[];
+}
+
+/** One group per installed package (same purl at the same path). */
+function groupByPackage(findings: VulnerabilityFinding[]): PackageGroup[] {
+  const groups = new Map<string, PackageGroup>();
+  for (const f of findings) {
+    const key = `${f.package.purl}\u0000${f.package.name}@${f.package.version}\u0000${f.location.path}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = { ...f.package, path: f.location.path, findings: [] };
+      groups.set(key, g);
+    }
+    g.findings.push(f);
+  }
+  const worst = (g: PackageGroup) => Math.max(...g.findings.map((f) => severityRank(f.severity)));
+  return [...groups.values()].sort((a, b) => worst(b) - worst(a) || a.name.localeCompare(b.name));
+}
+
+/** The version that fixes every finding of the package: the last fix listed, or none. */
+function packageFix(g: PackageGroup): string {
+  const fixes = g.findings.map((f) => f.fixedVersion).filter((v): v is string => v !== null);
+  if (!fixes.length) return "(no fix)";
+  const unfixed = fixes.length < g.findings.length ? " (some unfixed)" : "";
+  // Fixed versions come from one ecosystem's comparator; a plain sort is only a display order.
+  return `${[...new Set(fixes)].join(", ")}${unfixed}`;
+}
+
+function vulnSection(findings: VulnerabilityFinding[]): string[] {
+  if (!findings.length) return [];
+  const lines = ["Vulnerabilities", ""];
+  for (const g of groupByPackage(findings)) {
+    lines.push(`${g.name} ${g.version} → ${packageFix(g)}  [${g.ecosystem}] ${g.path}`);
+    for (const f of [...g.findings].sort(bySeverityThenId)) {
+      const fix = f.fixedVersion ?? (f.status && f.status !== "affected" ? f.status : "unfixed");
+      const kev = f.kev ? "KEV " : "";
+      lines.push(`  ${pad(f.severity, 9)}${pad(f.id, 22)}${pad(`→ ${fix}`, 18)}${kev}${oneLine(f.title)}`);
+    }
+    lines.push("");
+  }
+  const fixable = findings.filter((f) => f.fixedVersion !== null).length;
+  const kev = findings.filter((f) => f.kev).length;
+  lines.push(
+    `${fixable} of ${findings.length} findings have a fix${kev ? `; ${kev} known exploited (KEV)` : ""}`,
+    "",
+  );
+  return lines;
+}
+
+function misconfigSection(findings: MisconfigFinding[]): string[] {
+  if (!findings.length) return [];
+  const lines = ["Misconfigurations", ""];
+  for (const f of [...findings].sort(bySeverityThenId)) {
+    const res = f.resource
+      ? ` ${f.resource.kind}/${f.resource.namespace ? `${f.resource.namespace}/` : ""}${f.resource.name}`
+      : "";
+    lines.push(`  ${pad(f.severity, 9)}${pad(f.id, 14)}${f.file}:${f.line}${res}  ${oneLine(f.title)}`);
+  }
+  lines.push("");
+  return lines;
+}
+
+function secretSection(findings: SecretFinding[]): string[] {
+  if (!findings.length) return [];
+  const lines = ["Secrets", ""];
+  for (const f of [...findings].sort(bySeverityThenId)) {
+    const layer = f.layer ? ` layer ${f.layer.slice(0, 19)}` : "";
+    const removed = f.removedIn ? ` (deleted in ${f.removedIn.slice(0, 19)}, still shipped)` : "";
+    lines.push(`  ${pad(f.severity, 9)}${pad(f.id, 24)}${f.file}:${f.line}${layer}${removed}  ${f.match}`);
+  }
+  lines.push("");
+  return lines;
+}
+
+function header(report: Report): string[] {
+  const counts = SEVERITIES.map((s) => `${s}: ${report.summary.bySeverity[s]}`).join(", ");
+  return [`Target: ${report.target}`, `Findings: ${report.summary.total} (${counts})`, ""];
+}
+
+function tail(report: Report): string[] {
+  const lines: string[] = [];
+  const sup = report.summary.suppressed;
+  if (sup.length) {
+    lines.push(`Suppressed: ${sup.length}`);
+    for (const s of sup) lines.push(`  ${s.finding.id} (${s.by}): ${oneLine(s.reason, 90)}`);
+    lines.push("");
+  }
+  if (report.issues.length) {
+    lines.push(`Files not analysed: ${report.issues.length}`);
+    for (const i of report.issues.slice(0, 20))
+      lines.push(`  ${i.path}: ${i.code} ${oneLine(i.message, 90)}`);
+    if (report.issues.length > 20)
+      lines.push(`  … and ${report.issues.length - 20} more (see --format json)`);
+    lines.push("");
+  }
+  for (const w of report.warnings ?? []) lines.push(`Warning: ${w}`);
+  return lines;
+}
+
+/** Human-readable report: vulnerabilities grouped per package, then misconfigurations and secrets. */
+export function renderTable(report: Report): string {
+  const f = report.findings;
+  const lines = [
+    ...header(report),
+    ...vulnSection(f.filter((x): x is VulnerabilityFinding => x.kind === "vulnerability")),
+    ...misconfigSection(f.filter((x): x is MisconfigFinding => x.kind === "misconfiguration")),
+    ...secretSection(f.filter((x): x is SecretFinding => x.kind === "secret")),
+  ];
+  if (report.summary.compliance !== undefined)
+    lines.push(...renderComplianceFallback(report.summary.compliance), "");
+  if (!f.length) lines.push("No findings.", "");
+  lines.push(...tail(report));
+  return `${lines.join("\n").trimEnd()}\n`;
+}

@@ -1,0 +1,38 @@
+import { catalogers } from "../analyzer/registry.js";
+import type { Analyzer } from "../analyzer/types.js";
+import { openImage } from "../image/open.js";
+import { buildInventory } from "../inventory/build.js";
+import { walkImage } from "../walker/walk.js";
+import type { ScanOptions } from "./options.js";
+import type { ImageScanInput } from "./types.js";
+
+/**
+ * Opens a target as an image (registry, archive, layout or `rootfs:DIR`), walks its
+ * layers once with the package catalogers plus the extra analyzers, builds the
+ * inventory and hands everything to `use`. The image is closed whatever happens.
+ */
+export async function withImageInput<T>(
+  target: string,
+  extraAnalyzers: Analyzer[],
+  options: ScanOptions,
+  use: (input: ImageScanInput) => Promise<T>,
+): Promise<T> {
+  const image = await openImage(target, {
+    cacheDir: options.cacheDir,
+    ...(options.platform ? { platform: options.platform } : {}),
+    ...(options.username ? { username: options.username } : {}),
+    ...(options.password ? { password: options.password } : {}),
+    ...(options.insecure ? { insecure: true } : {}),
+  });
+  try {
+    options.progress?.(`analysing ${target}`);
+    const layers = await walkImage(image, [...catalogers(), ...extraAnalyzers], {
+      cacheDir: options.cacheDir,
+      ...(options.progress ? { progress: options.progress } : {}),
+    });
+    const inventory = buildInventory(image, layers);
+    return await use({ image, inventory, layers });
+  } finally {
+    await image.close();
+  }
+}
