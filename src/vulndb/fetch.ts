@@ -1,0 +1,105 @@
+/**
+ * HTTP(S) downloads for feeds. Every failure names the URL: NETWORK when the server
+ * cannot be reached or stalls, DB_SOURCE when it answers with an error status.
+ */
+import { createWriteStream } from "node:fs";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import { BulwarkError, errorMessage } from "../errors.js";
+
+export interface FetchOptions {
+  /** Gives up when no byte arrives for this long (connect, headers or body). */
+  stallMs?: number;
+}
+
+const DEFAULT_STALL_MS = 60_000;
+
+function causeText(e: unknown): string {
+  const cause = (e as { cause?: unknown })?.cause;
+  const code = (cause as { code?: string })?.code;
+  return code ?? errorMessage(cause ?? e);
+}
+
+/** A stall timer the body reader keeps resetting; aborts the request when it fires. */
+function stallGuard(ms: number): {
+  signal: AbortSignal;
+  touch: () => void;
+  stop: () => void;
+  stalled: () => boolean;
+} {
+  const controller = new AbortController();
+  let fired = false;
+  let timer: NodeJS.Timeout | undefined;
+  const touch = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      fired = true;
+      controller.abort();
+    }, ms);
+  };
+  touch();
+  return { signal: controller.signal, touch, stop: () => clearTimeout(timer), stalled: () => fired };
+}
+
+/** Fetches `url`; resolves undefined on 404 so callers can treat an absent file as optional. */
+async function get(
+  url: string,
+  opts: FetchOptions,
+): Promise<{ res: Response; guard: ReturnType<typeof stallGuard> } | undefined> {
+  const guard = stallGuard(opts.stallMs ?? DEFAULT_STALL_MS);
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: guard.signal, redirect: "follow" });
+  } catch (e) {
+    guard.stop();
+    const why = guard.stalled()
+      ? `no response within ${(opts.stallMs ?? DEFAULT_STALL_MS) / 1000} s`
+      : causeText(e);
+    throw new BulwarkError("NETWORK", `cannot download ${url}: ${why}`, undefined, { cause: e });
+  }
+  if (res.status === 404) {
+    guard.stop();
+    await res.body?.cancel();
+    return undefined;
+  }
+  if (!res.ok || !res.body) {
+    guard.stop();
+    await res.body?.cancel();
+    throw new BulwarkError("DB_SOURCE", `cannot download ${url}: HTTP ${res.status} ${res.statusText}`);
+  }
+  return { res, guard };
+}
+
+/** Streams `url` into `dest`; returns false when the server says 404. */
+export async function downloadToFile(url: string, dest: string, opts: FetchOptions = {}): Promise<boolean> {
+  const got = await get(url, opts);
+  if (!got) return false;
+  const { res, guard } = got;
+  const body = Readable.fromWeb(res.body as unknown as WebReadableStream<Uint8Array>);
+  body.on("data", guard.touch);
+  try {
+    await pipeline(body, createWriteStream(dest));
+  } catch (e) {
+    const why = guard.stalled() ? "download stalled" : causeText(e);
+    throw new BulwarkError("NETWORK", `cannot download ${url}: ${why}`, undefined, { cause: e });
+  } finally {
+    guard.stop();
+  }
+  return true;
+}
+
+/** Reads `url` into memory (small files: KEV, ecosystems.txt); undefined on 404. */
+export async function downloadToBuffer(url: string, opts: FetchOptions = {}): Promise<Buffer | undefined> {
+  const got = await get(url, opts);
+  if (!got) return undefined;
+  const { res, guard } = got;
+  try {
+    return Buffer.from(await res.arrayBuffer());
+  } catch (e) {
+    const why = guard.stalled() ? "download stalled" : causeText(e);
+    throw new BulwarkError("NETWORK", `cannot download ${url}: ${why}`, undefined, { cause: e });
+  } finally {
+    guard.stop();
+  }
+}
