@@ -101,9 +101,12 @@ export class Elf {
       const at = shoff + i * shentsize;
       const type = this.u32(at + 4);
       const addr = this.is64 ? this.word(at + 16) : BigInt(this.u32(at + 12));
-      const offset = this.offsetNumber(this.is64 ? this.word(at + 24) : BigInt(this.u32(at + 16)));
+      const rawOffset = this.is64 ? this.word(at + 24) : BigInt(this.u32(at + 16));
       const size = Number(this.is64 ? this.word(at + 32) : BigInt(this.u32(at + 20)));
-      const fileSize = type === SHT_NOBITS ? 0 : Math.min(size, this.buf.length - offset);
+      // NOBITS sections (.bss) occupy no file bytes; their offset may point past the end.
+      const inFile = type !== SHT_NOBITS && rawOffset < BigInt(this.buf.length);
+      const offset = inFile ? Number(rawOffset) : 0;
+      const fileSize = inFile ? Math.min(size, this.buf.length - offset) : 0;
       raw.push({ nameOff: this.u32(at), type, addr, offset, size: fileSize });
     }
     const strtab = raw[shstrndx];

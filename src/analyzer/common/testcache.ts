@@ -32,7 +32,13 @@ export function cached(recipe: string, build: (dir: string) => void): string {
 }
 
 export function run(cmd: string, args: string[], cwd?: string, env?: NodeJS.ProcessEnv): string {
-  return execFileSync(cmd, args, { cwd, env: { ...process.env, ...env }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 });
+  return execFileSync(cmd, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    maxBuffer: 256 * 1024 * 1024,
+  });
 }
 
 /** `apt-get download` the Debian packages and unpack them with `dpkg-deb -x` into one root. */

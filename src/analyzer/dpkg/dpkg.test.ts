@@ -66,7 +66,9 @@ describe("distroless status.d", () => {
       found.push(name);
     }
     expect(found.sort()).toEqual(["libcommons-lang3-java", "python3-six"]);
-    expect(dpkgAnalyzer.wants("/var/lib/dpkg/status.d/python3-six.md5sums", { size: 10, mode: 0o100644 })).toBe(false);
+    expect(
+      dpkgAnalyzer.wants("/var/lib/dpkg/status.d/python3-six.md5sums", { size: 10, mode: 0o100644 }),
+    ).toBe(false);
     expect(dpkgAnalyzer.wants("/var/lib/dpkg/status.d/python3-six", { size: 10, mode: 0o100644 })).toBe(true);
   });
 });
@@ -82,7 +84,13 @@ describe("status parsing details", () => {
   it("keeps installed packages only and parses epochs and Source versions", () => {
     const pkgs = parseDpkgStatus(text, "/var/lib/dpkg/status");
     expect(pkgs).toHaveLength(1);
-    expect(pkgs[0]).toMatchObject({ name: "held", version: "1:2.3-4", arch: "amd64", source: { name: "heldsrc", version: "1:2.3-3" }, purl: "" });
+    expect(pkgs[0]).toMatchObject({
+      name: "held",
+      version: "1:2.3-4",
+      arch: "amd64",
+      source: { name: "heldsrc", version: "1:2.3-3" },
+      purl: "",
+    });
     expect(pkgs[0]?.locations).toEqual([{ path: "/var/lib/dpkg/status" }]);
   });
 
@@ -92,11 +100,19 @@ describe("status parsing details", () => {
   });
 
   it("rejects malformed files with a PARSE error", async () => {
-    await expect(offer(dpkgAnalyzer, bufferFile("/var/lib/dpkg/status", "Package: x\nno colon here\n"))).rejects.toMatchObject({ code: "PARSE" });
-    await expect(offer(dpkgAnalyzer, bufferFile("/var/lib/dpkg/status", " leading continuation\n"))).rejects.toMatchObject({ code: "PARSE" });
-    await expect(offer(dpkgAnalyzer, bufferFile("/var/lib/dpkg/status", Buffer.from([0x50, 0, 1, 2])))).rejects.toMatchObject({ code: "PARSE" });
+    await expect(
+      offer(dpkgAnalyzer, bufferFile("/var/lib/dpkg/status", "Package: x\nno colon here\n")),
+    ).rejects.toMatchObject({ code: "PARSE" });
+    await expect(
+      offer(dpkgAnalyzer, bufferFile("/var/lib/dpkg/status", " leading continuation\n")),
+    ).rejects.toMatchObject({ code: "PARSE" });
+    await expect(
+      offer(dpkgAnalyzer, bufferFile("/var/lib/dpkg/status", Buffer.from([0x50, 0, 1, 2]))),
+    ).rejects.toMatchObject({ code: "PARSE" });
     const noVersion = "Package: x\nStatus: install ok installed\n";
-    await expect(offer(dpkgAnalyzer, bufferFile("/var/lib/dpkg/status", noVersion))).rejects.toMatchObject({ code: "PARSE" });
+    await expect(offer(dpkgAnalyzer, bufferFile("/var/lib/dpkg/status", noVersion))).rejects.toMatchObject({
+      code: "PARSE",
+    });
   });
 
   it("reads a real status file copy byte for byte (sanity on size)", () => {

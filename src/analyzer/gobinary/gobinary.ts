@@ -53,11 +53,18 @@ export function stdlibVersion(goVersion: string): string {
   return (goVersion.split(/\s/)[0] ?? "").replace(/^go/, "");
 }
 
-/** A replacement with a version names another module; one without is a local directory. */
+/** Go's rule: a replacement path starting with ./, ../ or / is a directory, not a module. */
+function isLocalPath(path: string): boolean {
+  return (
+    path.startsWith("./") || path.startsWith("../") || path.startsWith("/") || path === "." || path === ".."
+  );
+}
+
+/** A module replacement takes the dependency's place; a local directory leaves it unversioned. */
 function effective(dep: GoModule): { path: string; version: string; replacedBy?: string } {
   const r = dep.replace;
   if (!r) return { path: dep.path, version: dep.version };
-  if (r.version) return { path: r.path, version: r.version };
+  if (!isLocalPath(r.path)) return { path: r.path, version: r.version };
   return { path: dep.path, version: "", replacedBy: r.path };
 }
 
@@ -97,7 +104,7 @@ export function goPackages(goVersion: string, modText: string, path: string): Pa
     const { path: depPath, version, replacedBy } = effective(dep);
     const metadata: Record<string, string> = { ...common };
     if (replacedBy) metadata.replacedBy = replacedBy;
-    if (dep.replace?.version) metadata.replaces = `${dep.path}@${dep.version}`;
+    if (dep.replace && !replacedBy) metadata.replaces = `${dep.path}@${dep.version}`;
     out.push(newPackage({ type: "golang", name: depPath, version, path, metadata }));
   }
   return out;

@@ -11,9 +11,13 @@ describe("os analyzer", () => {
     const out = await offer(osAnalyzer, diskFile("/usr/lib/os-release"));
     // Independent reading: let sh source the file and print the fields.
     const { execFileSync } = await import("node:child_process");
-    const sh = execFileSync("sh", ["-c", '. /usr/lib/os-release; printf "%s\\n%s\\n%s\\n" "$ID" "$VERSION_ID" "$PRETTY_NAME"'], {
-      encoding: "utf8",
-    }).split("\n");
+    const sh = execFileSync(
+      "sh",
+      ["-c", '. /usr/lib/os-release; printf "%s\\n%s\\n%s\\n" "$ID" "$VERSION_ID" "$PRETTY_NAME"'],
+      {
+        encoding: "utf8",
+      },
+    ).split("\n");
     expect(out?.os?.family).toBe(sh[0]);
     expect(out?.os?.version).toBe(sh[1]);
     expect(out?.os?.prettyName).toBe(sh[2]);
@@ -34,7 +38,10 @@ describe("os analyzer", () => {
       version: "3.19.1",
       prettyName: "Alpine Linux v3.19",
     });
-    expect(osFromOsRelease(readFileSync(join(testdata, "rocky-os-release"), "utf8"))).toMatchObject({ family: "rocky", version: "9.3" });
+    expect(osFromOsRelease(readFileSync(join(testdata, "rocky-os-release"), "utf8"))).toMatchObject({
+      family: "rocky",
+      version: "9.3",
+    });
   });
 
   it("handles quoting and escapes", () => {
@@ -43,15 +50,27 @@ describe("os analyzer", () => {
   });
 
   it("maps Red Hat-style release lines to os-release IDs", () => {
-    expect(osFromReleaseLine("Rocky Linux release 9.3 (Blue Onyx)")).toMatchObject({ family: "rocky", version: "9.3", codename: "Blue Onyx" });
-    expect(osFromReleaseLine("Red Hat Enterprise Linux release 8.9 (Ootpa)")).toMatchObject({ family: "rhel", version: "8.9" });
-    expect(osFromReleaseLine("CentOS Linux release 7.9.2009 (Core)")).toMatchObject({ family: "centos", version: "7.9.2009" });
+    expect(osFromReleaseLine("Rocky Linux release 9.3 (Blue Onyx)")).toMatchObject({
+      family: "rocky",
+      version: "9.3",
+      codename: "Blue Onyx",
+    });
+    expect(osFromReleaseLine("Red Hat Enterprise Linux release 8.9 (Ootpa)")).toMatchObject({
+      family: "rhel",
+      version: "8.9",
+    });
+    expect(osFromReleaseLine("CentOS Linux release 7.9.2009 (Core)")).toMatchObject({
+      family: "centos",
+      version: "7.9.2009",
+    });
     expect(osFromReleaseLine("Something else")).toBeUndefined();
   });
 
   it("ignores Ubuntu's non-numeric debian_version and rejects os-release without ID", async () => {
     expect(await offer(osAnalyzer, bufferFile("/etc/debian_version", "bookworm/sid\n"))).toBeUndefined();
-    await expect(offer(osAnalyzer, bufferFile("/etc/os-release", "NAME=x\n"))).rejects.toMatchObject({ code: "PARSE" });
+    await expect(offer(osAnalyzer, bufferFile("/etc/os-release", "NAME=x\n"))).rejects.toMatchObject({
+      code: "PARSE",
+    });
     expect(osAnalyzer.wants("/etc/os-release", { size: 10 << 20, mode: 0o100644 })).toBe(false);
     expect(osAnalyzer.wants("/home/etc/os-release", { size: 100, mode: 0o100644 })).toBe(false);
   });

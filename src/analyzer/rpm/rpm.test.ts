@@ -35,15 +35,29 @@ function buildRpmdb(): string {
     mkdirSync(join(dir, "SPECS"));
     writeFileSync(join(dir, "SPECS/a.spec"), spec("bulwark-epoch", "Epoch: 2", "noarch"));
     writeFileSync(join(dir, "SPECS/b.spec"), spec("bulwark-plain", "", "x86_64"));
-    for (const s of ["a", "b"]) run("rpmbuild", ["--define", `_topdir ${dir}`, "-bb", join(dir, `SPECS/${s}.spec`)]);
-    const rpms = ["noarch", "x86_64"].flatMap((a) => readdirSync(join(dir, "RPMS", a)).map((f) => join(dir, "RPMS", a, f)));
+    for (const s of ["a", "b"])
+      run("rpmbuild", ["--define", `_topdir ${dir}`, "-bb", join(dir, `SPECS/${s}.spec`)]);
+    const rpms = ["noarch", "x86_64"].flatMap((a) =>
+      readdirSync(join(dir, "RPMS", a)).map((f) => join(dir, "RPMS", a, f)),
+    );
     mkdirSync(join(dir, "db"));
     run("rpm", ["--dbpath", join(dir, "db"), ...SQLITE, "--initdb"]);
-    run("rpm", ["--dbpath", join(dir, "db"), ...SQLITE, "-i", "--justdb", "--nodeps", "--ignorearch", ...rpms]);
+    run("rpm", [
+      "--dbpath",
+      join(dir, "db"),
+      ...SQLITE,
+      "-i",
+      "--justdb",
+      "--nodeps",
+      "--ignorearch",
+      ...rpms,
+    ]);
   });
 }
 
-const skip = !hasCommand("rpmbuild") ? "rpmbuild missing (Debian package rpm, see .ci/debian-packages.txt)" : "";
+const skip = !hasCommand("rpmbuild")
+  ? "rpmbuild missing (Debian package rpm, see .ci/debian-packages.txt)"
+  : "";
 
 describe.skipIf(skip)("rpm analyzer on a real sqlite rpmdb", () => {
   const dir = buildRpmdb();
@@ -52,21 +66,33 @@ describe.skipIf(skip)("rpm analyzer on a real sqlite rpmdb", () => {
 
   it("lists the same packages as rpm -qa (epoch, release, arch, source rpm, license)", async () => {
     const out = await offer(rpmAnalyzer, diskFile(dbFile, "/var/lib/rpm/rpmdb.sqlite"));
-    const ours = (out?.packages ?? []).map((p) => [p.name, p.version, p.arch, p.metadata?.sourceRpm, p.licenses.join("|")].join(" ")).sort();
-    const theirs = rpmq("-qa", "--qf", "%{NAME} %|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE} %{ARCH} %{SOURCERPM} %{LICENSE}\\n")
+    const ours = (out?.packages ?? [])
+      .map((p) => [p.name, p.version, p.arch, p.metadata?.sourceRpm, p.licenses.join("|")].join(" "))
+      .sort();
+    const theirs = rpmq(
+      "-qa",
+      "--qf",
+      "%{NAME} %|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE} %{ARCH} %{SOURCERPM} %{LICENSE}\\n",
+    )
       .split("\n")
       .filter((l) => l !== "")
       .sort();
     expect(ours).toHaveLength(2);
     expect(ours).toEqual(theirs);
     const epoch = out?.packages?.find((p) => p.name === "bulwark-epoch");
-    expect(epoch).toMatchObject({ version: "2:1.2.3-4.test", source: { name: "bulwark-epoch", version: "2:1.2.3-4.test" }, metadata: { epoch: 2 } });
+    expect(epoch).toMatchObject({
+      version: "2:1.2.3-4.test",
+      source: { name: "bulwark-epoch", version: "2:1.2.3-4.test" },
+      metadata: { epoch: 2 },
+    });
   });
 
   it("reports each package's files as rpm -ql does", async () => {
     const out = await offer(rpmAnalyzer, diskFile(dbFile, "/var/lib/rpm/rpmdb.sqlite"));
     for (const set of out?.ownedFileSets ?? []) {
-      const theirs = rpmq("-ql", set.owner).split("\n").filter((l) => l !== "");
+      const theirs = rpmq("-ql", set.owner)
+        .split("\n")
+        .filter((l) => l !== "");
       expect(set.files.sort()).toEqual(theirs.sort());
       expect(set.files.length).toBe(5);
     }
@@ -84,8 +110,12 @@ describe.skipIf(skip)("rpm analyzer on a real sqlite rpmdb", () => {
 
   it("rejects corrupt databases and headers with PARSE", async () => {
     const db = readFileSync(dbFile);
-    await expect(offer(rpmAnalyzer, bufferFile("/var/lib/rpm/rpmdb.sqlite", db.subarray(0, 100)))).rejects.toMatchObject({ code: "PARSE" });
-    await expect(offer(rpmAnalyzer, bufferFile("/var/lib/rpm/rpmdb.sqlite", "not sqlite at all, just text"))).rejects.toMatchObject({ code: "PARSE" });
+    await expect(
+      offer(rpmAnalyzer, bufferFile("/var/lib/rpm/rpmdb.sqlite", db.subarray(0, 100))),
+    ).rejects.toMatchObject({ code: "PARSE" });
+    await expect(
+      offer(rpmAnalyzer, bufferFile("/var/lib/rpm/rpmdb.sqlite", "not sqlite at all, just text")),
+    ).rejects.toMatchObject({ code: "PARSE" });
     const bad = Buffer.alloc(24);
     bad.writeUInt32BE(1, 0);
     bad.writeUInt32BE(0xfffffff, 4);
@@ -95,15 +125,30 @@ describe.skipIf(skip)("rpm analyzer on a real sqlite rpmdb", () => {
 
 describe("rpm formats and names", () => {
   it("reports BerkeleyDB and NDB databases as unsupported without reading them", async () => {
-    const file = { ...bufferFile("/var/lib/rpm/Packages", ""), read: () => Promise.reject(new Error("must not read")) };
-    await expect(offer(rpmAnalyzer, file)).rejects.toMatchObject({ code: "PARSE", message: expect.stringMatching(/BerkeleyDB/) });
-    const ndb = { ...bufferFile("/usr/lib/sysimage/rpm/Packages.db", ""), read: () => Promise.reject(new Error("must not read")) };
+    const file = {
+      ...bufferFile("/var/lib/rpm/Packages", ""),
+      read: () => Promise.reject(new Error("must not read")),
+    };
+    await expect(offer(rpmAnalyzer, file)).rejects.toMatchObject({
+      code: "PARSE",
+      message: expect.stringMatching(/BerkeleyDB/),
+    });
+    const ndb = {
+      ...bufferFile("/usr/lib/sysimage/rpm/Packages.db", ""),
+      read: () => Promise.reject(new Error("must not read")),
+    };
     await expect(offer(rpmAnalyzer, ndb)).rejects.toMatchObject({ message: expect.stringMatching(/NDB/) });
   });
 
   it("splits source rpm names", () => {
-    expect(parseSourceRpm("openssl-3.0.7-24.el9.src.rpm")).toEqual({ name: "openssl", version: "3.0.7-24.el9" });
-    expect(parseSourceRpm("python-dateutil-2.8.1-7.el9.src.rpm")).toEqual({ name: "python-dateutil", version: "2.8.1-7.el9" });
+    expect(parseSourceRpm("openssl-3.0.7-24.el9.src.rpm")).toEqual({
+      name: "openssl",
+      version: "3.0.7-24.el9",
+    });
+    expect(parseSourceRpm("python-dateutil-2.8.1-7.el9.src.rpm")).toEqual({
+      name: "python-dateutil",
+      version: "2.8.1-7.el9",
+    });
     expect(parseSourceRpm("garbage")).toBeUndefined();
   });
 });

@@ -1,0 +1,122 @@
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { bufferFile, diskFile, offer } from "../common/testing.js";
+import { cached, hasCommand, npmPackage, run } from "../common/testcache.js";
+import { goBinaryAnalyzer, parseModInfo, stdlibVersion } from "./gobinary.js";
+
+/** `go version -m` is the reference reader: its lines are "\t<kind>\t<path>\t<version>…". */
+function goVersionM(binary: string): { goVersion: string; lines: string[][] } {
+  const text = run("go", ["version", "-m", binary]);
+  const [first, ...rest] = text.split("\n");
+  return {
+    goVersion: first?.split(": ").pop()?.trim() ?? "",
+    lines: rest.filter((l) => l.startsWith("\t")).map((l) => l.slice(1).split("\t")),
+  };
+}
+
+const noGo = hasCommand("go") ? "" : "go missing (Debian package golang-go, see .ci/debian-packages.txt)";
+
+/** A real go1.18+ binary (inline build info) with a dependency replaced by a local module. */
+function buildModernBinary(): string {
+  const dir = cached(`go-modern-binary:${hasCommand("go") ? run("go", ["version"]).trim() : ""}`, (work) => {
+    mkdirSync(join(work, "lib"));
+    mkdirSync(join(work, "app"));
+    writeFileSync(join(work, "lib/go.mod"), "module example.com/lib\n\ngo 1.18\n");
+    writeFileSync(join(work, "lib/lib.go"), 'package lib\n\nfunc Hello() string { return "hello" }\n');
+    writeFileSync(
+      join(work, "app/go.mod"),
+      "module example.com/app\n\ngo 1.18\n\nrequire example.com/lib v1.0.0\n\nreplace example.com/lib => ../lib\n",
+    );
+    writeFileSync(
+      join(work, "app/main.go"),
+      'package main\n\nimport "example.com/lib"\n\nfunc main() { println(lib.Hello()) }\n',
+    );
+    const env = {
+      GOPROXY: "off",
+      GOFLAGS: "-mod=mod",
+      GOCACHE: join(work, "gocache"),
+      GOPATH: join(work, "gopath"),
+      CGO_ENABLED: "0",
+    };
+    run("go", ["build", "-buildvcs=false", "-o", join(work, "app.bin"), "."], join(work, "app"), env);
+    run("chmod", ["-R", "u+w", work]);
+  });
+  return join(dir, "app.bin");
+}
+
+describe.skipIf(noGo)("Go binaries against go version -m", () => {
+  it("reads the old pointer-based build info of esbuild 0.14.0 (go1.17.2)", async () => {
+    const bin = join(npmPackage("esbuild-linux-64@0.14.0"), "bin/esbuild");
+    const ref = goVersionM(bin);
+    expect(ref.goVersion).toBe("go1.17.2");
+    // Confirm the fixture really is the old layout: flags byte without the inline-version bit.
+    const buf = readFileSync(bin);
+    const at = buf.indexOf(Buffer.from("\xff Go buildinf:", "latin1"));
+    expect((buf[at + 15] ?? 0) & 2).toBe(0);
+
+    const out = await offer(goBinaryAnalyzer, diskFile(bin, "/usr/lib/node_modules/esbuild/bin/esbuild"));
+    const pkgs = out?.packages ?? [];
+    expect(pkgs.find((p) => p.name === "stdlib")?.version).toBe("1.17.2");
+    const main = ref.lines.find((l) => l[0] === "mod");
+    expect(pkgs.find((p) => p.metadata?.mainModule)).toMatchObject({
+      name: main?.[1],
+      version: "",
+      metadata: { moduleVersion: main?.[2] },
+    });
+    const deps = ref.lines.filter((l) => l[0] === "dep").map((l) => `${l[1]}@${l[2]}`);
+    expect(deps.length).toBeGreaterThan(0);
+    expect(
+      pkgs.filter((p) => !p.metadata?.mainModule && p.name !== "stdlib").map((p) => `${p.name}@${p.version}`),
+    ).toEqual(deps);
+    expect(
+      pkgs.every(
+        (p) => p.type === "golang" && p.locations[0]?.path === "/usr/lib/node_modules/esbuild/bin/esbuild",
+      ),
+    ).toBe(true);
+  });
+
+  it("reads the go1.18+ inline build info and honours a local replace", async () => {
+    const bin = buildModernBinary();
+    const ref = goVersionM(bin);
+    const out = await offer(goBinaryAnalyzer, diskFile(bin, "/app"));
+    const pkgs = out?.packages ?? [];
+    expect(pkgs.find((p) => p.name === "stdlib")?.version).toBe(stdlibVersion(ref.goVersion));
+    expect(pkgs.find((p) => p.metadata?.mainModule)?.name).toBe(ref.lines.find((l) => l[0] === "mod")?.[1]);
+    const dep = ref.lines.find((l) => l[0] === "dep");
+    const replacement = ref.lines.find((l) => l[0] === "=>");
+    expect(dep?.[1]).toBe("example.com/lib");
+    expect(replacement?.[1]).toBe("../lib");
+    expect(pkgs.find((p) => p.name === "example.com/lib")).toMatchObject({
+      version: "",
+      metadata: { replacedBy: "../lib" },
+    });
+  });
+
+  it("declines non-Go executables and non-executables", async () => {
+    const sh = diskFile("/bin/sh");
+    expect(await offer(goBinaryAnalyzer, sh)).toBeUndefined();
+    expect(goBinaryAnalyzer.wants("/x", { size: statSync("/bin/sh").size, mode: 0o100644 })).toBe(false);
+    expect(goBinaryAnalyzer.wants("/x", { size: 300 * 1024 * 1024, mode: 0o100755 })).toBe(false);
+  });
+
+  it("fails cleanly on a truncated Go binary", async () => {
+    const buf = readFileSync(buildModernBinary());
+    const at = buf.indexOf(Buffer.from("\xff Go buildinf:", "latin1"));
+    // Keep the magic but cut the file inside the header's string data.
+    const out = offer(goBinaryAnalyzer, bufferFile("/t", buf.subarray(0, at + 40), 0o100755));
+    await expect(out).rejects.toMatchObject({ code: "PARSE" });
+  });
+});
+
+describe("modinfo text", () => {
+  it("applies versioned replacements and keeps build settings", () => {
+    const mod = parseModInfo(
+      "path\texample.com/cmd\nmod\texample.com\t(devel)\t\ndep\ta.com/x\tv1.0.0\th1:abc\n=>\tb.com/x\tv1.1.0\th1:def\nbuild\tvcs.revision=abc123\n",
+    );
+    expect(mod.main).toEqual({ path: "example.com", version: "(devel)" });
+    expect(mod.deps[0]?.replace).toEqual({ path: "b.com/x", version: "v1.1.0", sum: "h1:def" });
+    expect(mod.settings.get("vcs.revision")).toBe("abc123");
+    expect(stdlibVersion("go1.20 X:boringcrypto")).toBe("1.20");
+  });
+});
