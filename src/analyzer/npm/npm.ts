@@ -51,13 +51,14 @@ export function workspacePackages(json: unknown, lockPath: string): Package[] {
   if (!isObject(packages)) return [];
   const projectRoot = dirName(dirName(lockPath));
   const out: Package[] = [];
-  for (const entry of Object.values(packages)) {
+  for (const [key, entry] of Object.entries(packages)) {
     if (!isObject(entry) || entry.link !== true) continue;
     const resolved = str(entry.resolved);
     if (!resolved || resolved.startsWith("/") || resolved.split("/").includes("..")) continue;
     const target = packages[resolved];
     if (!isObject(target)) continue;
-    const name = str(target.name);
+    // npm omits "name" when it equals the folder name the link is installed under.
+    const name = str(target.name) ?? key.slice(key.lastIndexOf("node_modules/") + "node_modules/".length);
     const version = str(target.version);
     if (!name || !version) continue;
     const path = `${projectRoot === "/" ? "" : projectRoot}/${resolved}/package.json`;
