@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { registerChecks } from "./checks.js";
 import { registerDb } from "./db.js";
 import { registerScan } from "./scan.js";
 
@@ -6,4 +7,4 @@ import { registerScan } from "./scan.js";
  * The explicit list of CLI commands. Each entry adds one command (with its
  * subcommands) to the program; a command file only parses flags and calls the library.
  */
-export const commands: Array<(program: Command) => void> = [registerScan, registerDb];
+export const commands: Array<(program: Command) => void> = [registerScan, registerDb, registerChecks];

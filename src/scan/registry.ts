@@ -1,8 +1,9 @@
 import { vulnScanner } from "../match/scanner.js";
+import { misconfigScanner } from "../misconfig/scanner.js";
 import type { Scanner } from "./types.js";
 
 /**
  * The explicit list of scanners. `--scanners` picks from it by name; adding a
  * scanner is one import and one line here.
  */
-export const scanners: Scanner[] = [vulnScanner];
+export const scanners: Scanner[] = [vulnScanner, misconfigScanner];

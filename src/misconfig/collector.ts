@@ -1,0 +1,54 @@
+import type { FileIssue } from "../errors.js";
+import type { MisconfigFinding } from "../findings/types.js";
+import type { ScanOptions } from "../scan/options.js";
+import type { ScanResult } from "../scan/types.js";
+import { catalog } from "./catalog.js";
+import { buildCompliance, parseFramework } from "./compliance.js";
+import { toFinding, type RawFinding } from "./raw.js";
+import { Suppressor } from "./suppress.js";
+import type { CheckMeta } from "./types.js";
+
+const NO_SCOPE = { headerStart: 0, start: 0, end: 0 };
+
+/** Gathers findings, suppressions, per-file issues and which checks ran, for one scan. */
+export class Collector {
+  readonly evaluated = new Set<string>();
+  readonly findings: MisconfigFinding[] = [];
+  readonly issues: FileIssue[] = [];
+  readonly warnings: string[] = [];
+  readonly summary: Record<string, unknown> = {};
+  private readonly suppressor = new Suppressor();
+
+  add(raw: RawFinding): void {
+    const f = toFinding(raw);
+    if (!this.suppressor.apply(f, raw.scope, raw.file, raw.inline, raw.annotations)) this.findings.push(f);
+  }
+
+  /** A finding with no suppression directives of its own (image config, host files). */
+  addPlain(meta: CheckMeta, file: string, line: number, message?: string): void {
+    this.add({ meta, file, line, message, scope: { line, ...NO_SCOPE }, inline: [] });
+  }
+
+  result(options: Pick<ScanOptions, "compliance">): ScanResult {
+    const framework = parseFramework(options.compliance);
+    this.findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.id.localeCompare(b.id));
+    const summary: Record<string, unknown> = {
+      ...this.summary,
+      misconfigChecksEvaluated: this.evaluated.size,
+    };
+    if (framework)
+      summary.compliance = buildCompliance(
+        framework,
+        catalog(),
+        this.evaluated,
+        new Set(this.findings.map((f) => f.id)),
+      );
+    return {
+      findings: this.findings,
+      suppressed: this.suppressor.suppressed,
+      issues: this.issues,
+      warnings: [...this.warnings, ...this.suppressor.warnings],
+      summary,
+    };
+  }
+}

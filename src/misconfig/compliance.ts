@@ -1,0 +1,106 @@
+import { BulwarkError } from "../errors.js";
+import { CONTROL_TITLES, FRAMEWORKS, isFramework, type FrameworkName } from "./frameworks.js";
+import type { CheckMeta } from "./types.js";
+
+export type ControlStatus = "pass" | "fail" | "not-applicable";
+
+export interface ComplianceControl {
+  id: string;
+  title?: string;
+  status: ControlStatus;
+  /** Bulwark checks mapped to the control. */
+  checks: string[];
+  /** The mapped checks that produced (unsuppressed) findings. */
+  failed: string[];
+}
+
+export interface ComplianceReport {
+  framework: FrameworkName;
+  title: string;
+  controls: ComplianceControl[];
+  totals: { pass: number; fail: number; notApplicable: number };
+}
+
+/** Validates `--compliance`; undefined when not asked for. */
+export function parseFramework(name: string | undefined): FrameworkName | undefined {
+  if (name === undefined || name === "") return undefined;
+  if (!isFramework(name))
+    throw new BulwarkError(
+      "USAGE",
+      `unknown compliance framework "${name}" (use ${Object.keys(FRAMEWORKS).join(", ")})`,
+    );
+  return name;
+}
+
+/** Dotted-number aware ordering ("5.2.10" after "5.2.9"); other ids alphabetically. */
+function compareIds(a: string, b: string): number {
+  const pa = a.split(".").map(Number);
+  const pb = b.split(".").map(Number);
+  if (pa.some(Number.isNaN) || pb.some(Number.isNaN)) return a.localeCompare(b);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? -1) - (pb[i] ?? -1);
+    if (d) return d;
+  }
+  return 0;
+}
+
+/**
+ * Groups check results by control. A control fails when a mapped check produced a finding,
+ * passes when at least one mapped check ran on an object it applies to and none failed,
+ * and is not applicable when none of its checks had anything to look at.
+ */
+export function buildCompliance(
+  framework: FrameworkName,
+  checks: readonly CheckMeta[],
+  evaluated: ReadonlySet<string>,
+  failedIds: ReadonlySet<string>,
+): ComplianceReport {
+  const byControl = new Map<string, string[]>();
+  for (const c of checks)
+    for (const control of c.mappings[framework] ?? [])
+      byControl.set(control, [...(byControl.get(control) ?? []), c.id]);
+  const controls = [...byControl.entries()]
+    .sort(([a], [b]) => compareIds(a, b))
+    .map(([id, ids]): ComplianceControl => {
+      const failed = ids.filter((x) => failedIds.has(x));
+      const ran = ids.some((x) => evaluated.has(x));
+      const status: ControlStatus = failed.length ? "fail" : ran ? "pass" : "not-applicable";
+      return {
+        id,
+        ...(CONTROL_TITLES[framework][id] ? { title: CONTROL_TITLES[framework][id] } : {}),
+        status,
+        checks: ids,
+        failed,
+      };
+    });
+  const count = (s: ControlStatus): number => controls.filter((c) => c.status === s).length;
+  return {
+    framework,
+    title: FRAMEWORKS[framework],
+    controls,
+    totals: { pass: count("pass"), fail: count("fail"), notApplicable: count("not-applicable") },
+  };
+}
+
+/** Plain-text table for the table report writer. */
+export function renderComplianceTable(compliance: ComplianceReport): string {
+  const rows = compliance.controls.map((c) => [
+    c.id,
+    c.status.toUpperCase(),
+    c.title ?? "",
+    (c.failed.length ? c.failed : c.checks).join(", "),
+  ]);
+  const header = ["CONTROL", "STATUS", "TITLE", "CHECKS (failed, else mapped)"];
+  const widths = header.map((h, i) => Math.min(60, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
+  const fmt = (r: string[]): string =>
+    r
+      .map((cell, i) => (i === r.length - 1 ? cell : cell.slice(0, widths[i]).padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
+  const t = compliance.totals;
+  return [
+    `${compliance.title}: ${t.pass} pass, ${t.fail} fail, ${t.notApplicable} not applicable`,
+    fmt(header),
+    ...rows.map(fmt),
+  ].join("\n");
+}

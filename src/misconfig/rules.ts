@@ -1,0 +1,59 @@
+import type { Rule } from "./types.js";
+
+/** One failure a rule reported, before suppression and before it becomes a finding. */
+export interface Hit<At> {
+  rule: Rule<unknown, unknown>["meta"];
+  at: At;
+  message?: string;
+}
+
+/**
+ * Runs `rules` on one target, records which checks were evaluated (the target was one
+ * they are about) and returns their failures.
+ */
+export function runRules<T, At>(
+  rules: readonly Rule<T, At>[],
+  target: T,
+  evaluated: Set<string>,
+  disabled?: ReadonlySet<string>,
+): Hit<At>[] {
+  const hits: Hit<At>[] = [];
+  for (const rule of rules) {
+    if (disabled?.has(rule.meta.id)) continue;
+    if (rule.appliesTo && !rule.appliesTo(target)) continue;
+    evaluated.add(rule.meta.id);
+    rule.check(target, (at, message) => hits.push({ rule: rule.meta, at, message }));
+  }
+  return hits;
+}
+
+/** Builds a mapping record without empty entries. */
+export function mapIds(m: {
+  cisDocker?: string[];
+  cisK8s?: string[];
+  nsa?: string[];
+  nist?: string[];
+  trivy?: string[];
+  kubescape?: string[];
+  checkov?: string[];
+}): Rule<unknown, unknown>["meta"]["mappings"] {
+  const out: Rule<unknown, unknown>["meta"]["mappings"] = {};
+  if (m.cisDocker?.length) out["cis-docker"] = m.cisDocker;
+  if (m.cisK8s?.length) out["cis-kubernetes"] = m.cisK8s;
+  if (m.nsa?.length) out["nsa-cisa"] = m.nsa;
+  if (m.nist?.length) out["nist-800-190"] = m.nist;
+  if (m.trivy?.length) out.trivy = m.trivy;
+  if (m.kubescape?.length) out.kubescape = m.kubescape;
+  if (m.checkov?.length) out.checkov = m.checkov;
+  return out;
+}
+
+/** Secret-looking variable or key names (PASSWORD, API_KEY, …). */
+export const SECRET_NAME =
+  /(^|[_.-])(pass(word|wd)?|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|credentials?|auth[_.-]?token|client[_.-]?secret)($|[_.-])/i;
+
+/** Literal values that are clearly placeholders or references, not secrets. */
+export function looksLikePlaceholder(value: string): boolean {
+  const v = value.trim();
+  return v === "" || /^\$[{(]?\w/.test(v) || /^<.*>$/.test(v) || /^(changeme|none|null|false|true)$/i.test(v);
+}
