@@ -1,0 +1,102 @@
+import type { Image } from "../image/types.js";
+import type { LayerAnalysis } from "../scan/types.js";
+import { Attribution } from "./attribution.js";
+import { LayerStack, type Placed } from "./layers.js";
+import { isOsPackage, purlFor } from "./purl.js";
+import type { Inventory, LayerInfo, Location, OsInfo, Package } from "./types.js";
+
+// Several files describe the OS; prefer the canonical one when more than one survives.
+const OS_FILE_RANK = ["/etc/os-release", "/usr/lib/os-release"];
+
+function osRank(path: string): number {
+  const i = OS_FILE_RANK.indexOf(path);
+  return i < 0 ? OS_FILE_RANK.length : i;
+}
+
+function chooseOs(survivors: Placed[]): OsInfo | undefined {
+  const candidates = survivors.filter((s) => s.output.os);
+  candidates.sort((a, b) => osRank(a.path) - osRank(b.path) || b.layer - a.layer);
+  return candidates[0]?.output.os;
+}
+
+// On merged-/usr systems dpkg lists "/bin/x" while the layer tar holds "/usr/bin/x".
+const MERGED_DIRS = /^\/(bin|sbin|lib|lib32|lib64|libx32)\//;
+
+function ownedFileSet(survivors: Placed[]): Set<string> {
+  const owned = new Set<string>();
+  for (const s of survivors) {
+    for (const f of s.output.ownedFiles?.files ?? []) {
+      owned.add(f);
+      if (MERGED_DIRS.test(f)) owned.add(`/usr${f}`);
+    }
+  }
+  return owned;
+}
+
+function layerInfo(layer: LayerAnalysis | undefined): Omit<Location, "path"> {
+  const info: Omit<Location, "path"> = {};
+  if (layer?.digest) info.layerDigest = layer.digest;
+  if (layer?.diffId) info.layerDiffId = layer.diffId;
+  if (layer?.createdBy !== undefined) info.createdBy = layer.createdBy;
+  return info;
+}
+
+function place(pkg: Package, path: string, layer: LayerAnalysis | undefined): Package {
+  const info = layerInfo(layer);
+  const locations = pkg.locations?.length ? pkg.locations : [{ path }];
+  return { ...pkg, locations: locations.map((l) => ({ ...info, ...l, path: l.path || path })) };
+}
+
+function layerInfos(image: Image, layers: LayerAnalysis[]): LayerInfo[] {
+  return layers
+    .filter(() => !image.rootDir)
+    .map((l) => {
+      const info: LayerInfo = {};
+      if (l.digest) info.digest = l.digest;
+      if (l.diffId) info.diffId = l.diffId;
+      if (l.createdBy !== undefined) info.createdBy = l.createdBy;
+      const size = image.layers[l.index]?.size;
+      if (size !== undefined) info.size = size;
+      return info;
+    });
+}
+
+/**
+ * Merge per-layer analyzer results into the image's inventory: the final filesystem
+ * only, each package attributed to the layer that introduced it, language packages that
+ * an OS package owns reported once (as the OS package), purls filled in.
+ */
+export function buildInventory(image: Image, layers: LayerAnalysis[]): Inventory {
+  const stack = new LayerStack(layers);
+  const survivors = stack.survivors();
+  const attribution = new Attribution(layers, stack);
+  const os = chooseOs(survivors);
+  const owned = ownedFileSet(survivors);
+  const packages: Package[] = [];
+  for (const s of survivors) {
+    for (const pkg of s.output.packages ?? []) {
+      const placed = place(pkg, s.path, layers[attribution.introducedIn(s, pkg)]);
+      if (!isOsPackage(placed) && placed.locations.some((l) => owned.has(l.path))) continue;
+      packages.push({ ...placed, purl: purlFor(placed, os) });
+    }
+  }
+  const inventory: Inventory = {
+    target: image.name,
+    source: image.source,
+    layers: layerInfos(image, layers),
+    packages,
+    issues: layers.flatMap((l) => l.issues.map((i) => ({ ...i }))),
+  };
+  if (!image.rootDir) {
+    inventory.image = {
+      digest: image.digest,
+      configDigest: image.configDigest,
+      repoTags: image.repoTags,
+      repoDigests: image.repoDigests,
+      architecture: image.config.architecture,
+      os: image.config.os,
+    };
+  }
+  if (os) inventory.os = os;
+  return inventory;
+}

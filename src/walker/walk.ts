@@ -1,0 +1,121 @@
+import type { Analyzer } from "../analyzer/types.js";
+import { readLayerCache, writeLayerCache } from "../cache/layers.js";
+import { BulwarkError, errorMessage } from "../errors.js";
+import type { Image, Layer } from "../image/types.js";
+import type { LayerAnalysis } from "../scan/types.js";
+import { defaultLimits, openLayerTar, type LayerLimits } from "./decompress.js";
+import { walkRootfs } from "./rootfs.js";
+import { walkTar, type LayerContent } from "./tarlayer.js";
+
+export interface WalkOptions {
+  cacheDir: string;
+  progress?: (msg: string) => void;
+  /** Neither read nor write the per-layer cache. */
+  noCache?: boolean;
+  /** Decompression-bomb limits; default from defaultLimits() (env overridable). */
+  limits?: Partial<LayerLimits>;
+}
+
+/** How a layer is named in messages and FileIssues: its blob digest, else its diffID. */
+export function layerLabel(layer: Layer, index: number): string {
+  return layer.digest ?? layer.diffId ?? `#${index + 1}`;
+}
+
+function withLayer(content: LayerContent, layer: Layer, index: number): LayerAnalysis {
+  const analysis: LayerAnalysis = { index, ...content };
+  if (layer.digest) analysis.digest = layer.digest;
+  if (layer.diffId) analysis.diffId = layer.diffId;
+  if (layer.createdBy !== undefined) analysis.createdBy = layer.createdBy;
+  const label = layerLabel(layer, index);
+  // Cached issues may have been recorded under another blob digest of the same diffID.
+  analysis.issues = content.issues.map((i) => ({ ...i, layer: label }));
+  return analysis;
+}
+
+async function walkLayer(
+  layer: Layer,
+  index: number,
+  analyzers: Analyzer[],
+  limits: LayerLimits,
+): Promise<LayerContent> {
+  const label = layerLabel(layer, index);
+  let raw;
+  try {
+    raw = await layer.open();
+  } catch (e) {
+    if (e instanceof BulwarkError) throw e;
+    throw new BulwarkError(
+      "LAYER_CORRUPT",
+      `layer ${label} cannot be opened: ${errorMessage(e)}`,
+      undefined,
+      { cause: e },
+    );
+  }
+  const { tar, guard } = await openLayerTar(raw, limits, label);
+  const content = await walkTar(tar, analyzers, label);
+  if (layer.diffId) {
+    const got = guard.diffId();
+    if (got !== layer.diffId) {
+      throw new BulwarkError(
+        "DIGEST_MISMATCH",
+        `layer ${label}: uncompressed content hashes to ${got}, but the config says diffID ${layer.diffId}`,
+      );
+    }
+  }
+  return content;
+}
+
+async function cached(
+  layer: Layer,
+  analyzers: Analyzer[],
+  opts: WalkOptions,
+): Promise<LayerContent | undefined> {
+  if (opts.noCache || !layer.diffId) return undefined;
+  return readLayerCache(opts.cacheDir, layer.diffId, analyzers);
+}
+
+async function remember(
+  layer: Layer,
+  analyzers: Analyzer[],
+  content: LayerContent,
+  opts: WalkOptions,
+): Promise<void> {
+  if (opts.noCache || !layer.diffId) return;
+  try {
+    await writeLayerCache(opts.cacheDir, layer.diffId, analyzers, content);
+  } catch (e) {
+    // A read-only or full cache dir costs speed next time, not this scan.
+    opts.progress?.(`layer cache not written: ${errorMessage(e)}`);
+  }
+}
+
+/**
+ * Walk every layer once, base first, offering files to the analyzers. Layers whose
+ * results are cached (same diffID, same analyzer versions) are not opened at all.
+ */
+export async function walkImage(
+  image: Image,
+  analyzers: Analyzer[],
+  opts: WalkOptions,
+): Promise<LayerAnalysis[]> {
+  if (image.rootDir) {
+    opts.progress?.(`walking ${image.rootDir}`);
+    const content = await walkRootfs(image.rootDir, analyzers);
+    return [{ index: 0, ...content }];
+  }
+  const limits = { ...defaultLimits(), ...opts.limits };
+  const out: LayerAnalysis[] = [];
+  for (const [index, layer] of image.layers.entries()) {
+    const label = layerLabel(layer, index);
+    const where = `layer ${index + 1}/${image.layers.length} ${label}`;
+    let content = await cached(layer, analyzers, opts);
+    if (content) opts.progress?.(`${where}: cached`);
+    else {
+      opts.progress?.(`${where}: analysing${layer.size ? ` (${layer.size} bytes)` : ""}`);
+      content = await walkLayer(layer, index, analyzers, limits);
+      await remember(layer, analyzers, content, opts);
+    }
+    out.push(withLayer(content, layer, index));
+  }
+  return out;
+}
