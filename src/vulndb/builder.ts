@@ -59,8 +59,9 @@ export class DbBuilder {
     removeStaleTemps(dir);
     this.tempFile = tempPathIn(dir, "vuln.db");
     this.db = new Database(this.tempFile);
-    // A temp file that is thrown away on any failure needs no journal and no fsync per commit.
-    this.db.pragma("journal_mode = OFF");
+    // A temp file that is thrown away on any failure needs no on-disk journal and no fsync per
+    // commit. (better-sqlite3 runs SQLite in defensive mode, which refuses journal_mode=OFF.)
+    this.db.pragma("journal_mode = MEMORY");
     this.db.pragma("synchronous = OFF");
     this.db.pragma("cache_size = -65536");
     this.db.exec(SCHEMA_SQL);

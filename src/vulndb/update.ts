@@ -81,9 +81,9 @@ class ImportState {
 
 const NOT_JSON = Symbol("not JSON");
 
-function parseJson(data: Buffer): unknown {
+function parseJson(text: string): unknown {
   try {
-    return JSON.parse(data.toString("utf8"));
+    return JSON.parse(text);
   } catch {
     return NOT_JSON;
   }
@@ -114,11 +114,12 @@ async function importEcosystem(
     location,
     ({ name, data }) => {
       done++;
-      const parsed = parseJson(data);
+      const text = data.toString("utf8");
+      const parsed = parseJson(text);
       const checked = validateOsvRecord(parsed);
       if (checked.ok) {
         valid++;
-        if (!builder.addRecord(ecosystem, data.toString("utf8"), checked.record)) state.duplicates++;
+        if (!builder.addRecord(ecosystem, text, checked.record)) state.duplicates++;
       } else {
         invalidHere++;
         const reason = parsed === NOT_JSON ? "invalid JSON" : checked.reason;
