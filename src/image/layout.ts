@@ -61,6 +61,14 @@ function chooseEntry(entries: Descriptor[], tag: string | undefined, what: strin
     }
     return hits;
   }
+  // Several tagged images and no platform data to choose by: make the user name one.
+  if (entries.length > 1 && entries.every((d) => !d.platform)) {
+    const names = entries.map((d) => d.annotations?.[REF_NAME] ?? d.digest);
+    throw new BulwarkError(
+      "TARGET_UNKNOWN",
+      `${what} holds ${entries.length} images; name one as oci:DIR:TAG (tags: ${names.join(", ")})`,
+    );
+  }
   return entries;
 }
 
