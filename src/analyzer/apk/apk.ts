@@ -6,7 +6,8 @@ import type { Package } from "../../inventory/types.js";
 import type { Analyzer, AnalyzerFile, AnalyzerOutput } from "../types.js";
 import { decodeText, isRegularFile, MiB, newPackage, parseError } from "../common/util.js";
 
-const INSTALLED = "/lib/apk/db/installed";
+// apk-tools keeps its database in /lib/apk/db; usr-merged Alpine releases use /usr/lib/apk/db.
+const INSTALLED_PATHS = new Set(["/lib/apk/db/installed", "/usr/lib/apk/db/installed"]);
 
 interface ApkRecord {
   fields: Map<string, string>;
@@ -25,7 +26,7 @@ function parseRecords(text: string): ApkRecord[] {
       dir = "";
       continue;
     }
-    if (line[1] !== ":") throw parseError(`${INSTALLED}: malformed line "${line.slice(0, 40)}"`);
+    if (line[1] !== ":") throw parseError(`malformed line "${line.slice(0, 40)}"`);
     const key = line[0] ?? "";
     const value = line.slice(2);
     if (key === "F") dir = value;
@@ -68,7 +69,7 @@ export const apkAnalyzer: Analyzer = {
   name: "apk",
   version: 1,
   wants(path, info) {
-    return path === INSTALLED && isRegularFile(info.mode) && info.size <= 256 * MiB;
+    return INSTALLED_PATHS.has(path) && isRegularFile(info.mode) && info.size <= 256 * MiB;
   },
   async analyze(file: AnalyzerFile): Promise<AnalyzerOutput | undefined> {
     const { packages, owned } = parseApkInstalled(decodeText(await file.read(), file.path), file.path);
