@@ -1,10 +1,16 @@
 import type { Command } from "commander";
 import { registerChecks } from "./checks.js";
 import { registerDb } from "./db.js";
+import { registerSbom } from "./sbom.js";
 import { registerScan } from "./scan.js";
 
 /**
  * The explicit list of CLI commands. Each entry adds one command (with its
  * subcommands) to the program; a command file only parses flags and calls the library.
  */
-export const commands: Array<(program: Command) => void> = [registerScan, registerDb, registerChecks];
+export const commands: Array<(program: Command) => void> = [
+  registerScan,
+  registerDb,
+  registerChecks,
+  registerSbom,
+];

@@ -1,0 +1,52 @@
+import { catalogers } from "../analyzer/registry.js";
+import { openImage } from "../image/open.js";
+import { buildInventory } from "../inventory/build.js";
+import type { Inventory } from "../inventory/types.js";
+import { renderSbom, type SbomFormat } from "../report/sbom/index.js";
+import { walkImage } from "../walker/walk.js";
+
+export interface SbomOptions {
+  /** Bulwark's cache directory: layer results are cached there; nothing is written elsewhere. */
+  cacheDir: string;
+  /** "linux/amd64" (default) picks from multi-platform images. */
+  platform?: string;
+  username?: string;
+  password?: string;
+  /** Plain HTTP / unverified TLS registries. */
+  insecure?: boolean;
+  /** Progress lines (for a terminal); never part of the output. */
+  progress?: (message: string) => void;
+  /** Skip the per-layer result cache (neither read nor written). */
+  noCache?: boolean;
+}
+
+/**
+ * The complete package inventory of TARGET (registry reference, `docker-archive:FILE`,
+ * `oci-archive:FILE`, `oci:DIR[:TAG]`, `rootfs:DIR` or an existing path): the image is
+ * opened, its layers walked once with every package cataloger, and the image closed.
+ */
+export async function generateInventory(target: string, opts: SbomOptions): Promise<Inventory> {
+  const image = await openImage(target, {
+    cacheDir: opts.cacheDir,
+    ...(opts.platform ? { platform: opts.platform } : {}),
+    ...(opts.username ? { username: opts.username } : {}),
+    ...(opts.password ? { password: opts.password } : {}),
+    ...(opts.insecure ? { insecure: true } : {}),
+  });
+  try {
+    opts.progress?.(`cataloguing ${target}`);
+    const layers = await walkImage(image, catalogers(), {
+      cacheDir: opts.cacheDir,
+      ...(opts.progress ? { progress: opts.progress } : {}),
+      ...(opts.noCache ? { noCache: true } : {}),
+    });
+    return buildInventory(image, layers);
+  } finally {
+    await image.close();
+  }
+}
+
+/** The SBOM of TARGET rendered in `format` (see renderSbom). */
+export async function generateSbom(target: string, format: SbomFormat, opts: SbomOptions): Promise<string> {
+  return renderSbom(await generateInventory(target, opts), format);
+}
