@@ -5,7 +5,7 @@ import { comparatorForEcosystem } from "../version/index.js";
 import type { Comparator } from "../version/types.js";
 import type { OsvRecord } from "../vulndb/osv.js";
 import { goStdlibQuery, osvQueryFor, sameOsvPackage, type OsvQuery } from "./ecosystems.js";
-import { groupByAlias, isCve, preferredId, type Hit } from "./merge.js";
+import { groupByAlias, isCve, preferredId, type Hit, type HitGroup } from "./merge.js";
 import { evaluateAffected } from "./ranges.js";
 import { cvssScores, recordSeverity, type CvssScore } from "./severity.js";
 import { matchStatus } from "./status.js";
@@ -30,7 +30,8 @@ export interface MatchResult {
 /** One package (or a binary's Go standard library) to look up. */
 interface Subject {
   query: OsvQuery;
-  purl: string;
+  /** The installed package as the user knows it (binary name and version for OS packages). */
+  installed: { name: string; version: string; purl: string };
   location: VulnerabilityFinding["location"];
 }
 
@@ -51,7 +52,7 @@ export function subjectsOf(inventory: Pick<Inventory, "packages" | "os">): Subje
     const query = osvQueryFor(pkg, inventory.os);
     const location = locationOf(pkg);
     if (query) {
-      subjects.push({ query, purl: pkg.purl, location });
+      subjects.push({ query, installed: { name: pkg.name, version: pkg.version, purl: pkg.purl }, location });
       if (query.name === "stdlib" && query.ecosystem === "Go")
         stdlibSeen.add(`${location.path}@${query.version}`);
     }
@@ -62,7 +63,8 @@ export function subjectsOf(inventory: Pick<Inventory, "packages" | "os">): Subje
     const key = `${location.path}@${query?.version}`;
     if (!query || stdlibSeen.has(key)) continue;
     stdlibSeen.add(key);
-    subjects.push({ query, purl: `pkg:golang/stdlib@${query.version}`, location });
+    const installed = { name: "stdlib", version: query.version, purl: `pkg:golang/stdlib@${query.version}` };
+    subjects.push({ query, installed, location });
   }
   return subjects;
 }
@@ -105,11 +107,12 @@ function highestSeverity(group: Hit[]): Severity {
 
 function toFinding(
   subject: Subject,
-  group: Hit[],
+  hitGroup: HitGroup,
   cmp: Comparator,
   db: AdvisorySource,
 ): VulnerabilityFinding {
-  const { id, aliases } = preferredId(group);
+  const { id, aliases } = preferredId(hitGroup);
+  const group = hitGroup.hits;
   const fixedVersion = highestFix(group, cmp);
   const statuses = group.map((h) => h.status).filter((s) => s !== "fixed" && s !== "affected");
   const cvss: CvssScore[] = [];
@@ -125,12 +128,7 @@ function toFinding(
     aliases,
     severity: highestSeverity(group),
     ...(title ? { title } : {}),
-    package: {
-      name: subject.query.name,
-      version: subject.query.version,
-      purl: subject.purl,
-      ecosystem: subject.query.ecosystem,
-    },
+    package: { ...subject.installed, ecosystem: subject.query.ecosystem },
     fixedVersion,
     status: fixedVersion ? "fixed" : (statuses[0] ?? "affected"),
     kev: kevFlag(db, [id, ...aliases]),

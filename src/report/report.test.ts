@@ -1,5 +1,5 @@
 import { Spec, Validation } from "@cyclonedx/cyclonedx-library";
-import Ajv from "ajv-draft-04";
+import AjvDraft04 from "ajv-draft-04";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
@@ -79,7 +79,12 @@ describe("SARIF report", () => {
       readFileSync(require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"), "utf8"),
     );
     // The schema's language-tag pattern is not valid in unicode mode; it is in plain mode.
-    const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, unicodeRegExp: false });
+    const ajv = new AjvDraft04.default({
+      allErrors: true,
+      strict: false,
+      validateFormats: false,
+      unicodeRegExp: false,
+    });
     const validate = ajv.compile(schema);
     const ok = validate(sarif);
     expect(validate.errors ?? []).toEqual([]);
@@ -177,6 +182,17 @@ describe("table report", () => {
       controls: [{ id: "4.1", title: "Create a user", status: "fail" }],
     };
     expect(renderReport(r, "table")).toMatch(/Compliance: cis-docker[\s\S]*FAIL\s+4\.1\s+Create a user/);
+    r.summary.compliance = {
+      framework: "cis-docker",
+      title: "CIS Docker Benchmark",
+      controls: [
+        { id: "4.1", title: "Create a user", status: "fail", checks: ["BW-DF-001"], failed: ["BW-DF-001"] },
+      ],
+      totals: { pass: 0, fail: 1, notApplicable: 0 },
+    };
+    expect(renderReport(r, "table")).toMatch(
+      /CIS Docker Benchmark: 0 pass, 1 fail[\s\S]*4\.1\s+FAIL\s+Create a user/,
+    );
   });
 });
 

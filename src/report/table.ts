@@ -7,6 +7,7 @@ import {
   type SecretFinding,
   type VulnerabilityFinding,
 } from "../findings/types.js";
+import { renderComplianceTable, type ComplianceReport } from "../misconfig/compliance.js";
 import { renderComplianceFallback } from "./compliance.js";
 
 function bySeverityThenId<T extends Finding>(a: T, b: T): number {
@@ -126,6 +127,14 @@ function tail(report: Report): string[] {
   return lines;
 }
 
+/** The misconfiguration scanner's own table when the summary has its shape; else the plain fallback. */
+function complianceLines(compliance: unknown): string[] {
+  const c = compliance as Partial<ComplianceReport> | null;
+  if (c && Array.isArray(c.controls) && c.totals && typeof c.title === "string")
+    return renderComplianceTable(c as ComplianceReport).split("\n");
+  return renderComplianceFallback(compliance);
+}
+
 /** Human-readable report: vulnerabilities grouped per package, then misconfigurations and secrets. */
 export function renderTable(report: Report): string {
   const f = report.findings;
@@ -135,8 +144,7 @@ export function renderTable(report: Report): string {
     ...misconfigSection(f.filter((x): x is MisconfigFinding => x.kind === "misconfiguration")),
     ...secretSection(f.filter((x): x is SecretFinding => x.kind === "secret")),
   ];
-  if (report.summary.compliance !== undefined)
-    lines.push(...renderComplianceFallback(report.summary.compliance), "");
+  if (report.summary.compliance !== undefined) lines.push(...complianceLines(report.summary.compliance), "");
   if (!f.length) lines.push("No findings.", "");
   lines.push(...tail(report));
   return `${lines.join("\n").trimEnd()}\n`;

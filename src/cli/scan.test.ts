@@ -1,0 +1,152 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { Report } from "../findings/types.js";
+import { runCli } from "./testcli.js";
+
+const cli = runCli;
+
+afterEach(() => {
+  process.exitCode = undefined;
+});
+
+function tmp(): string {
+  return mkdtempSync(join(tmpdir(), "bulwark-cli-scan-"));
+}
+
+/** A Dockerfile the misconfiguration checks fire on (runs as root, `latest`, curl | sh). */
+function insecureProject(): string {
+  const dir = tmp();
+  writeFileSync(
+    join(dir, "Dockerfile"),
+    'FROM debian:latest\nRUN curl -sSL https://example.com/install.sh | sh\nEXPOSE 22\nCMD ["/app"]\n',
+  );
+  return dir;
+}
+
+describe("bulwark scan: bad input", () => {
+  it("--fail-on garbage → exit 2, one line", async () => {
+    const r = await cli(["--cache-dir", tmp(), "scan", "config", insecureProject(), "--fail-on", "SEVERE"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'bulwark: USAGE: --fail-on: unknown severity "SEVERE" (expected CRITICAL, HIGH, MEDIUM, LOW or UNKNOWN)\n',
+    );
+    expect(r.stdout).toBe("");
+  });
+
+  it("no database with the vuln scanner → DB_MISSING, exit 2, one line", async () => {
+    const cache = tmp();
+    const r = await cli(["--cache-dir", cache, "scan", "rootfs", tmp(), "--scanners", "vuln"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/^bulwark: DB_MISSING: no vulnerability database at .*bulwark db update/);
+  });
+
+  it("unknown scanner and format → exit 2", async () => {
+    const a = await cli(["--cache-dir", tmp(), "scan", "config", insecureProject(), "--scanners", "virus"]);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/^bulwark: USAGE: unknown scanner "virus"/);
+    const b = await cli(["--cache-dir", tmp(), "scan", "config", insecureProject(), "--format", "xml"]);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/^bulwark: USAGE: unknown --format "xml"/);
+  });
+
+  it("an ignore file without a reason → exit 2 naming the file", async () => {
+    const dir = insecureProject();
+    const ignore = join(tmp(), "ignore.yaml");
+    writeFileSync(ignore, "- id: BW-DF-001\n");
+    const r = await cli([
+      "--cache-dir",
+      tmp(),
+      "scan",
+      "config",
+      dir,
+      "--scanners",
+      "misconfig",
+      "--ignore-file",
+      ignore,
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^bulwark: CONFIG_INVALID: .*ignore\.yaml: entry 1 \(BW-DF-001\) has no reason/);
+  });
+});
+
+describe("bulwark scan: reports and exit codes", () => {
+  it("--format json on stdout is valid JSON; --fail-on decides the exit code", async () => {
+    const dir = insecureProject();
+    const base = ["--cache-dir", tmp(), "scan", "config", dir, "--scanners", "misconfig", "--format", "json"];
+    const pass = await cli(base);
+    expect(pass.code).toBe(0);
+    const report = JSON.parse(pass.stdout) as Report;
+    expect(report.findings.length).toBeGreaterThan(0);
+    expect(report.findings.every((f) => f.kind === "misconfiguration")).toBe(true);
+    const worst = report.findings.some((f) => f.severity === "CRITICAL") ? "CRITICAL" : "HIGH";
+    expect((await cli([...base, "--fail-on", "LOW"])).code).toBe(1);
+    expect((await cli([...base, "--fail-on", worst.toLowerCase()])).code).toBe(1);
+    const onlyLow = await cli([...base, "--severity", "LOW", "--fail-on", "MEDIUM"]);
+    expect(onlyLow.code).toBe(0);
+    expect((JSON.parse(onlyLow.stdout) as Report).findings.every((f) => f.severity === "LOW")).toBe(true);
+  });
+
+  it("suppressed findings stay listed, and --output writes the file instead of stdout", async () => {
+    const dir = insecureProject();
+    const first = JSON.parse(
+      (
+        await cli([
+          "--cache-dir",
+          tmp(),
+          "scan",
+          "config",
+          dir,
+          "--scanners",
+          "misconfig",
+          "--format",
+          "json",
+        ])
+      ).stdout,
+    ) as Report;
+    const target = first.findings[0]!;
+    const ignore = join(tmp(), "ignore.yaml");
+    writeFileSync(
+      ignore,
+      `ignore:\n  - id: ${target.id}\n    reason: accepted in the demo\n    expires: 2999-01-01\n`,
+    );
+    const out = join(tmp(), "report.json");
+    const r = await cli([
+      "--cache-dir",
+      tmp(),
+      "scan",
+      "config",
+      dir,
+      "--scanners",
+      "misconfig",
+      "--format",
+      "json",
+      "--ignore-file",
+      ignore,
+      "--output",
+      out,
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("");
+    const report = JSON.parse(readFileSync(out, "utf8")) as Report;
+    expect(report.findings.some((f) => f.id === target.id)).toBe(false);
+    expect(report.summary.suppressed.map((s) => [s.finding.id, s.by, s.reason])).toContainEqual([
+      target.id,
+      "ignore-file",
+      "accepted in the demo",
+    ]);
+  });
+
+  it("sarif and table formats render the same scan", async () => {
+    const dir = insecureProject();
+    const base = ["--cache-dir", tmp(), "scan", "config", dir, "--scanners", "misconfig"];
+    const sarif = JSON.parse((await cli([...base, "--format", "sarif"])).stdout);
+    expect(sarif.version).toBe("2.1.0");
+    expect(sarif.runs[0].results.length).toBeGreaterThan(0);
+    const table = (await cli(base)).stdout;
+    expect(table).toContain("Misconfigurations");
+    expect(table).toContain("Dockerfile:");
+  });
+});
