@@ -49,7 +49,8 @@ export async function fetchBearerToken(
   if (challenge.params.service) url.searchParams.set("service", challenge.params.service);
   url.searchParams.set("scope", challenge.params.scope ?? opts.defaultScope);
   const headers: Record<string, string> = { Accept: "application/json" };
-  const mayCarryCreds = url.protocol === "https:" || url.host === opts.registryHost;
+  const mayCarryCreds =
+    url.protocol === "https:" || url.hostname === new URL(`http://${opts.registryHost}`).hostname;
   if (opts.creds && mayCarryCreds) headers.Authorization = basicAuth(opts.creds);
   const res = await httpRequest(url, {
     headers,
