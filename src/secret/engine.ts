@@ -1,0 +1,240 @@
+import { shannonEntropy } from "./entropy.js";
+import { redactMatch, sha256Hex } from "./redact.js";
+import type { CompiledRule, SecretHit } from "./types.js";
+
+/** Text is scanned in windows so that no regex ever runs over more than this many characters. */
+export const WINDOW_CHARS = 256 * 1024;
+/** Windows overlap by more than the longest possible match (a 12 000-character PEM body). */
+export const OVERLAP_CHARS = 16 * 1024;
+
+/** Marks secrets that are documentation or templates, whatever rule found them. */
+const PLACEHOLDER =
+  /(?:example|xxxxx|\*\*\*\*\*|placeholder|redacted|your[_-]|dummy|\$\{|\$\(|\{\{|<[a-z_-]{1,30}>)/i;
+const ALLOW_MARKER = "bulwark:allow";
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * Runs a rule set over text. The keyword pass (one combined regex over the lower-cased
+ * window) decides which rules' regexes run at all; that is what keeps the scan fast.
+ */
+export class SecretEngine {
+  private readonly keywordRegex: RegExp;
+  private readonly rulesByKeyword = new Map<string, number[]>();
+  /** For each keyword, the rules of every keyword that is a prefix of it (the regex reports the longest). */
+  private readonly rulesByMatch = new Map<string, number[]>();
+  private readonly globalPathAllow: RegExp[];
+
+  constructor(
+    readonly rules: CompiledRule[],
+    globalPathAllow: RegExp[] = [],
+  ) {
+    this.globalPathAllow = globalPathAllow;
+    rules.forEach((rule, index) => {
+      for (const kw of rule.spec.keywords) {
+        const list = this.rulesByKeyword.get(kw) ?? [];
+        list.push(index);
+        this.rulesByKeyword.set(kw, list);
+      }
+    });
+    const keywords = [...this.rulesByKeyword.keys()].sort((a, b) => b.length - a.length);
+    for (const kw of keywords) {
+      const rules = keywords.filter((k) => kw.startsWith(k)).flatMap((k) => this.rulesByKeyword.get(k)!);
+      this.rulesByMatch.set(kw, [...new Set(rules)]);
+    }
+    this.keywordRegex = keywords.length ? new RegExp(keywords.map(escapeRegex).join("|"), "g") : /(?!)/g;
+  }
+
+  /** Rules that apply to PATH (path allowlists removed); undefined when the whole path is allowed. */
+  rulesFor(path: string): boolean[] | undefined {
+    if (this.globalPathAllow.some((r) => r.test(path))) return undefined;
+    return this.rules.map((r) => !r.pathAllow.some((p) => p.test(path)));
+  }
+
+  /** Scans a whole string (in windows). */
+  scanText(path: string, text: string): SecretHit[] {
+    const stream = this.stream(path);
+    for (let i = 0; i < text.length; i += WINDOW_CHARS) stream.push(text.slice(i, i + WINDOW_CHARS));
+    return stream.end();
+  }
+
+  /** Scans text fed piece by piece, holding at most one window plus the overlap in memory. */
+  stream(path: string): { push(chunk: string): void; end(): SecretHit[] } {
+    const active = this.rulesFor(path);
+    const hits: SecretHit[] = [];
+    const seen = new Set<string>();
+    let carry = "";
+    let carryLine = 1;
+    /** Scans whole windows off the front of CARRY; on FINAL, everything that is left. */
+    const drain = (final: boolean): void => {
+      while (carry.length > (final ? 0 : WINDOW_CHARS + OVERLAP_CHARS)) {
+        const last = final && carry.length <= WINDOW_CHARS + OVERLAP_CHARS;
+        const window = last ? carry : carry.slice(0, WINDOW_CHARS + OVERLAP_CHARS);
+        const limit = last ? window.length : WINDOW_CHARS;
+        if (active) this.scanWindow(window, limit, carryLine, active, hits, seen);
+        carryLine += countNewlines(window, 0, limit);
+        carry = carry.slice(limit);
+      }
+    };
+    return {
+      push: (chunk: string) => {
+        carry += chunk;
+        drain(false);
+      },
+      end: () => {
+        drain(true);
+        return hits;
+      },
+    };
+  }
+
+  /**
+   * One pass of the keyword regex over the lower-cased window: for anchored rules the
+   * positions where a keyword starts, for the others whether any keyword occurs at all.
+   */
+  private triggeredRules(window: string, active: boolean[]): Map<number, number[] | "anywhere"> {
+    const lower = window.toLowerCase();
+    // toLowerCase keeps latin1 offsets; other text could shift them, so no anchoring there.
+    const exact = lower.length === window.length;
+    const triggered = new Map<number, number[] | "anywhere">();
+    const re = this.keywordRegex;
+    re.lastIndex = 0;
+    for (let m = re.exec(lower); m; m = re.exec(lower)) {
+      re.lastIndex = m.index + 1;
+      for (const i of this.rulesByMatch.get(m[0]) ?? []) {
+        if (!active[i]) continue;
+        const seen = triggered.get(i);
+        if (seen === "anywhere") continue;
+        if (!exact || !this.rules[i]!.spec.anchored) triggered.set(i, "anywhere");
+        else if (seen) seen.push(m.index);
+        else triggered.set(i, [m.index]);
+      }
+    }
+    return new Map([...triggered].sort((a, b) => a[0] - b[0]));
+  }
+
+  /** Finds matches that start before LIMIT (the rest is seen again by the next window). */
+  private scanWindow(
+    window: string,
+    limit: number,
+    firstLine: number,
+    active: boolean[],
+    hits: SecretHit[],
+    seen: Set<string>,
+  ): void {
+    const lines = new LineIndex(window, firstLine);
+    for (const [index, where] of this.triggeredRules(window, active)) {
+      const rule = this.rules[index]!;
+      const matches =
+        where === "anywhere"
+          ? allMatches(rule.regex, window, limit)
+          : anchoredMatches(rule.sticky, window, where, limit);
+      for (const m of matches) {
+        const secret = m[rule.spec.secretGroup ?? 0];
+        if (!secret || !acceptSecret(rule, secret)) continue;
+        const offset = m.index + Math.max(0, m[0].indexOf(secret));
+        const line = lines.lineAt(offset);
+        const secretHash = sha256Hex(secret);
+        const key = `${line}\u0000${secretHash}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const hit: SecretHit = {
+          ruleId: rule.spec.id,
+          title: rule.spec.title,
+          severity: rule.spec.severity,
+          line,
+          match: redactMatch(window.slice(m.index, offset), secret),
+          secretHash,
+        };
+        const allowed = allowComment(window, offset);
+        if (allowed !== undefined) hit.allowed = allowed;
+        hits.push(hit);
+      }
+    }
+  }
+}
+
+function* allMatches(re: RegExp, text: string, limit: number): Generator<RegExpExecArray> {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m && m.index < limit; m = re.exec(text)) {
+    if (m[0].length === 0) re.lastIndex++;
+    yield m;
+  }
+}
+
+/** The sticky regex tried at each keyword position only; a match hides positions inside it. */
+function* anchoredMatches(
+  sticky: RegExp,
+  text: string,
+  positions: number[],
+  limit: number,
+): Generator<RegExpExecArray> {
+  let end = 0;
+  for (const p of positions) {
+    if (p < end || p >= limit) continue;
+    sticky.lastIndex = p;
+    const m = sticky.exec(text);
+    if (!m) continue;
+    end = p + Math.max(1, m[0].length);
+    yield m;
+  }
+}
+
+function acceptSecret(rule: CompiledRule, secret: string): boolean {
+  if (shannonEntropy(secret) < (rule.spec.entropy ?? 0)) return false;
+  if (PLACEHOLDER.test(secret)) return false;
+  if (rule.secretAllow.some((r) => r.test(secret))) return false;
+  if (rule.stopwords.length) {
+    const lower = secret.toLowerCase();
+    if (rule.stopwords.some((w) => lower.includes(w))) return false;
+  }
+  return true;
+}
+
+/** The reason written after `bulwark:allow` on the secret's line, or undefined without the marker. */
+function allowComment(text: string, offset: number): string | undefined {
+  const start = text.lastIndexOf("\n", offset) + 1;
+  let end = text.indexOf("\n", offset);
+  if (end < 0) end = text.length;
+  const at = text.indexOf(ALLOW_MARKER, start);
+  if (at < 0 || at >= end) return undefined;
+  const reason = text
+    .slice(at + ALLOW_MARKER.length, Math.min(end, at + ALLOW_MARKER.length + 200))
+    .replace(/^[\s:=-]{0,10}/, "")
+    .replace(/\s{0,10}(?:\*\/|-->)?\s{0,10}$/, "")
+    .trim();
+  return reason || "inline bulwark:allow";
+}
+
+export function countNewlines(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = s.indexOf("\n", from); i >= 0 && i < to; i = s.indexOf("\n", i + 1)) n++;
+  return n;
+}
+
+/** Offsets of line starts in a window, built on the first hit only (most windows have none). */
+class LineIndex {
+  private starts: number[] | undefined;
+  constructor(
+    private readonly text: string,
+    private readonly firstLine: number,
+  ) {}
+
+  lineAt(offset: number): number {
+    if (!this.starts) {
+      this.starts = [0];
+      for (let i = this.text.indexOf("\n"); i >= 0; i = this.text.indexOf("\n", i + 1))
+        this.starts.push(i + 1);
+    }
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.firstLine + lo;
+  }
+}

@@ -1,0 +1,130 @@
+import { lstat, opendir, stat } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
+import { errorMessage } from "../errors.js";
+import { isBinaryName, isNoiseDir, isNoiseFile } from "./noise.js";
+
+export type SkipReason = "binary" | "noise" | "too-large" | "symlink" | "too-deep" | "special" | "unreadable";
+
+export interface Skipped {
+  path: string;
+  reason: SkipReason;
+  detail: string;
+}
+
+export interface WalkOptions {
+  includeNoise?: boolean;
+  maxFileBytes: number;
+  maxDepth: number;
+}
+
+export interface WalkedFile {
+  /** Absolute path on disk. */
+  path: string;
+  /** Path relative to the scan root with "/" separators (the file as reported). */
+  rel: string;
+  size: number;
+}
+
+/**
+ * Yields the regular files under ROOT that are worth reading. Never follows symbolic
+ * links (so it cannot loop or leave the tree), remembers directories by device and
+ * inode (bind-mount loops), walks with an explicit stack (deep trees cannot overflow
+ * the call stack) and reports every skip with its reason.
+ */
+export async function* walkTree(
+  root: string,
+  options: WalkOptions,
+  onSkip: (s: Skipped) => void,
+): AsyncGenerator<WalkedFile> {
+  const top = await stat(root);
+  const display = (p: string): string => (p === root ? p : relative(root, p).split(sep).join("/"));
+  if (!top.isDirectory()) {
+    const file = checkFile(root, display(root), top.size, top.isFile(), options, onSkip);
+    if (file) yield file;
+    return;
+  }
+  const seenDirs = new Set<string>();
+  const stack: Array<{ dir: string; depth: number }> = [{ dir: root, depth: 0 }];
+  while (stack.length) {
+    const { dir, depth } = stack.pop()!;
+    let info;
+    try {
+      info = await stat(dir);
+      const key = `${info.dev}:${info.ino}`;
+      if (seenDirs.has(key)) continue;
+      seenDirs.add(key);
+    } catch (e) {
+      onSkip({ path: display(dir), reason: "unreadable", detail: errorMessage(e) });
+      continue;
+    }
+    let entries: string[] = [];
+    try {
+      const handle = await opendir(dir);
+      for await (const entry of handle) entries.push(entry.name);
+    } catch (e) {
+      onSkip({ path: display(dir), reason: "unreadable", detail: errorMessage(e) });
+      entries = [];
+    }
+    entries.sort();
+    const subdirs: string[] = [];
+    for (const name of entries) {
+      const path = join(dir, name);
+      let st;
+      try {
+        st = await lstat(path);
+      } catch (e) {
+        onSkip({ path: display(path), reason: "unreadable", detail: errorMessage(e) });
+        continue;
+      }
+      if (st.isSymbolicLink()) {
+        onSkip({ path: display(path), reason: "symlink", detail: "symbolic links are not followed" });
+      } else if (st.isDirectory()) {
+        if (!options.includeNoise && isNoiseDir(name)) {
+          onSkip({ path: display(path), reason: "noise", detail: "vendored or generated directory" });
+        } else if (depth + 1 > options.maxDepth) {
+          onSkip({
+            path: display(path),
+            reason: "too-deep",
+            detail: `deeper than ${options.maxDepth} directories`,
+          });
+        } else subdirs.push(path);
+      } else {
+        const file = checkFile(path, display(path), st.size, st.isFile(), options, onSkip);
+        if (file) yield file;
+      }
+    }
+    // Reverse so that the stack pops directories in name order.
+    for (let i = subdirs.length - 1; i >= 0; i--) stack.push({ dir: subdirs[i]!, depth: depth + 1 });
+  }
+}
+
+function checkFile(
+  path: string,
+  rel: string,
+  size: number,
+  regular: boolean,
+  options: WalkOptions,
+  onSkip: (s: Skipped) => void,
+): WalkedFile | undefined {
+  const name = rel.slice(rel.lastIndexOf("/") + 1);
+  if (!regular)
+    onSkip({ path: rel, reason: "special", detail: "not a regular file (device, FIFO or socket)" });
+  else if (isBinaryName(name)) onSkip({ path: rel, reason: "binary", detail: "binary file type" });
+  else if (!options.includeNoise && isNoiseFile(name))
+    onSkip({ path: rel, reason: "noise", detail: "lock file, source map or minified bundle" });
+  else if (size > options.maxFileBytes)
+    onSkip({
+      path: rel,
+      reason: "too-large",
+      detail: `${formatBytes(size)} is over the ${formatBytes(options.maxFileBytes)} secret scan limit`,
+    });
+  else if (size > 0) return { path, rel, size };
+  return undefined;
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GiB`;
+  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${n} B`;
+}
