@@ -22,7 +22,7 @@ export interface TarEntry {
 export async function makeTar(entries: TarEntry[]): Promise<Buffer> {
   const p = pack();
   const chunks: Buffer[] = [];
-  p.on("data", (c: Buffer) => chunks.push(c));
+  p.on("data", (c: unknown) => chunks.push(c as Buffer));
   const done = new Promise<void>((resolve) => p.on("end", () => resolve()));
   for (const e of entries) {
     const content = typeof e.content === "string" ? Buffer.from(e.content) : e.content;
