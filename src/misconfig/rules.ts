@@ -52,6 +52,11 @@ export function mapIds(m: {
 export const SECRET_NAME =
   /(^|[_.-])(pass(word|wd)?|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|credentials?|auth[_.-]?token|client[_.-]?secret)($|[_.-])/i;
 
+/** A secret-looking name that is not a pointer to one (DB_PASSWORD_FILE, TOKEN_PATH, …). */
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name) && !/[_.-](file|path|dir|enabled|disabled|length|ttl|expiry)$/i.test(name);
+}
+
 /** Literal values that are clearly placeholders or references, not secrets. */
 export function looksLikePlaceholder(value: string): boolean {
   const v = value.trim();

@@ -1,7 +1,7 @@
 import { NIST } from "../frameworks.js";
 import { parseImageRef } from "../kubernetes/container-rules.js";
 import { asArr, asObj, asStr, type Obj } from "../kubernetes/objects.js";
-import { mapIds, SECRET_NAME, looksLikePlaceholder } from "../rules.js";
+import { isSecretName, looksLikePlaceholder, mapIds } from "../rules.js";
 import type { CheckMeta, Rule } from "../types.js";
 import type { Path, YamlDoc } from "../yaml-source.js";
 
@@ -161,7 +161,7 @@ export const composeRules: ComposeRule[] = [
     }),
     check: (s, report) => {
       for (const e of envEntries(s))
-        if (SECRET_NAME.test(e.key) && !looksLikePlaceholder(e.value)) report(e.path, `environment ${e.key}`);
+        if (isSecretName(e.key) && !looksLikePlaceholder(e.value)) report(e.path, `environment ${e.key}`);
     },
   },
   {

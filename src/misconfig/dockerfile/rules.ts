@@ -1,6 +1,6 @@
 import { NIST, NSA } from "../frameworks.js";
 import { parseImageRef } from "../kubernetes/container-rules.js";
-import { mapIds, SECRET_NAME, looksLikePlaceholder } from "../rules.js";
+import { isSecretName, looksLikePlaceholder, mapIds } from "../rules.js";
 import type { CheckMeta, Rule } from "../types.js";
 import { argPairs, envPairs, type Dockerfile, type Instruction, type Stage } from "./parser.js";
 import { CURL_PIPE_SH, SIGNATURE_OFF, SUDO, TLS_OFF, TLS_OFF_ENV } from "./shell.js";
@@ -178,9 +178,9 @@ export const dockerfileRules: DfRule[] = [
       for (const i of d.instructions) {
         if (i.cmd === "ENV") {
           for (const [k, v] of envPairs(i.args))
-            if (SECRET_NAME.test(k) && !looksLikePlaceholder(v)) report(i.line, `ENV ${k}`);
+            if (isSecretName(k) && !looksLikePlaceholder(v)) report(i.line, `ENV ${k}`);
         } else if (i.cmd === "ARG") {
-          for (const [k] of argPairs(i.args)) if (SECRET_NAME.test(k)) report(i.line, `ARG ${k}`);
+          for (const [k] of argPairs(i.args)) if (isSecretName(k)) report(i.line, `ARG ${k}`);
         }
       }
     },

@@ -1,7 +1,7 @@
 import type { ImageConfig } from "../../image/types.js";
 import { CURL_PIPE_SH, SIGNATURE_OFF, SUDO, TLS_OFF, TLS_OFF_ENV } from "../dockerfile/shell.js";
 import { NIST, NSA } from "../frameworks.js";
-import { mapIds, SECRET_NAME, looksLikePlaceholder } from "../rules.js";
+import { isSecretName, looksLikePlaceholder, mapIds } from "../rules.js";
 import type { CheckMeta, Rule } from "../types.js";
 
 /** Where an image-config finding points: the config itself or a history entry (1-based). */
@@ -77,7 +77,7 @@ export const imageConfigRules: ConfigRule[] = [
       for (const e of c.config?.Env ?? []) {
         const eq = e.indexOf("=");
         const name = eq < 0 ? e : e.slice(0, eq);
-        if (SECRET_NAME.test(name) && !looksLikePlaceholder(e.slice(eq + 1))) report(CONFIG, `Env ${name}`);
+        if (isSecretName(name) && !looksLikePlaceholder(e.slice(eq + 1))) report(CONFIG, `Env ${name}`);
       }
     },
   },

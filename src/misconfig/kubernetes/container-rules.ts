@@ -1,5 +1,5 @@
 import { NIST, NSA } from "../frameworks.js";
-import { mapIds, SECRET_NAME, looksLikePlaceholder } from "../rules.js";
+import { isSecretName, looksLikePlaceholder, mapIds } from "../rules.js";
 import type { CheckMeta, Rule } from "../types.js";
 import type { Path } from "../yaml-source.js";
 import { asArr, asObj, asStr, caps, inherited, LONG_RUNNING, type ContainerTarget } from "./objects.js";
@@ -541,7 +541,7 @@ function envRules(): ContainerRule[] {
           const env = asObj(e);
           const name = asStr(env?.name);
           const value = env?.value;
-          if (name && SECRET_NAME.test(name) && typeof value === "string" && !looksLikePlaceholder(value))
+          if (name && isSecretName(name) && typeof value === "string" && !looksLikePlaceholder(value))
             report([...t.path, "env", i, "value"], `env ${name}`);
         }
       },

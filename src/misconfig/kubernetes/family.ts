@@ -98,11 +98,15 @@ export class KubernetesFamily {
       annotations.push(...annotationsOf(pod.meta, pod.metaPath));
       hits.push(...runRules(podRules, pod, this.evaluated, this.disabled));
       for (const c of containersOf(pod))
-        hits.push(...runRules(this.containerRules, c, this.evaluated, this.disabled));
+        for (const h of runRules(this.containerRules, c, this.evaluated, this.disabled))
+          hits.push({
+            ...h,
+            message: `${CONTAINER_LABEL[c.type]} "${c.name}"${h.message ? `: ${h.message}` : ""}`,
+          });
       this.noteWorkload(pod, base(obj.doc.lineAt([...obj.path, "metadata"])));
     }
     const out: RawFinding[] = [];
-    for (const h of hits) {
+    for (const h of mergeSameLine(hits, obj.doc)) {
       const raw = toRaw(h);
       if (pod && h.rule.id === "BW-K8S-024" && pod.spec.automountServiceAccountToken === undefined) {
         this.deferredAutomount.push({
@@ -141,6 +145,27 @@ export class KubernetesFamily {
     }
     return out;
   }
+}
+
+const CONTAINER_LABEL = {
+  containers: "container",
+  initContainers: "init container",
+  ephemeralContainers: "ephemeral container",
+} as const;
+
+/**
+ * One finding per check and line: a pod-level setting inherited by several containers
+ * is reported once, naming every container.
+ */
+function mergeSameLine(hits: Hit<Path>[], doc: YamlDoc): Hit<Path>[] {
+  const seen = new Map<string, Hit<Path>>();
+  for (const h of hits) {
+    const key = `${h.rule.id}@${doc.lineAt(h.at)}`;
+    const prev = seen.get(key);
+    if (!prev) seen.set(key, { ...h });
+    else if (h.message && prev.message !== h.message) prev.message = `${prev.message ?? ""}; ${h.message}`;
+  }
+  return [...seen.values()];
 }
 
 function serviceAccountOf(pod: PodTarget): string {

@@ -1,5 +1,5 @@
 import { NIST, NSA } from "../frameworks.js";
-import { mapIds, SECRET_NAME, looksLikePlaceholder } from "../rules.js";
+import { isSecretName, looksLikePlaceholder, mapIds } from "../rules.js";
 import type { CheckMeta, Rule } from "../types.js";
 import type { Path } from "../yaml-source.js";
 import { asArr, asObj, asStr, type K8sObject } from "./objects.js";
@@ -37,7 +37,7 @@ export const objectRules: ObjectRule[] = [
       const data = asObj(o.value.data) ?? {};
       for (const [key, value] of Object.entries(data)) {
         if (typeof value !== "string") continue;
-        const byName = SECRET_NAME.test(key) && !looksLikePlaceholder(value) && !value.includes("\n");
+        const byName = isSecretName(key) && !looksLikePlaceholder(value) && !value.includes("\n");
         if (byName || SECRET_VALUE.test(value)) report([...o.path, "data", key], `key ${key}`);
       }
     },

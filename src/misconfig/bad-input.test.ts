@@ -1,0 +1,96 @@
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, ftruncateSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { isBulwarkError } from "../errors.js";
+import { scanConfigPath } from "./engine.js";
+import { MAX_CONFIG_FILE } from "./files.js";
+
+const good = `apiVersion: v1\nkind: Service\nmetadata: { name: s, namespace: apps }\nspec: { type: NodePort }\n`;
+const dir = mkdtempSync(join(tmpdir(), "bulwark-misconfig-bad-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A billion-laughs document: each level references the previous one nine times. */
+function aliasBomb(): string {
+  const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+  const names = "abcdefghi";
+  for (let i = 1; i < names.length; i++) {
+    const prev = names[i - 1];
+    lines.push(`${names[i]}: &${names[i]} [${Array(9).fill(`*${prev}`).join(",")}]`);
+  }
+  return `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: bomb }\ndata:\n  ${lines.join("\n  ")}\n`;
+}
+
+describe("bad input", () => {
+  it("records one issue per bad file and still scans the rest", async () => {
+    writeFileSync(join(dir, "a-good.yaml"), good);
+    writeFileSync(join(dir, "b-invalid.yaml"), "apiVersion: v1\nkind: Service\nmetadata: [unclosed\n");
+    writeFileSync(join(dir, "c-bomb.yaml"), aliasBomb());
+    // Binary content with a YAML name: a gzip header followed by NUL bytes.
+    writeFileSync(
+      join(dir, "d-binary.yaml"),
+      Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03]),
+    );
+    // A 100 MB file: sparse, so the test does not need the disk space; the size cap rejects it unread.
+    const big = openSync(join(dir, "e-huge.yaml"), "w");
+    ftruncateSync(big, 100 * 1024 * 1024);
+    closeSync(big);
+    writeFileSync(
+      join(dir, "f-template.yaml"),
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n  labels: {{- include "x" . | nindent 4 }}\n',
+    );
+    mkdirSync(join(dir, "z"), { recursive: true });
+    writeFileSync(join(dir, "z", "later.yaml"), good);
+
+    const heapBefore = process.memoryUsage().heapUsed;
+    const r = await scanConfigPath(dir, { cacheDir: dir, scanners: ["misconfig"] });
+    const heapGrowth = process.memoryUsage().heapUsed - heapBefore;
+
+    expect(r.findings.map((f) => f.file)).toEqual(["a-good.yaml", "z/later.yaml"]);
+    const issues = Object.fromEntries((r.issues ?? []).map((i) => [i.path, i]));
+    expect(Object.keys(issues).sort()).toEqual([
+      "b-invalid.yaml",
+      "c-bomb.yaml",
+      "d-binary.yaml",
+      "e-huge.yaml",
+      "f-template.yaml",
+    ]);
+    expect(issues["b-invalid.yaml"]).toMatchObject({
+      code: "PARSE",
+      message: expect.stringMatching(/^line \d+:/),
+    });
+    expect(issues["c-bomb.yaml"]).toMatchObject({ code: "PARSE", message: expect.stringMatching(/alias/i) });
+    expect(issues["d-binary.yaml"]).toMatchObject({
+      code: "PARSE",
+      message: expect.stringMatching(/binary/),
+    });
+    expect(issues["e-huge.yaml"]).toMatchObject({
+      code: "FILE_TOO_LARGE",
+      message: expect.stringContaining(String(MAX_CONFIG_FILE)),
+    });
+    expect(issues["f-template.yaml"]!.message).toMatch(/unrendered template/);
+    // The 100 MB file was never loaded: the heap did not grow by anything near its size.
+    expect(heapGrowth).toBeLessThan(50 * 1024 * 1024);
+  });
+
+  it("fails clearly on a missing target", async () => {
+    const e = await scanConfigPath(join(dir, "nope"), { cacheDir: dir, scanners: [] }).catch(
+      (x: unknown) => x,
+    );
+    expect(isBulwarkError(e) && e.code).toBe("TARGET_NOT_FOUND");
+  });
+
+  it("skips vendored directories unless asked", async () => {
+    const d = mkdtempSync(join(tmpdir(), "bulwark-misconfig-noise-"));
+    try {
+      mkdirSync(join(d, "node_modules", "x"), { recursive: true });
+      writeFileSync(join(d, "node_modules", "x", "svc.yaml"), good);
+      expect((await scanConfigPath(d, { cacheDir: d, scanners: [] })).findings).toEqual([]);
+      expect(
+        (await scanConfigPath(d, { cacheDir: d, scanners: [], includeNoise: true })).findings,
+      ).toHaveLength(1);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+});
