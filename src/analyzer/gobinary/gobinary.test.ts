@@ -17,32 +17,94 @@ function goVersionM(binary: string): { goVersion: string; lines: string[][] } {
 
 const noGo = hasCommand("go") ? "" : "go missing (Debian package golang-go, see .ci/debian-packages.txt)";
 
-/** A real go1.18+ binary (inline build info) with a dependency replaced by a local module. */
-function buildModernBinary(): string {
-  const dir = cached(`go-modern-binary:${hasCommand("go") ? run("go", ["version"]).trim() : ""}`, (work) => {
-    mkdirSync(join(work, "lib"));
-    mkdirSync(join(work, "app"));
-    writeFileSync(join(work, "lib/go.mod"), "module example.com/lib\n\ngo 1.18\n");
-    writeFileSync(join(work, "lib/lib.go"), 'package lib\n\nfunc Hello() string { return "hello" }\n');
-    writeFileSync(
-      join(work, "app/go.mod"),
-      "module example.com/app\n\ngo 1.18\n\nrequire example.com/lib v1.0.0\n\nreplace example.com/lib => ../lib\n",
-    );
-    writeFileSync(
-      join(work, "app/main.go"),
-      'package main\n\nimport "example.com/lib"\n\nfunc main() { println(lib.Hello()) }\n',
-    );
-    const env = {
-      GOPROXY: "off",
-      GOFLAGS: "-mod=mod",
-      GOCACHE: join(work, "gocache"),
-      GOPATH: join(work, "gopath"),
-      CGO_ENABLED: "0",
-    };
-    run("go", ["build", "-buildvcs=false", "-o", join(work, "app.bin"), "."], join(work, "app"), env);
-    run("chmod", ["-R", "u+w", work]);
-  });
+/** Publish a module into a file:// GOPROXY directory the way a module proxy serves it. */
+function publishModule(proxy: string, work: string, path: string, version: string, source: string): void {
+  const src = join(work, "src", `${path}@${version}`);
+  mkdirSync(src, { recursive: true });
+  const gomod = `module ${path}\n\ngo 1.18\n`;
+  writeFileSync(join(src, "go.mod"), gomod);
+  writeFileSync(join(src, "m.go"), source);
+  const at = join(proxy, path, "@v");
+  mkdirSync(at, { recursive: true });
+  writeFileSync(join(at, "list"), `${version}\n`);
+  writeFileSync(
+    join(at, `${version}.info`),
+    JSON.stringify({ Version: version, Time: "2023-01-01T00:00:00Z" }),
+  );
+  writeFileSync(join(at, `${version}.mod`), gomod);
+  run("zip", ["-q", "-r", join(at, `${version}.zip`), `${path}@${version}`], join(work, "src"));
+}
+
+/**
+ * A real go1.18+ binary (inline build info) built offline: one dependency from a local
+ * file:// module proxy, one replaced by another proxied module, one replaced by a directory.
+ */
+function buildModernBinary(goarch = "amd64"): string {
+  const dir = cached(
+    `go-modern-binary-v2:${goarch}:${hasCommand("go") ? run("go", ["version"]).trim() : ""}`,
+    (work) => {
+      const proxy = join(work, "proxy");
+      publishModule(
+        proxy,
+        work,
+        "example.com/dep",
+        "v1.2.0",
+        'package dep\n\nfunc Dep() string { return "dep" }\n',
+      );
+      publishModule(
+        proxy,
+        work,
+        "example.com/fork",
+        "v1.3.0",
+        'package old\n\nfunc Old() string { return "fork" }\n',
+      );
+      mkdirSync(join(work, "lib"));
+      mkdirSync(join(work, "app"));
+      writeFileSync(join(work, "lib/go.mod"), "module example.com/lib\n\ngo 1.18\n");
+      writeFileSync(join(work, "lib/lib.go"), 'package lib\n\nfunc Hello() string { return "hello" }\n');
+      writeFileSync(
+        join(work, "app/go.mod"),
+        [
+          "module example.com/app",
+          "go 1.18",
+          "require (\n\texample.com/lib v1.0.0\n\texample.com/dep v1.2.0\n\texample.com/old v1.0.0\n)",
+          "replace example.com/lib => ../lib",
+          "replace example.com/old => example.com/fork v1.3.0",
+          "",
+        ].join("\n\n"),
+      );
+      writeFileSync(
+        join(work, "app/main.go"),
+        'package main\n\nimport (\n\t"example.com/dep"\n\t"example.com/lib"\n\t"example.com/old"\n)\n\nfunc main() { println(lib.Hello(), dep.Dep(), old.Old()) }\n',
+      );
+      const env = {
+        GOPROXY: `file://${proxy}`,
+        GOSUMDB: "off",
+        GOFLAGS: "-mod=mod",
+        GOCACHE: join(work, "gocache"),
+        GOPATH: join(work, "gopath"),
+        CGO_ENABLED: "0",
+        GOOS: "linux",
+        GOARCH: goarch,
+      };
+      run("go", ["build", "-buildvcs=false", "-o", join(work, "app.bin"), "."], join(work, "app"), env);
+      run("chmod", ["-R", "u+w", work]);
+    },
+  );
   return join(dir, "app.bin");
+}
+
+/** Dependencies as `go version -m` shows them, with Bulwark's replacement rule applied. */
+function expectedDeps(lines: string[][]): string[] {
+  const out: string[] = [];
+  lines.forEach((l, i) => {
+    if (l[0] !== "dep") return;
+    const next = lines[i + 1];
+    if (next?.[0] !== "=>") out.push(`${l[1]}@${l[2]}`);
+    else if (/^\.{0,2}\//.test(next[1] ?? "")) out.push(`${l[1]}@`);
+    else out.push(`${next[1]}@${next[2]}`);
+  });
+  return out;
 }
 
 describe.skipIf(noGo)("Go binaries against go version -m", () => {
@@ -76,21 +138,44 @@ describe.skipIf(noGo)("Go binaries against go version -m", () => {
     ).toBe(true);
   });
 
-  it("reads the go1.18+ inline build info and honours a local replace", async () => {
+  it("reads the go1.18+ inline build info and honours module and directory replacements", async () => {
     const bin = buildModernBinary();
     const ref = goVersionM(bin);
     const out = await offer(goBinaryAnalyzer, diskFile(bin, "/app"));
     const pkgs = out?.packages ?? [];
     expect(pkgs.find((p) => p.name === "stdlib")?.version).toBe(stdlibVersion(ref.goVersion));
     expect(pkgs.find((p) => p.metadata?.mainModule)?.name).toBe(ref.lines.find((l) => l[0] === "mod")?.[1]);
-    const dep = ref.lines.find((l) => l[0] === "dep");
-    const replacement = ref.lines.find((l) => l[0] === "=>");
-    expect(dep?.[1]).toBe("example.com/lib");
-    expect(replacement?.[1]).toBe("../lib");
+    const deps = pkgs
+      .filter((p) => p.name !== "stdlib" && !p.metadata?.mainModule)
+      .map((p) => `${p.name}@${p.version}`);
+    expect(deps).toEqual(expectedDeps(ref.lines));
+    expect(deps.sort()).toEqual(["example.com/dep@v1.2.0", "example.com/fork@v1.3.0", "example.com/lib@"]);
     expect(pkgs.find((p) => p.name === "example.com/lib")).toMatchObject({
       version: "",
       metadata: { replacedBy: "../lib" },
     });
+    expect(pkgs.find((p) => p.name === "example.com/fork")?.metadata?.replaces).toBe(
+      "example.com/old@v1.0.0",
+    );
+  });
+
+  // 32-bit little-endian and 64-bit big-endian ELF layouts, cross-built with the same toolchain.
+  it.each([
+    ["386", 1, 1],
+    ["s390x", 2, 2],
+  ])("reads a %s binary's build info like go version -m", async (goarch, elfClass, elfData) => {
+    const bin = buildModernBinary(goarch as string);
+    const ref = goVersionM(bin);
+    const head = readFileSync(bin).subarray(0, 6);
+    // ELF class 1 = 32-bit, 2 = 64-bit; data 1 = little-endian, 2 = big-endian.
+    expect([head[4], head[5]]).toEqual([elfClass, elfData]);
+    const pkgs = (await offer(goBinaryAnalyzer, diskFile(bin, "/app")))?.packages ?? [];
+    expect(pkgs.find((p) => p.name === "stdlib")?.version).toBe(stdlibVersion(ref.goVersion));
+    const deps = pkgs
+      .filter((p) => p.name !== "stdlib" && !p.metadata?.mainModule)
+      .map((p) => `${p.name}@${p.version}`);
+    expect(deps).toEqual(expectedDeps(ref.lines));
+    expect(deps).toHaveLength(3);
   });
 
   it("declines non-Go executables and non-executables", async () => {

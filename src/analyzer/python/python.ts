@@ -1,6 +1,7 @@
 /**
  * Python: installed distributions' core metadata — *.dist-info/METADATA (wheels, pip),
- * *.egg-info/PKG-INFO (setuptools) and *.egg-info as a single file (distutils/Debian).
+ * *.egg-info/PKG-INFO (setuptools), *.egg-info as a single file (distutils/Debian) and
+ * unzipped eggs' *.egg/EGG-INFO/PKG-INFO.
  * The metadata file is the package's location: dpkg's info/*.list names exactly that
  * path, which is how a Debian python3-* package's own distribution is de-duplicated.
  */
@@ -8,7 +9,7 @@ import type { Analyzer, AnalyzerFile, AnalyzerOutput } from "../types.js";
 import { decodeText, isRegularFile, MiB, newPackage, parseError } from "../common/util.js";
 
 const METADATA = /\.dist-info\/METADATA$/;
-const PKG_INFO = /\.egg-info\/PKG-INFO$/;
+const PKG_INFO = /\.egg-info\/PKG-INFO$|\.egg\/EGG-INFO\/PKG-INFO$/;
 const EGG_INFO_FILE = /\.egg-info$/;
 
 /** RFC 822 headers up to the first blank line; repeated fields (Classifier) keep every value. */
