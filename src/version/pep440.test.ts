@@ -54,7 +54,7 @@ const EDGE = [
 ];
 
 describe("PEP 440 comparator", () => {
-  const skip = oracleUnavailable("packaging");
+  const skip = oracleUnavailable("pep440");
   it.skipIf(skip)(`orders like packaging.version on 20,000 generated pairs ${skip ?? ""}`, () => {
     const all = makePairs(new Prng(0x440), pep440Version, 20_000, EDGE);
     // packaging rejects invalid versions; those pairs are checked by the validity test below.

@@ -170,3 +170,70 @@ export function goVersion(rng: Prng): string {
   if (r < 0.4) return `v${2 + rng.int(3)}.${rng.int(3)}.${rng.int(3)}+incompatible`;
   return "v" + semverVersion(rng);
 }
+
+const MAVEN_QUALIFIERS = [
+  "alpha",
+  "beta",
+  "milestone",
+  "rc",
+  "cr",
+  "snapshot",
+  "SNAPSHOT",
+  "ga",
+  "final",
+  "Final",
+  "release",
+  "RELEASE",
+  "sp",
+  "a",
+  "b",
+  "m",
+  "foo",
+  "jre",
+  "android",
+  "",
+];
+
+/** Maven versions as found on Maven Central, plus separator and case noise. */
+export function mavenVersion(rng: Prng): string {
+  if (rng.chance(0.1)) return noise(rng, "0123456789.-abmrs", 10);
+  let v = dotted(rng, 1, 4);
+  while (rng.chance(0.45)) {
+    const q = rng.pick(MAVEN_QUALIFIERS);
+    const sep = rng.pick(["-", ".", "", "-"]);
+    v += sep + q + (rng.chance(0.5) ? rng.pick(["", "-", "."]) + rng.smallNumber() : "");
+  }
+  if (rng.chance(0.05)) v += `-2023${rng.int(10)}101.12${rng.int(10)}456-${rng.int(5)}`;
+  return v;
+}
+
+/** RubyGems versions: numeric segments, letter pre-releases, "-" pre-releases. */
+export function gemVersion(rng: Prng): string {
+  if (rng.chance(0.08)) return noise(rng, "0123456789.-abrcpeA ", 8);
+  let v = dotted(rng, 1, 4);
+  if (rng.chance(0.35))
+    v += rng.pick([".", ".", ""]) + rng.pick(["pre", "rc", "beta", "a", "alpha", "A", "b"]);
+  if (rng.chance(0.3)) v += rng.pick([".", ""]) + rng.smallNumber();
+  if (rng.chance(0.1)) v += "-" + rng.pick(["alpha", "1", "rc.1", "pre-2"]);
+  if (rng.chance(0.15)) v += ".0".repeat(1 + rng.int(2));
+  return v;
+}
+
+/** Packagist versions in the spellings Composer normalises, and a few branches. */
+export function composerVersion(rng: Prng): string {
+  if (rng.chance(0.05)) return rng.pick(["dev-main", "dev-master", "master", "dev-feature/x"]);
+  if (rng.chance(0.05)) return noise(rng, "0123456789.-abdevRCpl", 8);
+  if (rng.chance(0.05))
+    return `2023${rng.pick(["", ".", "-"])}0${1 + rng.int(9)}${rng.pick(["", "."])}1${rng.int(10)}`;
+  let v = (rng.chance(0.2) ? "v" : "") + dotted(rng, 1, 4);
+  if (rng.chance(0.4)) {
+    const stab = rng.pick(["alpha", "a", "beta", "b", "RC", "rc", "patch", "pl", "p", "stable"]);
+    v +=
+      rng.pick(["", "-", ".", "_"]) +
+      stab +
+      (rng.chance(0.7) ? rng.pick(["", ".", "-"]) + rng.smallNumber() : "");
+  }
+  if (rng.chance(0.15)) v += rng.pick(["-dev", ".dev", "dev", ".x-dev"]);
+  if (rng.chance(0.05)) v += "+build.1";
+  return v;
+}
