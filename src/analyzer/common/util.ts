@@ -5,9 +5,14 @@ import type { Package, PackageType } from "../../inventory/types.js";
 export const KiB = 1024;
 export const MiB = 1024 * KiB;
 
-/** A malformed file: the walker records it with its path and carries on. */
+/**
+ * A malformed file: the walker records it with its path and carries on. Messages may quote
+ * the input (JSON.parse does), so they are folded to one printable line of bounded length.
+ */
 export function parseError(message: string): BulwarkError {
-  return new BulwarkError("PARSE", message);
+  // eslint-disable-next-line no-control-regex
+  const line = message.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+  return new BulwarkError("PARSE", line.length > 300 ? `${line.slice(0, 297)}...` : line);
 }
 
 /** Regular file (tar type bits absent or S_IFREG). */

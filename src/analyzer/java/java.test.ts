@@ -79,6 +79,20 @@ describe.skipIf(noZip)("nested archives", () => {
     expect(e?.packages?.every((p) => p.locations[0]?.path === "/srv/app.ear")).toBe(true);
   });
 
+  it("does not decompress an oversized inner entry (a 100 MiB jar of zeros compresses to ~100 KiB)", async () => {
+    const dir = cached(`java-bomb-v1:${root}`, (work) => {
+      mkdirSync(join(work, "b/BOOT-INF/lib"), { recursive: true });
+      run("sh", ["-c", "head -c 104857600 /dev/zero > b/BOOT-INF/lib/zeros-1.0.jar"], work);
+      copyFileSync(lang3, join(work, "b/BOOT-INF/lib/commons-lang3-3.12.0.jar"));
+      run("zip", ["-q", "-r", join(work, "bomb.jar"), "BOOT-INF"], join(work, "b"));
+      run("rm", ["-rf", join(work, "b")]);
+    });
+    const bomb = join(dir, "bomb.jar");
+    expect(readFileSync(bomb).length).toBeLessThan(2 * 1024 * 1024);
+    const out = await offer(javaAnalyzer, diskFile(bomb, "/app/bomb.jar"));
+    expect(out?.packages?.map((p) => `${p.name}@${p.version}`)).toEqual(["commons-lang3@3.12.0"]);
+  });
+
   it("reports a corrupt top-level archive as PARSE", async () => {
     const half = readFileSync(lang3).subarray(0, 1000);
     await expect(offer(javaAnalyzer, bufferFile("/x.jar", half))).rejects.toMatchObject({ code: "PARSE" });
