@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { BulwarkError } from "../../errors.js";
@@ -22,6 +22,16 @@ export function defaultDockerConfigPath(): string {
 export function normaliseAuthKey(key: string): string {
   const host = key.replace(/^[a-z]+:\/\//i, "").replace(/\/.*$/, "");
   return host === "index.docker.io" || host === "registry-1.docker.io" ? "docker.io" : host;
+}
+
+/** --docker-config may name the file or, like $DOCKER_CONFIG, its directory. */
+function configFile(given: string | undefined): string | undefined {
+  if (given === undefined) return undefined;
+  try {
+    return statSync(given).isDirectory() ? join(given, "config.json") : given;
+  } catch {
+    return given;
+  }
 }
 
 function readConfig(path: string, explicit: boolean): DockerConfig | undefined {
@@ -64,7 +74,7 @@ export function findCredentials(
     }
     return { username: opts.username, password: opts.password };
   }
-  const path = opts.dockerConfig ?? defaultDockerConfigPath();
+  const path = configFile(opts.dockerConfig) ?? defaultDockerConfigPath();
   const config = readConfig(path, opts.dockerConfig !== undefined);
   for (const [key, entry] of Object.entries(config?.auths ?? {})) {
     if (normaliseAuthKey(key) !== registry) continue;
