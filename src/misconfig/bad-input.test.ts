@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { isBulwarkError } from "../errors.js";
+import type { MisconfigFinding } from "../findings/types.js";
 import { scanConfigPath } from "./engine.js";
 import { MAX_CONFIG_FILE } from "./files.js";
 
@@ -46,7 +47,7 @@ describe("bad input", () => {
     const r = await scanConfigPath(dir, { cacheDir: dir, scanners: ["misconfig"] });
     const heapGrowth = process.memoryUsage().heapUsed - heapBefore;
 
-    expect(r.findings.map((f) => f.file)).toEqual(["a-good.yaml", "z/later.yaml"]);
+    expect(r.findings.map((f) => (f as MisconfigFinding).file)).toEqual(["a-good.yaml", "z/later.yaml"]);
     const issues = Object.fromEntries((r.issues ?? []).map((i) => [i.path, i]));
     expect(Object.keys(issues).sort()).toEqual([
       "b-invalid.yaml",

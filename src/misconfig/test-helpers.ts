@@ -1,21 +1,26 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { MisconfigFinding } from "../findings/types.js";
+import type { MisconfigFinding, Suppressed } from "../findings/types.js";
 import type { ScanOptions } from "../scan/options.js";
 import type { ScanResult } from "../scan/types.js";
 import { scanConfigPath } from "./engine.js";
+
+export type MisconfigResult = Omit<ScanResult, "findings" | "suppressed"> & {
+  findings: MisconfigFinding[];
+  suppressed: Suppressed[];
+};
 
 /** Scans files given as name → text in a throwaway directory (test helper). */
 export async function scanFiles(
   files: Record<string, string | Buffer>,
   extra: Partial<ScanOptions> = {},
-): Promise<ScanResult & { findings: MisconfigFinding[] }> {
+): Promise<MisconfigResult> {
   const dir = mkdtempSync(join(tmpdir(), "bulwark-misconfig-"));
   try {
     for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
     const r = await scanConfigPath(dir, { cacheDir: dir, scanners: ["misconfig"], ...extra });
-    return r as ScanResult & { findings: MisconfigFinding[] };
+    return r as MisconfigResult;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

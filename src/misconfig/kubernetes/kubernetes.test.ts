@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ids, pod, scanFiles } from "../test-helpers.js";
+import { ids, pod, scanFiles, type MisconfigResult } from "../test-helpers.js";
 import { imageAllowed, parseImageRef } from "./container-rules.js";
 
 // Hand-written manifests: each case follows the documented Kubernetes semantics of one field.
-const only = (r: { findings: { id: string; message?: string }[] }, id: string) =>
-  r.findings.filter((f) => f.id === id);
+const only = (r: MisconfigResult, id: string) => r.findings.filter((f) => f.id === id);
 
 describe("security context inheritance and defaults", () => {
   it("inherits runAsNonRoot from the pod; a container can override it", async () => {
