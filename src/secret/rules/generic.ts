@@ -1,5 +1,4 @@
 import type { SecretRuleSpec } from "../types.js";
-import { ASSIGN } from "./helpers.js";
 
 /** Words that mark a value as a placeholder, a reference or documentation rather than a secret. */
 const GENERIC_STOPWORDS = [
@@ -40,6 +39,21 @@ const GENERIC_STOPWORDS = [
 
 /** The value: no quotes, spaces, brackets or `$` (those mean code or a reference, not a literal). */
 const VALUE_CHARS = "A-Za-z0-9!#%&*+./:=?@^_|~-";
+const KEY_CHARS = "A-Za-z0-9+/_=.-";
+/** `=`, `:`, `:=`, `=>` between a name and its value (the value's quote is matched by literal()). */
+const ASSIGN_BARE = `["']?\\s{0,5}(?::=|=>|[:=])\\s{0,5}`;
+
+/**
+ * A literal value: either quoted (the closing quote within 100 characters) or bare and
+ * ending the line or followed by a space or `#` comment, as in .env, YAML, ini and shell.
+ * A bare word followed by `;`, `,` or `)` is code (`key: someVariable;`), not a literal.
+ */
+function literal(chars: string, min: number, max: number): string {
+  const q = (c: string): string => `${c}(?=[^${c}\\r\\n]{${min},${max}}${c})`;
+  return `(?:${q('"')}|${q("'")}|${q("`")}|(?=[${chars}]{${min},${max}}(?:[\\s#]|$)))([${chars}]{${min},${max}})(?=[\"'\`\\s#]|$)`;
+}
+/** Request ids and idempotency tokens are UUIDs; credentials with UUID shape have their own rules. */
+const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![A-Za-z0-9])";
 
 /** Last resort rules: a credential-looking name assigned a random-looking literal. */
 export const genericRules: SecretRuleSpec[] = [
@@ -48,7 +62,10 @@ export const genericRules: SecretRuleSpec[] = [
     title: "Password assigned in plain text",
     severity: "MEDIUM",
     keywords: ["pass", "pwd"],
-    regex: `(?:password|passwd|passphrase|pwd)[A-Za-z0-9_.-]{0,30}${ASSIGN}([${VALUE_CHARS}]{8,100})(?![(\\[${VALUE_CHARS}])`,
+    regex:
+      `(?:password|passwd|passphrase|pwd)[A-Za-z0-9_.-]{0,30}${ASSIGN_BARE}(?!["'\`]?\\d{4}-\\d{2}-\\d{2})` +
+      // A digit or symbol somewhere: prose ("password: Admin-based") is not a password.
+      `(?=["'\`]?[A-Za-z._-]{0,99}[0-9!#%&*+?@^|~])${literal(VALUE_CHARS, 8, 100)}`,
     flags: "i",
     secretGroup: 1,
     entropy: 3,
@@ -77,9 +94,11 @@ export const genericRules: SecretRuleSpec[] = [
       "credential",
     ],
     regex:
-      `(?:secret|token|api[_-]?key|access[_-]?key|private[_-]?key|auth[_-]?key|credential)[A-Za-z0-9_.-]{0,30}${ASSIGN}` +
+      // Pagination and idempotency "tokens" are not credentials.
+      "(?<![:/])(?<!(?:next|continuation|pagination|page|starting|client|idempotency|cursor|sync|resume|csrf|xsrf|cancellation)[_-]?)" +
+      `(?:secret|token|api[_-]?key|access[_-]?key|private[_-]?key|auth[_-]?key|credential)[A-Za-z0-9_.-]{0,30}${ASSIGN_BARE}` +
       // At least one digit: names, words and identifiers are not keys.
-      `(?=[A-Za-z+/_=.-]{0,199}[0-9])([A-Za-z0-9+/_=.-]{16,200})(?![A-Za-z0-9+/_=.(\\[-])`,
+      `(?=["'\`]?[A-Za-z+/_=.-]{0,199}[0-9])(?!["'\`]?${UUID})${literal(KEY_CHARS, 16, 200)}`,
     flags: "i",
     secretGroup: 1,
     entropy: 3.5,
