@@ -9,18 +9,30 @@ import type { GlobalOptions } from "./context.js";
 
 const INVALID_SHOWN = 10;
 
-/** A one-line counter rewritten in place; only on a terminal, so logs stay clean. */
-function progressLine(
-  opts: GlobalOptions,
-): ((done: number, total: number, label: string) => void) | undefined {
+interface Progress {
+  update: (done: number, total: number, label: string) => void;
+  /** Ends the counter line so later output starts on a fresh line. */
+  end: () => void;
+}
+
+/** A counter line rewritten in place (one line per feed); only on a terminal, so logs stay clean. */
+function progressLine(opts: GlobalOptions): Progress | undefined {
   if (opts.quiet || !process.stderr.isTTY) return undefined;
   let last = 0;
-  return (done, total, label) => {
-    const now = Date.now();
-    if (done !== total && now - last < 100) return;
-    last = now;
-    process.stderr.write(`\r\x1b[K${label}: ${done}/${total} entries`);
-    if (done === total) process.stderr.write("\n");
+  let current: string | undefined;
+  return {
+    update(done, total, label) {
+      const now = Date.now();
+      if (label === current && now - last < 100 && done !== total) return;
+      if (current !== undefined && label !== current) process.stderr.write("\n");
+      current = label;
+      last = now;
+      process.stderr.write(`\r\x1b[K${label}: ${done}/${total || "?"}`);
+    },
+    end() {
+      if (current !== undefined) process.stderr.write("\n");
+      current = undefined;
+    },
   };
 }
 
@@ -90,14 +102,20 @@ export function registerDb(program: Command): void {
           ?.split(",")
           .map((e) => e.trim())
           .filter(Boolean);
-        const report = await updateVulnDb({
-          cacheDir: cacheDir(opts.cacheDir),
-          source: flags.source,
-          ecosystems,
-          epssCsv: flags.epss,
-          strict: flags.strict,
-          progress: progressLine(opts),
-        });
+        const progress = progressLine(opts);
+        let report: ImportReport;
+        try {
+          report = await updateVulnDb({
+            cacheDir: cacheDir(opts.cacheDir),
+            source: flags.source,
+            ecosystems,
+            epssCsv: flags.epss,
+            strict: flags.strict,
+            progress: progress?.update,
+          });
+        } finally {
+          progress?.end();
+        }
         reportProblems(opts, report);
         process.stdout.write(`${summary(report)}\n`);
       },

@@ -21,6 +21,7 @@ import {
   tempDir,
   unzipTo,
   zipDir,
+  zipJsonNames,
 } from "./testutil/mirror.js";
 
 /** One line on stderr, in the CLI's `bulwark: CODE: message` form, and no stack trace. */
@@ -89,6 +90,43 @@ describe.skipIf(!MIRROR_PRESENT)(`bulwark db${MIRROR_PRESENT ? "" : ` (skipped: 
     const r = await runCli(["--cache-dir", old, "db", "status"]);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/warning: the vulnerability database is 10 days old/);
+  });
+
+  it("shows a counter line on a terminal and none otherwise", async () => {
+    const saved = Object.getOwnPropertyDescriptor(process.stderr, "isTTY");
+    Object.defineProperty(process.stderr, "isTTY", { value: true, configurable: true });
+    let tty: Awaited<ReturnType<typeof runCli>>;
+    try {
+      tty = await runCli([
+        "--cache-dir",
+        join(work, "tty"),
+        "db",
+        "update",
+        "--source",
+        MIRROR,
+        "--ecosystems",
+        "npm",
+      ]);
+    } finally {
+      if (saved) Object.defineProperty(process.stderr, "isTTY", saved);
+      else delete (process.stderr as { isTTY?: boolean }).isTTY;
+    }
+    const entries = zipJsonNames(join(MIRROR, "osv", "npm", "all.zip")).length;
+    expect(tty.code).toBe(0);
+    expect(tty.stderr).toContain(`\r\x1b[Knpm: ${entries}/${entries}\n`);
+    const plain = await runCli([
+      "--cache-dir",
+      join(work, "tty"),
+      "db",
+      "update",
+      "--source",
+      MIRROR,
+      "--ecosystems",
+      "npm",
+    ]);
+    expect(plain.code).toBe(0);
+    expect(plain.stderr).not.toContain("\r");
+    expect(plain.stdout).toMatch(/^imported \d+ advisories \(npm \d+\), \d+ KEV, 0 EPSS in [\d.]+ s/);
   });
 
   it("fails clearly when there is no database yet", async () => {

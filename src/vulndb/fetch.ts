@@ -11,6 +11,8 @@ import { BulwarkError, errorMessage } from "../errors.js";
 export interface FetchOptions {
   /** Gives up when no byte arrives for this long (connect, headers or body). */
   stallMs?: number;
+  /** Called as bytes arrive; `total` is 0 when the server sends no length. */
+  onBytes?: (done: number, total: number) => void;
 }
 
 const DEFAULT_STALL_MS = 60_000;
@@ -77,7 +79,13 @@ export async function downloadToFile(url: string, dest: string, opts: FetchOptio
   if (!got) return false;
   const { res, guard } = got;
   const body = Readable.fromWeb(res.body as unknown as WebReadableStream<Uint8Array>);
-  body.on("data", guard.touch);
+  const total = Number(res.headers.get("content-length") ?? 0) || 0;
+  let done = 0;
+  body.on("data", (chunk: Buffer) => {
+    guard.touch();
+    done += chunk.length;
+    opts.onBytes?.(done, total);
+  });
   try {
     await pipeline(body, createWriteStream(dest));
   } catch (e) {

@@ -9,6 +9,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BulwarkError } from "../errors.js";
 import { downloadToBuffer, downloadToFile } from "./fetch.js";
+import type { FetchOptions } from "./fetch.js";
 
 export const PUBLIC_OSV_BUCKET = "https://osv-vulnerabilities.storage.googleapis.com";
 export const PUBLIC_KEV_URL =
@@ -115,10 +116,11 @@ export async function obtainOsvZip(
   source: FeedSource,
   ecosystem: string,
   tempFile: string,
+  fetchOpts: FetchOptions = {},
 ): Promise<string | undefined> {
   const location = osvLocation(source, ecosystem);
   if (source.kind === "dir") return existsSync(location) ? location : undefined;
-  return (await downloadToFile(location, tempFile)) ? tempFile : undefined;
+  return (await downloadToFile(location, tempFile, fetchOpts)) ? tempFile : undefined;
 }
 
 /** The KEV catalogue's bytes, or undefined when a mirror has none. */

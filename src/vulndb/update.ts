@@ -100,7 +100,10 @@ async function importEcosystem(
   const location = osvLocation(source, ecosystem);
   const temp = tempPathIn(dbDir(opts.cacheDir), "osv.zip");
   state.temps.push(temp);
-  const file = await obtainOsvZip(source, ecosystem, temp);
+  const onBytes =
+    opts.progress &&
+    ((done: number, size: number) => opts.progress?.(done, size, `${ecosystem} (download, bytes)`));
+  const file = await obtainOsvZip(source, ecosystem, temp, { onBytes });
   if (!file) {
     if (optional) return;
     throw new BulwarkError("DB_SOURCE", `ecosystem ${ecosystem} not found: ${location}`);
@@ -191,7 +194,12 @@ export async function updateVulnDb(opts: UpdateOptions): Promise<ImportReport> {
   // Read the EPSS file first: a bad path fails before any download.
   const epss = opts.epssCsv ? parseEpssCsv(opts.epssCsv) : undefined;
   const plan = await planEcosystems(source, opts.ecosystems);
-  const builder = new DbBuilder(opts.cacheDir);
+  let builder: DbBuilder;
+  try {
+    builder = new DbBuilder(opts.cacheDir);
+  } catch (e) {
+    throw asBulwarkError(e);
+  }
   const state = new ImportState();
   try {
     for (const ecosystem of plan.ecosystems)
