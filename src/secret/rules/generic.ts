@@ -50,7 +50,7 @@ const ASSIGN_BARE = `["']?\\s{0,5}(?::=|=>|[:=])\\s{0,5}`;
  */
 function literal(chars: string, min: number, max: number): string {
   const q = (c: string): string => `${c}(?=[^${c}\\r\\n]{${min},${max}}${c})`;
-  return `(?:${q('"')}|${q("'")}|${q("`")}|(?=[${chars}]{${min},${max}}(?:[\\s#]|$)))([${chars}]{${min},${max}})(?=[\"'\`\\s#]|$)`;
+  return `(?:${q('"')}|${q("'")}|${q("`")}|(?=[${chars}]{${min},${max}}(?:[\\s#]|$)))([${chars}]{${min},${max}})(?=["'\`\\s#]|$)`;
 }
 /** Request ids and idempotency tokens are UUIDs; credentials with UUID shape have their own rules. */
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![A-Za-z0-9])";
