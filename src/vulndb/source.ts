@@ -66,7 +66,11 @@ export interface EcosystemPlan {
 }
 
 /** The ecosystems to import: those requested, else those the source has. */
-export async function planEcosystems(source: FeedSource, requested?: string[]): Promise<EcosystemPlan> {
+export async function planEcosystems(
+  source: FeedSource,
+  requested?: string[],
+  fetchOpts: FetchOptions = {},
+): Promise<EcosystemPlan> {
   if (requested && requested.length > 0)
     return { ecosystems: requested.map(checkEcosystemName), optional: false };
   if (source.kind === "public") return { ecosystems: DEFAULT_ECOSYSTEMS, optional: false };
@@ -83,7 +87,7 @@ export async function planEcosystems(source: FeedSource, requested?: string[]): 
     return { ecosystems: found, optional: false };
   }
   // An HTTP mirror may publish a listing like the public bucket's ecosystems.txt.
-  const listing = await downloadToBuffer(`${source.root}/osv/ecosystems.txt`);
+  const listing = await downloadToBuffer(`${source.root}/osv/ecosystems.txt`, fetchOpts);
   if (listing) {
     const names = listing
       .toString("utf8")
@@ -124,8 +128,11 @@ export async function obtainOsvZip(
 }
 
 /** The KEV catalogue's bytes, or undefined when a mirror has none. */
-export async function obtainKev(source: FeedSource): Promise<Buffer | undefined> {
+export async function obtainKev(
+  source: FeedSource,
+  fetchOpts: FetchOptions = {},
+): Promise<Buffer | undefined> {
   const location = kevLocation(source);
-  if (source.kind !== "dir") return downloadToBuffer(location);
+  if (source.kind !== "dir") return downloadToBuffer(location, fetchOpts);
   return existsSync(location) ? readFileSync(location) : undefined;
 }

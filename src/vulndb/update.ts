@@ -36,6 +36,8 @@ export interface UpdateOptions {
   /** Fail (and keep the old database) when any record is invalid, instead of skipping it. */
   strict?: boolean;
   limits?: ZipLimits;
+  /** Network: give up when a download makes no progress for this long (default 60 s). */
+  stallMs?: number;
 }
 
 export interface InvalidRecord {
@@ -103,7 +105,7 @@ async function importEcosystem(
   const onBytes =
     opts.progress &&
     ((done: number, size: number) => opts.progress?.(done, size, `${ecosystem} (download, bytes)`));
-  const file = await obtainOsvZip(source, ecosystem, temp, { onBytes });
+  const file = await obtainOsvZip(source, ecosystem, temp, { onBytes, stallMs: opts.stallMs });
   if (!file) {
     if (optional) return;
     throw new BulwarkError("DB_SOURCE", `ecosystem ${ecosystem} not found: ${location}`);
@@ -148,9 +150,10 @@ async function importKev(
   source: FeedSource,
   builder: DbBuilder,
   state: ImportState,
+  stallMs: number | undefined,
 ): Promise<string | undefined> {
   const location = kevLocation(source);
-  const data = await obtainKev(source);
+  const data = await obtainKev(source, { stallMs });
   if (!data) {
     state.warnings.push(`no KEV catalogue at ${location}; KEV flags will be missing`);
     return undefined;
@@ -193,7 +196,7 @@ export async function updateVulnDb(opts: UpdateOptions): Promise<ImportReport> {
   const source = parseSource(opts.source ?? process.env.BULWARK_DB_SOURCE);
   // Read the EPSS file first: a bad path fails before any download.
   const epss = opts.epssCsv ? parseEpssCsv(opts.epssCsv) : undefined;
-  const plan = await planEcosystems(source, opts.ecosystems);
+  const plan = await planEcosystems(source, opts.ecosystems, { stallMs: opts.stallMs });
   let builder: DbBuilder;
   try {
     builder = new DbBuilder(opts.cacheDir);
@@ -207,7 +210,7 @@ export async function updateVulnDb(opts: UpdateOptions): Promise<ImportReport> {
     if (state.sources.length === 0)
       throw new BulwarkError("DB_SOURCE", `no OSV archives found at ${describeSource(source)}`);
     if (opts.strict) strictCheck(state);
-    const kevVersion = await importKev(source, builder, state);
+    const kevVersion = await importKev(source, builder, state, opts.stallMs);
     if (epss && opts.epssCsv) {
       builder.addEpss(epss.rows);
       if (epss.invalid > 0) state.warnings.push(`${epss.invalid} EPSS rows were malformed and skipped`);

@@ -1,0 +1,96 @@
+/** Network failures against real HTTP servers on 127.0.0.1 that misbehave on purpose. */
+import { createServer } from "node:http";
+import type { Server } from "node:http";
+import { join } from "node:path";
+import { rmSync } from "node:fs";
+import { afterAll, describe, expect, it } from "vitest";
+import { BulwarkError } from "../errors.js";
+import { openVulnDb, updateVulnDb } from "./index.js";
+import { MIRROR, MIRROR_PRESENT, SKIP_REASON, serveDir, sha256, tempDir } from "./testutil/mirror.js";
+import { dbPath } from "./schema.js";
+
+const work = tempDir("fetch");
+const servers: Server[] = [];
+afterAll(() => {
+  for (const s of servers) {
+    s.closeAllConnections();
+    s.close();
+  }
+  rmSync(work, { recursive: true, force: true });
+});
+
+async function listen(handler: Parameters<typeof createServer>[1]): Promise<string> {
+  const server = createServer(handler);
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  const a = server.address();
+  return `http://127.0.0.1:${typeof a === "object" && a ? a.port : 0}`;
+}
+
+async function failure(p: Promise<unknown>, code: string): Promise<string> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(BulwarkError);
+  expect((e as BulwarkError).code).toBe(code);
+  return (e as BulwarkError).message;
+}
+
+describe("downloads", () => {
+  it("gives up on a server that never answers", async () => {
+    const url = await listen(() => {
+      /* accept and hold the request forever */
+    });
+    const msg = await failure(
+      updateVulnDb({ cacheDir: join(work, "hang"), source: url, ecosystems: ["npm"], stallMs: 300 }),
+      "NETWORK",
+    );
+    expect(msg).toBe(`cannot download ${url}/osv/npm/all.zip: no response within 0.3 s`);
+  });
+
+  it("gives up on a download that stalls half-way", async () => {
+    const url = await listen((_req, res) => {
+      res.writeHead(200, { "content-length": "100000" });
+      res.write(Buffer.alloc(1000));
+    });
+    const msg = await failure(
+      updateVulnDb({ cacheDir: join(work, "stall"), source: url, ecosystems: ["npm"], stallMs: 300 }),
+      "NETWORK",
+    );
+    expect(msg).toContain(`${url}/osv/npm/all.zip`);
+  });
+
+  it("reports an HTTP error status as a source problem", async () => {
+    const url = await listen((_req, res) => res.writeHead(503, "Service Unavailable").end());
+    const msg = await failure(
+      updateVulnDb({ cacheDir: join(work, "503"), source: url, ecosystems: ["npm"] }),
+      "DB_SOURCE",
+    );
+    expect(msg).toBe(`cannot download ${url}/osv/npm/all.zip: HTTP 503 Service Unavailable`);
+  });
+
+  it.skipIf(!MIRROR_PRESENT)(
+    `keeps the old database when KEV fails after the archives downloaded${MIRROR_PRESENT ? "" : ` (skipped: ${SKIP_REASON})`}`,
+    async () => {
+      const cache = join(work, "kevfail");
+      await updateVulnDb({ cacheDir: cache, source: MIRROR, ecosystems: ["npm"] });
+      const hash = sha256(dbPath(cache));
+      const { url: mirror, server } = await serveDir(MIRROR);
+      servers.push(server);
+      // A proxy that serves the archives but fails the KEV feed.
+      const url = await listen((req, res) => {
+        if (req.url?.startsWith("/kev/")) return void res.writeHead(500, "Internal Server Error").end();
+        void fetch(`${mirror}${req.url}`).then(async (r) => {
+          res.writeHead(r.status);
+          res.end(Buffer.from(await r.arrayBuffer()));
+        });
+      });
+      await failure(updateVulnDb({ cacheDir: cache, source: url, ecosystems: ["npm", "Go"] }), "DB_SOURCE");
+      expect(sha256(dbPath(cache))).toBe(hash);
+      const db = openVulnDb(cache);
+      expect(Object.keys(db.status().ecosystems)).toEqual(["npm"]);
+      db.close();
+    },
+  );
+});
