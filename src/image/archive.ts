@@ -177,7 +177,7 @@ export async function openArchive(
       opts.kind ??
       (members.has("manifest.json")
         ? "docker-archive"
-        : members.has("index.json")
+        : members.has("oci-layout") || members.has("index.json")
           ? "oci-archive"
           : undefined);
     if (kind === "docker-archive") return await openDockerTar(file, tar, members, opts.name, cleanup);

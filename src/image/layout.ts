@@ -66,7 +66,7 @@ function chooseEntry(entries: Descriptor[], tag: string | undefined, what: strin
     const names = entries.map((d) => d.annotations?.[REF_NAME] ?? d.digest);
     throw new BulwarkError(
       "TARGET_UNKNOWN",
-      `${what} holds ${entries.length} images; name one as oci:DIR:TAG (tags: ${names.join(", ")})`,
+      `${what} holds ${entries.length} images; name one with :TAG (tags: ${names.join(", ")})`,
     );
   }
   return entries;

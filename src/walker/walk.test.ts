@@ -114,6 +114,32 @@ describe("walkImage over tar layers", () => {
   });
 });
 
+describe("layer order", () => {
+  it("walks layers concurrently but returns them in image order", async () => {
+    const layers = await Promise.all(
+      [5, 1, 4, 2, 3].map((n, i) => layerOf([{ name: `l${i}.pkgs`, content: `p${i} 1\n`.repeat(n * 2000) }])),
+    );
+    const serial = await walkImage(memImage(layers), [linesAnalyzer()], {
+      cacheDir,
+      noCache: true,
+      concurrency: 1,
+    });
+    const parallel = await walkImage(memImage(layers), [linesAnalyzer()], {
+      cacheDir,
+      noCache: true,
+      concurrency: 4,
+    });
+    expect(parallel).toEqual(serial);
+    expect(parallel.map((l) => l.paths[0])).toEqual([
+      "/l0.pkgs",
+      "/l1.pkgs",
+      "/l2.pkgs",
+      "/l3.pkgs",
+      "/l4.pkgs",
+    ]);
+  });
+});
+
 describe("layer cache", () => {
   it("does not open cached layers on the second walk", async () => {
     const l1 = await layerOf([{ name: "a.pkgs", content: "a 1\n" }]);

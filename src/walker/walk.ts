@@ -14,6 +14,8 @@ export interface WalkOptions {
   noCache?: boolean;
   /** Decompression-bomb limits; default from defaultLimits() (env overridable). */
   limits?: Partial<LayerLimits>;
+  /** Layers walked at the same time (downloads overlap); default 2. Results keep layer order. */
+  concurrency?: number;
 }
 
 /** How a layer is named in messages and FileIssues: its blob digest, else its diffID. */
@@ -104,18 +106,46 @@ export async function walkImage(
     return [{ index: 0, ...content }];
   }
   const limits = { ...defaultLimits(), ...opts.limits };
-  const out: LayerAnalysis[] = [];
-  for (const [index, layer] of image.layers.entries()) {
-    const label = layerLabel(layer, index);
-    const where = `layer ${index + 1}/${image.layers.length} ${label}`;
-    let content = await cached(layer, analyzers, opts);
-    if (content) opts.progress?.(`${where}: cached`);
-    else {
-      opts.progress?.(`${where}: analysing${layer.size ? ` (${layer.size} bytes)` : ""}`);
-      content = await walkLayer(layer, index, analyzers, limits);
-      await remember(layer, analyzers, content, opts);
+  const total = image.layers.length;
+  const out: LayerAnalysis[] = new Array<LayerAnalysis>(total);
+  let next = 0;
+  let failed = false;
+  // A small pool: each worker takes the next layer; the first failure stops the others
+  // from starting new layers and is what the caller sees.
+  const worker = async () => {
+    while (!failed && next < total) {
+      const index = next++;
+      const layer = image.layers[index] as Layer;
+      try {
+        out[index] = await analyseLayer(layer, index, total, analyzers, limits, opts);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
     }
-    out.push(withLayer(content, layer, index));
-  }
+  };
+  const workers = Math.max(1, Math.min(opts.concurrency ?? 2, total));
+  const settled = await Promise.allSettled(Array.from({ length: workers }, worker));
+  const firstError = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (firstError) throw firstError.reason;
   return out;
+}
+
+async function analyseLayer(
+  layer: Layer,
+  index: number,
+  total: number,
+  analyzers: Analyzer[],
+  limits: LayerLimits,
+  opts: WalkOptions,
+): Promise<LayerAnalysis> {
+  const where = `layer ${index + 1}/${total} ${layerLabel(layer, index)}`;
+  let content = await cached(layer, analyzers, opts);
+  if (content) opts.progress?.(`${where}: cached`);
+  else {
+    opts.progress?.(`${where}: analysing${layer.size ? ` (${layer.size} bytes)` : ""}`);
+    content = await walkLayer(layer, index, analyzers, limits);
+    await remember(layer, analyzers, content, opts);
+  }
+  return withLayer(content, layer, index);
 }
