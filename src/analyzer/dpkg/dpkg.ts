@@ -1,10 +1,12 @@
 /**
  * dpkg: the status database (/var/lib/dpkg/status), distroless per-package files
- * (/var/lib/dpkg/status.d/*) and the owned-file lists (/var/lib/dpkg/info/*.list).
+ * (/var/lib/dpkg/status.d/*), the owned-file lists (/var/lib/dpkg/info/*.list) and
+ * licenses from machine-readable /usr/share/doc/<pkg>/copyright files (as facts).
  */
 import type { Package } from "../../inventory/types.js";
 import type { Analyzer, AnalyzerFile, AnalyzerOutput } from "../types.js";
 import { parseStanzas, type Stanza } from "../common/stanza.js";
+import { copyrightFact, isCopyrightPath } from "./copyright.js";
 import { baseName, decodeText, isRegularFile, MiB, newPackage, parseError } from "../common/util.js";
 
 const STATUS = "/var/lib/dpkg/status";
@@ -76,11 +78,13 @@ function isStatusDFile(path: string): boolean {
 
 export const dpkgAnalyzer: Analyzer = {
   name: "dpkg",
-  version: 1,
+  version: 2,
   wants(path, info) {
     if (!isRegularFile(info.mode)) return false;
     if (path === STATUS) return info.size <= 256 * MiB;
     if (isStatusDFile(path)) return info.size <= 4 * MiB;
+    // Boost's copyright file is 2 MB; nothing real comes near this cap.
+    if (isCopyrightPath(path)) return info.size <= 8 * MiB;
     return (
       path.startsWith(INFO) &&
       path.endsWith(".list") &&
@@ -89,6 +93,10 @@ export const dpkgAnalyzer: Analyzer = {
     );
   },
   async analyze(file: AnalyzerFile): Promise<AnalyzerOutput | undefined> {
+    if (isCopyrightPath(file.path)) {
+      const fact = copyrightFact(file.path, (await file.read()).toString("utf8"));
+      return fact ? { facts: [fact] } : undefined;
+    }
     const text = decodeText(await file.read(), file.path);
     if (file.path.endsWith(".list") && file.path.startsWith(INFO)) {
       return { ownedFiles: { owner: ownerFromListPath(file.path), files: parseDpkgList(text) } };
