@@ -5,7 +5,7 @@
  * the end of the string, and letters sort before other characters.
  */
 import type { Comparator } from "./types.js";
-import { isAsciiLetter, isDigit, sign } from "./numeric.js";
+import { isAsciiLetter, isDigit, memoize, sign } from "./numeric.js";
 
 interface DebVersion {
   epoch: string;
@@ -63,9 +63,11 @@ export function verrevcmp(a: string, b: string): number {
   return 0;
 }
 
+const splitCached = memoize(split);
+
 export function compareDeb(a: string, b: string): number {
-  const x = split(a);
-  const y = split(b);
+  const x = splitCached(a);
+  const y = splitCached(b);
   return sign(
     verrevcmp(x.epoch, y.epoch) || verrevcmp(x.upstream, y.upstream) || verrevcmp(x.revision, y.revision),
   );

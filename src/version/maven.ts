@@ -10,7 +10,7 @@
  * version, so valid() only rejects blanks and whitespace.
  */
 import type { Comparator } from "./types.js";
-import { compareDigits, compareStrings, isDigit, sign } from "./numeric.js";
+import { compareDigits, compareStrings, isDigit, memoize, sign } from "./numeric.js";
 
 type Item =
   { kind: "int"; digits: string } | { kind: "str"; value: string } | { kind: "list"; items: Item[] };
@@ -128,8 +128,10 @@ function compareLists(a: Item[], b: Item[]): number {
   return 0;
 }
 
+const parseCached = memoize(parseMaven);
+
 export const mavenComparator: Comparator = {
   scheme: "maven",
-  compare: (a, b) => sign(compareLists(parseMaven(a), parseMaven(b))),
+  compare: (a, b) => sign(compareLists(parseCached(a), parseCached(b))),
   valid: (v) => v.trim() !== "" && !/\s/.test(v),
 };

@@ -34,9 +34,10 @@ export function withInvalidFirst<T>(
   parse: (v: string) => T | undefined,
   compareParsed: (a: T, b: T) => number,
 ): (a: string, b: string) => number {
+  const cached = memoize(parse);
   return (a, b) => {
-    const pa = parse(a);
-    const pb = parse(b);
+    const pa = cached(a);
+    const pb = cached(b);
     if (pa === undefined || pb === undefined) {
       if (pa !== undefined) return 1;
       if (pb !== undefined) return -1;
@@ -52,4 +53,19 @@ export function isDigit(c: string | undefined): boolean {
 
 export function isAsciiLetter(c: string | undefined): boolean {
   return c !== undefined && ((c >= "a" && c <= "z") || (c >= "A" && c <= "Z"));
+}
+
+/**
+ * Remembers parses: a scan compares the same few versions (the installed one,
+ * each advisory's bounds) many times. Bounded so a long-lived process stays small.
+ */
+export function memoize<T>(parse: (v: string) => T, max = 20_000): (v: string) => T {
+  const cache = new Map<string, T>();
+  return (v) => {
+    if (cache.has(v)) return cache.get(v) as T;
+    const parsed = parse(v);
+    if (cache.size >= max) cache.clear();
+    cache.set(v, parsed);
+    return parsed;
+  };
 }

@@ -5,7 +5,7 @@
  * end) and `^` sorts after the end but before any further segment.
  */
 import type { Comparator } from "./types.js";
-import { compareDigits, isAsciiLetter, isDigit, sign } from "./numeric.js";
+import { compareDigits, isAsciiLetter, isDigit, memoize, sign } from "./numeric.js";
 
 const isAlnum = (c: string | undefined): boolean => isDigit(c) || isAsciiLetter(c);
 
@@ -76,9 +76,11 @@ function splitEvr(v: string): Evr {
   };
 }
 
+const splitCached = memoize(splitEvr);
+
 export function compareRpm(a: string, b: string): number {
-  const x = splitEvr(a);
-  const y = splitEvr(b);
+  const x = splitCached(a);
+  const y = splitCached(b);
   return sign(
     compareDigits(x.epoch, y.epoch) ||
       rpmvercmp(x.version, y.version) ||
