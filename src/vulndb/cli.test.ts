@@ -5,8 +5,7 @@
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-vi.mock("../cli/commands.js", async () => ({ commands: [(await import("../cli/db.js")).registerDb] }));
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dbAgeWarning, openVulnDb } from "./index.js";
 import type { OsvRecord } from "./osv.js";
 import { dbPath } from "./schema.js";
