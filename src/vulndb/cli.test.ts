@@ -3,7 +3,9 @@
  * one clear line and exit code 2, and the database in use stays byte-for-byte the same.
  */
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dbAgeWarning, openVulnDb } from "./index.js";
@@ -22,6 +24,8 @@ import {
   zipDir,
   zipJsonNames,
 } from "./testutil/mirror.js";
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
 /** One line on stderr, in the CLI's `bulwark: CODE: message` form, and no stack trace. */
 function expectOneLineError(stderr: string, code: string): string {
@@ -207,6 +211,23 @@ describe.skipIf(!MIRROR_PRESENT)(`bulwark db${MIRROR_PRESENT ? "" : ` (skipped: 
     const r2 = await runCli(["--cache-dir", cache, "db", "update", "--source", url]);
     expect(r2.code).toBe(2);
     expect(expectOneLineError(r2.stderr, "NETWORK")).toContain(url);
+    expect(sha256(dbPath(cache))).toBe(hash);
+  });
+
+  it("exits with status 2 as a real process (bin.ts) when the source is unreachable", async () => {
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const bin = join(repoRoot, "src", "cli", "bin.ts");
+    const child = spawnSync(
+      process.execPath,
+      ["--import", "tsx", bin, "--cache-dir", cache, "db", "update", "--source", url],
+      {
+        cwd: repoRoot,
+        encoding: "utf8",
+      },
+    );
+    expect(child.status).toBe(2);
+    expect(expectOneLineError(child.stderr, "NETWORK")).toContain(url);
+    expect(child.stdout).toBe("");
     expect(sha256(dbPath(cache))).toBe(hash);
   });
 
