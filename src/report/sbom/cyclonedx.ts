@@ -26,7 +26,8 @@ function properties(pairs: Array<[string, string]>): Models.PropertyRepository {
 
 function component(pkg: Package, bomRef: string): Models.Component {
   const c = new Models.Component(Enums.ComponentType.Library, pkg.name, {
-    version: pkg.version,
+    // A Go main module built from a checkout has no version: the field is left out.
+    ...(pkg.version ? { version: pkg.version } : {}),
     bomRef,
     ...(pkg.purl ? { purl: pkg.purl } : {}),
     ...(pkg.namespace ? { group: pkg.namespace } : {}),
