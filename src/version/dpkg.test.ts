@@ -6,7 +6,13 @@
 import { describe, expect, it } from "vitest";
 import { dpkgComparator } from "./dpkg.js";
 import { debVersion } from "./testutil/grammars.js";
-import { dpkgUnavailable, oracleUnavailable, runDpkg, runOracle } from "./testutil/oracle.js";
+import {
+  dpkgUnavailable,
+  oracleUnavailable,
+  runDpkg,
+  runDpkgValidate,
+  runOracle,
+} from "./testutil/oracle.js";
 import { makePairs, Prng } from "./testutil/prng.js";
 
 const EDGE = [
@@ -91,6 +97,24 @@ describe("dpkg comparator", () => {
       );
       expect(pairs.length).toBeGreaterThan(1_500);
       expect(mismatches(pairs, runDpkg(pairs))).toEqual([]);
+    },
+  );
+
+  it.skipIf(dpkgSkip)(
+    `accepts what dpkg --validate-version accepts on 2,000 generated strings ${dpkgSkip ?? ""}`,
+    () => {
+      const rng = new Prng(0xd9c7);
+      const strings = [...EDGE, "", "a1.0", "1.0-", ":1.0", "1.0_1", "1.0-1_2", "x:1.0", "1:", "-1"];
+      // Neighbours of generated versions (cut, respelled, with a stray character) are often malformed.
+      strings.push(...makePairs(rng, debVersion, 800).flat());
+      while (strings.length < 2_000) {
+        const v = debVersion(rng);
+        const i = rng.int(v.length + 1);
+        strings.push(v.slice(0, i) + rng.pick(["_", "!", "@", " ", ":", "-", "", "~"]) + v.slice(i));
+      }
+      const native = runDpkgValidate(strings);
+      expect(strings.filter((v, i) => dpkgComparator.valid(v) !== native[i])).toEqual([]);
+      expect(native.filter((ok) => !ok).length).toBeGreaterThan(100);
     },
   );
 

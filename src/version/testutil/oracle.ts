@@ -130,6 +130,18 @@ export function runDpkg(pairs: Array<[string, string]>): number[] {
   return r.stdout.trim().split("\n").map(Number);
 }
 
+/** dpkg --validate-version over a batch: true where dpkg accepts the version. */
+export function runDpkgValidate(versions: string[]): boolean[] {
+  const script =
+    'while IFS= read -r v; do if dpkg --validate-version "$v" >/dev/null 2>&1; then echo 1; else echo 0; fi; done';
+  const r = spawnSync("sh", ["-c", script], { input: versions.join("\n") + "\n", encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`dpkg loop failed: ${r.stderr}`);
+  return r.stdout
+    .trim()
+    .split("\n")
+    .map((x) => x === "1");
+}
+
 export function dpkgUnavailable(): string | undefined {
   return spawnSync("dpkg", ["--version"]).status === 0 ? undefined : "(skipped: dpkg is not installed)";
 }
