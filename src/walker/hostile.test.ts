@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { compress, linesAnalyzer, makeTar, memImage, memLayer, type TarEntry } from "./testing/layers.js";
@@ -57,6 +58,20 @@ describe("hostile layers", () => {
     await expect(run).rejects.toMatchObject({
       code: "LAYER_CORRUPT",
       message: expect.stringContaining(layer.digest as string),
+    });
+  });
+
+  it("a layer stream that fails before its first bytes is LAYER_CORRUPT", async () => {
+    const layer = memLayer(Buffer.alloc(0), undefined);
+    layer.open = async () =>
+      new Readable({
+        read() {
+          this.destroy(new Error("disk read error"));
+        },
+      });
+    await expect(walkImage(memImage([layer]), [linesAnalyzer()], { cacheDir })).rejects.toMatchObject({
+      code: "LAYER_CORRUPT",
+      message: expect.stringContaining("disk read error"),
     });
   });
 

@@ -53,7 +53,17 @@ async function walkLayer(
       { cause: e },
     );
   }
-  const { tar, guard } = await openLayerTar(raw, limits, label);
+  let opened;
+  try {
+    opened = await openLayerTar(raw, limits, label);
+  } catch (e) {
+    raw.destroy();
+    if (e instanceof BulwarkError) throw e;
+    throw new BulwarkError("LAYER_CORRUPT", `layer ${label} cannot be read: ${errorMessage(e)}`, undefined, {
+      cause: e,
+    });
+  }
+  const { tar, guard } = opened;
   const content = await walkTar(tar, analyzers, label);
   if (layer.diffId) {
     const got = guard.diffId();
