@@ -3,6 +3,7 @@ import { registerChecks } from "./checks.js";
 import { registerDb } from "./db.js";
 import { registerSbom } from "./sbom.js";
 import { registerScan } from "./scan.js";
+import { registerSecrets } from "./secrets.js";
 
 /**
  * The explicit list of CLI commands. Each entry adds one command (with its
@@ -13,4 +14,5 @@ export const commands: Array<(program: Command) => void> = [
   registerDb,
   registerChecks,
   registerSbom,
+  registerSecrets,
 ];

@@ -74,9 +74,13 @@ export function buildContext(options: RuleSetOptions): SecretContext {
   for (const rule of config.rules ?? []) byId.set(rule.id, rule);
   const disabled = new Set([...(options.disableRules ?? []), ...(config.disable ?? [])]);
   const known = new Set([...byId.keys(), ...kubernetesRules.map((r) => r.id)]);
+  // --disable-rule is shared with the misconfiguration scanner, whose ids start with "BW-".
   for (const id of disabled)
-    if (!known.has(id))
-      throw new BulwarkError("USAGE", `cannot disable secret rule "${id}": no rule has that id`);
+    if (!known.has(id) && !id.startsWith("BW-"))
+      throw new BulwarkError(
+        "USAGE",
+        `cannot disable secret rule "${id}": no rule has that id (see bulwark secrets rules)`,
+      );
   const specs = [...byId.values()].filter((r) => !disabled.has(r.id));
   const compiled = specs.map(compileRule);
   let allowPaths: RegExp[];

@@ -46,8 +46,9 @@ export interface ImageHit {
   removedIn?: string;
 }
 
-function layerId(layer: LayerAnalysis): string {
-  return layer.digest ?? layer.diffId ?? `layer ${layer.index}`;
+/** A layer's digest; undefined for a root filesystem target, which has no layers. */
+function layerId(layer: LayerAnalysis): string | undefined {
+  return layer.digest ?? layer.diffId;
 }
 
 /** The first later layer that deletes PATH (whiteout, opaque parent) or writes over it. */
@@ -77,8 +78,11 @@ export function imageLayerHits(input: ImageScanInput): ImageHit[] {
       const hidden = removedIn(input.layers, i, result.path);
       for (const fact of result.output.facts ?? []) {
         if (!isHit(fact)) continue;
-        const hit: ImageHit = { file: result.path, hit: fact, layer: layerId(layer) };
-        if (hidden) hit.removedIn = layerId(hidden);
+        const hit: ImageHit = { file: result.path, hit: fact };
+        const id = layerId(layer);
+        if (id) hit.layer = id;
+        const gone = hidden && layerId(hidden);
+        if (gone) hit.removedIn = gone;
         out.push(hit);
       }
     }
@@ -101,7 +105,8 @@ export function imageConfigHits(ctx: SecretContext, input: ImageScanInput): Imag
     if (!h.created_by) return;
     for (const hit of ctx.engine.scanText("image-config:history", h.created_by)) {
       const item: ImageHit = { file: "image-config:history", hit: { ...hit, line: i + 1 } };
-      if (layer) item.layer = layerId(layer);
+      const id = layer && layerId(layer);
+      if (id) item.layer = id;
       out.push(item);
     }
   });

@@ -115,6 +115,7 @@ describe("secretScanner.scanPath", () => {
     writeFileSync(config, "rules: [\n");
     await expect(scan({ secretConfig: config })).rejects.toMatchObject({ code: "CONFIG_INVALID" });
     await expect(scan({ disableRules: ["no-such-rule"] })).rejects.toMatchObject({ code: "USAGE" });
+    await expect(scan({ disableRules: ["BW-K8S-001"] })).resolves.toBeDefined();
     const missing = secretScanner.scanPath!(join(dir, "nope"), opts());
     await expect(missing).rejects.toBeInstanceOf(BulwarkError);
     await expect(missing).rejects.toMatchObject({ code: "TARGET_NOT_FOUND" });
