@@ -22,7 +22,7 @@ import type { FeedSource } from "./source.js";
 import type { SourceStatus } from "./store.js";
 import { validateOsvRecord } from "./validate.js";
 import { DEFAULT_ZIP_LIMITS, readZipJsonEntries } from "./zip.js";
-import type { ZipLimits } from "./zip.js";
+import type { ZipEntryData, ZipLimits } from "./zip.js";
 
 export interface UpdateOptions {
   cacheDir: string;
@@ -91,6 +91,28 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** Checks one archive entry and stores it, or records why it was left out. */
+function importEntry(
+  ecosystem: string,
+  { name, data }: ZipEntryData,
+  builder: DbBuilder,
+  state: ImportState,
+  counts: { done: number; valid: number; invalid: number },
+): void {
+  counts.done++;
+  const text = data.toString("utf8");
+  const parsed = parseJson(text);
+  const checked = validateOsvRecord(parsed);
+  if (checked.ok) {
+    counts.valid++;
+    if (!builder.addRecord(ecosystem, text, checked.record)) state.duplicates++;
+    return;
+  }
+  counts.invalid++;
+  const reason = parsed === NOT_JSON ? "invalid JSON" : checked.reason;
+  state.addInvalid({ file: `${ecosystem}/${name}`, id: checked.id, reason });
+}
+
 async function importEcosystem(
   source: FeedSource,
   ecosystem: string,
@@ -110,31 +132,18 @@ async function importEcosystem(
     if (optional) return;
     throw new BulwarkError("DB_SOURCE", `ecosystem ${ecosystem} not found: ${location}`);
   }
-  let total = 0;
-  let done = 0;
-  let valid = 0;
-  let invalidHere = 0;
+  const counts = { total: 0, done: 0, valid: 0, invalid: 0 };
   await readZipJsonEntries(
     file,
     location,
-    ({ name, data }) => {
-      done++;
-      const text = data.toString("utf8");
-      const parsed = parseJson(text);
-      const checked = validateOsvRecord(parsed);
-      if (checked.ok) {
-        valid++;
-        if (!builder.addRecord(ecosystem, text, checked.record)) state.duplicates++;
-      } else {
-        invalidHere++;
-        const reason = parsed === NOT_JSON ? "invalid JSON" : checked.reason;
-        state.addInvalid({ file: `${ecosystem}/${name}`, id: checked.id, reason });
-      }
-      opts.progress?.(done, total, ecosystem);
+    (entry) => {
+      importEntry(ecosystem, entry, builder, state, counts);
+      opts.progress?.(counts.done, counts.total, ecosystem);
     },
     opts.limits ?? DEFAULT_ZIP_LIMITS,
-    (n) => (total = n),
+    (n) => (counts.total = n),
   );
+  const { valid, invalid: invalidHere } = counts;
   state.records += valid;
   state.ecosystems[ecosystem] = valid;
   state.sources.push({
