@@ -89,6 +89,16 @@ function epssOf(db: AdvisorySource, ids: string[]): number | undefined {
   return best;
 }
 
+/** The record's summary; many PyPI records only have details, whose first paragraph (shortened) stands in. */
+function titleOf(group: Hit[]): string | undefined {
+  const summary = group.find((h) => h.record.summary?.trim())?.record.summary;
+  if (summary) return summary.trim();
+  const details = group.find((h) => h.record.details?.trim())?.record.details?.trim();
+  if (!details) return undefined;
+  const first = details.split(/\n\s*\n/)[0]!.replace(/\s+/g, " ");
+  return first.length > 120 ? `${first.slice(0, 119)}…` : first;
+}
+
 /** The highest fixed version across merged advisories: upgrading to it fixes all of them. */
 function highestFix(group: Hit[], cmp: Comparator): string | null {
   let best: string | undefined;
@@ -120,7 +130,7 @@ function toFinding(
     for (const s of cvssScores(h.record, h.affected))
       if (!cvss.some((c) => c.vector === s.vector)) cvss.push(s);
   const references = [...new Set(group.flatMap((h) => (h.record.references ?? []).map((r) => r.url)))];
-  const title = group.find((h) => h.record.summary)?.record.summary;
+  const title = titleOf(group);
   const epss = epssOf(db, [id, ...aliases]);
   return {
     kind: "vulnerability",

@@ -8,6 +8,7 @@ import {
   type VulnerabilityFinding,
 } from "../findings/types.js";
 import { renderComplianceTable, type ComplianceReport } from "../misconfig/compliance.js";
+import { comparatorForEcosystem } from "../version/index.js";
 import { renderComplianceFallback } from "./compliance.js";
 
 function bySeverityThenId<T extends Finding>(a: T, b: T): number {
@@ -47,13 +48,17 @@ function groupByPackage(findings: VulnerabilityFinding[]): PackageGroup[] {
   return [...groups.values()].sort((a, b) => worst(b) - worst(a) || a.name.localeCompare(b.name));
 }
 
-/** The version that fixes every finding of the package: the last fix listed, or none. */
+/**
+ * The version that fixes every fixable finding of the package: the highest fixed
+ * version under the ecosystem's comparator. Unfixed findings are counted beside it.
+ */
 function packageFix(g: PackageGroup): string {
   const fixes = g.findings.map((f) => f.fixedVersion).filter((v): v is string => v !== null);
+  const unfixed = g.findings.length - fixes.length;
   if (!fixes.length) return "(no fix)";
-  const unfixed = fixes.length < g.findings.length ? " (some unfixed)" : "";
-  // Fixed versions come from one ecosystem's comparator; a plain sort is only a display order.
-  return `${[...new Set(fixes)].join(", ")}${unfixed}`;
+  const cmp = comparatorForEcosystem(g.ecosystem);
+  const best = fixes.reduce((a, b) => (cmp ? (cmp.compare(b, a) > 0 ? b : a) : b));
+  return `${best}${unfixed ? ` (${unfixed} without fix)` : ""}`;
 }
 
 function vulnSection(findings: VulnerabilityFinding[]): string[] {
@@ -64,7 +69,7 @@ function vulnSection(findings: VulnerabilityFinding[]): string[] {
     for (const f of [...g.findings].sort(bySeverityThenId)) {
       const fix = f.fixedVersion ?? (f.status && f.status !== "affected" ? f.status : "unfixed");
       const kev = f.kev ? "KEV " : "";
-      lines.push(`  ${pad(f.severity, 9)}${pad(f.id, 22)}${pad(`→ ${fix}`, 18)}${kev}${oneLine(f.title)}`);
+      lines.push(`  ${pad(f.severity, 9)}${pad(f.id, 20)} ${pad(`→ ${fix}`, 16)} ${kev}${oneLine(f.title)}`);
     }
     lines.push("");
   }
