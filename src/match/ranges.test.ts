@@ -137,6 +137,29 @@ describe("evaluateAffected on hand-written OSV records", () => {
   });
 });
 
+describe("evaluateAffected on malformed structures", () => {
+  const cmp = comparatorForScheme("pep440");
+  it.each([
+    [{ ranges: [null] }, /range is not an object/],
+    [{ ranges: [{ type: "ECOSYSTEM" }] }, /without events/],
+    [{ ranges: [{ type: "ECOSYSTEM", events: [{}] }] }, /event with 0 of/],
+    [{ ranges: [{ type: "ECOSYSTEM", events: [{ introduced: 1 }] }] }, /introduced without a version/],
+    [
+      { ranges: [{ type: "ECOSYSTEM", events: [{ introduced: "0" }, { limit: "x y" }] }] },
+      /limit "x y" is not a valid/,
+    ],
+  ])("%j → not affected, %s", (affected, reason) => {
+    const verdict = evaluateAffected(affected as unknown as OsvAffected, "1.0", cmp);
+    expect(verdict.affected).toBe(false);
+    expect(verdict.invalid).toMatch(reason);
+  });
+
+  it("treats a non-array ranges or versions field as empty", () => {
+    const verdict = evaluateAffected({ ranges: "x", versions: 7 } as unknown as OsvAffected, "1.0", cmp);
+    expect(verdict).toEqual({ affected: false });
+  });
+});
+
 describe("evaluateAffected against a brute-force interval check", () => {
   it("agrees on 3,000 random multi-interval ranges with shuffled events (PEP 440)", () => {
     const cmp = comparatorForScheme("pep440");

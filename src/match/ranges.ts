@@ -128,8 +128,13 @@ export function evaluateAffected(affected: OsvAffected, version: string, cmp: Co
   const problems: string[] = [];
   const listed = inVersionsList(affected.versions, version, cmp);
   const hits: RangeResult[] = [];
-  for (const range of affected.ranges ?? []) {
-    if (range?.type === "GIT") continue;
+  const ranges: unknown = affected.ranges ?? [];
+  for (const range of Array.isArray(ranges) ? (ranges as OsvRange[]) : []) {
+    if (typeof range !== "object" || range === null) {
+      problems.push("range is not an object");
+      continue;
+    }
+    if (range.type === "GIT") continue;
     const events = checkRange(range, cmp);
     if (typeof events === "string") {
       problems.push(events);
