@@ -114,6 +114,15 @@ class SqliteVulnDb implements VulnDb {
     this.epssStmt = db.prepare("SELECT score FROM epss WHERE cve = ?");
   }
 
+  /** A damaged file can pass the open-time check and fail on a later page: report it as such. */
+  private query<T>(run: () => T): T {
+    try {
+      return run();
+    } catch (e) {
+      throw corrupt(this.path, errorMessage(e), e);
+    }
+  }
+
   private parse(rid: number, json: string): OsvRecord {
     let rec = this.parsed.get(rid);
     if (!rec) {
@@ -125,7 +134,9 @@ class SqliteVulnDb implements VulnDb {
   }
 
   advisories(ecosystem: string, name: string): OsvRecord[] {
-    const rows = this.byPackage.all(ecosystem, normalizePackageName(ecosystem, name)) as Array<{
+    const rows = this.query(() =>
+      this.byPackage.all(ecosystem, normalizePackageName(ecosystem, name)),
+    ) as Array<{
       rid: number;
       json: string;
     }>;
@@ -133,16 +144,17 @@ class SqliteVulnDb implements VulnDb {
   }
 
   record(id: string): OsvRecord | undefined {
-    const row = this.byId.get(id) as { rid: number; json: string } | undefined;
+    const row = this.query(() => this.byId.get(id)) as { rid: number; json: string } | undefined;
     return row ? this.parse(row.rid, row.json) : undefined;
   }
 
   idsForAlias(alias: string): string[] {
-    return (this.byAlias.all(alias) as Array<{ id: string }>).map((r) => r.id);
+    return (this.query(() => this.byAlias.all(alias)) as Array<{ id: string }>).map((r) => r.id);
   }
 
   kev(cve: string): { dateAdded: string; ransomware?: string } | undefined {
-    const row = this.kevStmt.get(cve) as { dateAdded: string; ransomware: string | null } | undefined;
+    const row = this.query(() => this.kevStmt.get(cve)) as
+      { dateAdded: string; ransomware: string | null } | undefined;
     if (!row) return undefined;
     return row.ransomware === null
       ? { dateAdded: row.dateAdded }
@@ -150,7 +162,7 @@ class SqliteVulnDb implements VulnDb {
   }
 
   epss(cve: string): number | undefined {
-    return (this.epssStmt.get(cve) as { score: number } | undefined)?.score;
+    return (this.query(() => this.epssStmt.get(cve)) as { score: number } | undefined)?.score;
   }
 
   status(): VulnDbStatus {
