@@ -75,6 +75,37 @@ describe("hostile layers", () => {
     });
   });
 
+  it("a failing layer is the error reported, and it cuts off layers still streaming", async () => {
+    const tar = await makeTar([{ name: "big", content: Buffer.alloc(64 * 1024, 1) }]);
+    const stalled = memLayer(tar, tar);
+    let stalledStream: Readable | undefined;
+    // Sends its first block, then nothing: the walk can only end if this stream is cut.
+    stalled.open = async () =>
+      (stalledStream = new Readable({
+        read() {
+          if (!this.readableLength && !(this as { sent?: boolean }).sent) {
+            (this as { sent?: boolean }).sent = true;
+            this.push(tar.subarray(0, 4096));
+          }
+        },
+      }));
+    const bad = memLayer(Buffer.from("definitely not a tar archive"), undefined);
+    const openBad = bad.open.bind(bad);
+    // The bad layer only fails once the stalled one is mid-stream.
+    bad.open = async () => {
+      while (!(stalledStream as { sent?: boolean } | undefined)?.sent)
+        await new Promise((r) => setTimeout(r, 5));
+      return openBad();
+    };
+    await expect(
+      walkImage(memImage([stalled, bad]), [linesAnalyzer()], { cacheDir, concurrency: 2 }),
+    ).rejects.toMatchObject({
+      code: "LAYER_CORRUPT",
+      message: expect.stringContaining(bad.digest as string),
+    });
+    expect(stalledStream?.destroyed).toBe(true);
+  }, 60_000); // a hang guard: without the cut-off this walk never ends
+
   it("a truncated plain tar is LAYER_CORRUPT", async () => {
     const tar = await makeTar([{ name: "a.pkgs", content: "x 1\n".repeat(5000) }]);
     const { run } = await walkOne(tar.subarray(0, 3000), tar);

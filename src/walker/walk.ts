@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import type { Analyzer } from "../analyzer/types.js";
 import { readLayerCache, writeLayerCache } from "../cache/layers.js";
 import { BulwarkError, errorMessage } from "../errors.js";
@@ -34,11 +35,18 @@ function withLayer(content: LayerContent, layer: Layer, index: number): LayerAna
   return analysis;
 }
 
+/** Shared by the layers of one walk: the first failure and the streams still open. */
+interface WalkRun {
+  failure?: unknown;
+  active: Set<Readable>;
+}
+
 async function walkLayer(
   layer: Layer,
   index: number,
   analyzers: Analyzer[],
   limits: LayerLimits,
+  run: WalkRun,
 ): Promise<LayerContent> {
   const label = layerLabel(layer, index);
   let raw;
@@ -53,6 +61,25 @@ async function walkLayer(
       { cause: e },
     );
   }
+  if (run.failure !== undefined) {
+    raw.destroy();
+    throw run.failure;
+  }
+  run.active.add(raw);
+  try {
+    return await walkOpened(raw, layer, analyzers, limits, label);
+  } finally {
+    run.active.delete(raw);
+  }
+}
+
+async function walkOpened(
+  raw: Readable,
+  layer: Layer,
+  analyzers: Analyzer[],
+  limits: LayerLimits,
+  label: string,
+): Promise<LayerContent> {
   let opened;
   try {
     opened = await openLayerTar(raw, limits, label);
@@ -118,26 +145,27 @@ export async function walkImage(
   const limits = { ...defaultLimits(), ...opts.limits };
   const total = image.layers.length;
   const out: LayerAnalysis[] = new Array<LayerAnalysis>(total);
+  const run: WalkRun = { active: new Set() };
   let next = 0;
-  let failed = false;
-  // A small pool: each worker takes the next layer; the first failure stops the others
-  // from starting new layers and is what the caller sees.
+  // A small pool: each worker takes the next layer. The first failure is what the
+  // caller sees; it stops new layers and cuts the streams of layers still running.
   const worker = async () => {
-    while (!failed && next < total) {
+    while (run.failure === undefined && next < total) {
       const index = next++;
       const layer = image.layers[index] as Layer;
       try {
-        out[index] = await analyseLayer(layer, index, total, analyzers, limits, opts);
+        out[index] = await analyseLayer(layer, index, total, analyzers, limits, opts, run);
       } catch (e) {
-        failed = true;
-        throw e;
+        if (run.failure === undefined) {
+          run.failure = e;
+          for (const stream of run.active) stream.destroy(new Error("walk aborted: another layer failed"));
+        }
       }
     }
   };
   const workers = Math.max(1, Math.min(opts.concurrency ?? 2, total));
-  const settled = await Promise.allSettled(Array.from({ length: workers }, worker));
-  const firstError = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
-  if (firstError) throw firstError.reason;
+  await Promise.all(Array.from({ length: workers }, worker));
+  if (run.failure !== undefined) throw run.failure;
   return out;
 }
 
@@ -148,13 +176,14 @@ async function analyseLayer(
   analyzers: Analyzer[],
   limits: LayerLimits,
   opts: WalkOptions,
+  run: WalkRun,
 ): Promise<LayerAnalysis> {
   const where = `layer ${index + 1}/${total} ${layerLabel(layer, index)}`;
   let content = await cached(layer, analyzers, opts);
   if (content) opts.progress?.(`${where}: cached`);
   else {
     opts.progress?.(`${where}: analysing${layer.size ? ` (${layer.size} bytes)` : ""}`);
-    content = await walkLayer(layer, index, analyzers, limits);
+    content = await walkLayer(layer, index, analyzers, limits, run);
     await remember(layer, analyzers, content, opts);
   }
   return withLayer(content, layer, index);
