@@ -231,6 +231,24 @@ describe.skipIf(!MIRROR_PRESENT)(`bulwark db${MIRROR_PRESENT ? "" : ` (skipped: 
     expect(sha256(dbPath(cache))).toBe(hash);
   });
 
+  it("reports a cache directory it cannot write as an IO error", async () => {
+    const notADir = join(work, "plain-file");
+    writeFileSync(notADir, "a file where the cache directory should be");
+    const r = await runCli([
+      "--cache-dir",
+      notADir,
+      "db",
+      "update",
+      "--source",
+      MIRROR,
+      "--ecosystems",
+      "npm",
+    ]);
+    expect(r.code).toBe(2);
+    expect(expectOneLineError(r.stderr, "IO")).toContain("ENOTDIR");
+    expect(readFileSync(notADir, "utf8")).toBe("a file where the cache directory should be");
+  });
+
   it("rejects sources without OSV data and unknown ecosystems", async () => {
     const empty = join(work, "nosource");
     mkdirSync(empty, { recursive: true });
