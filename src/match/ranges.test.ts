@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { comparatorForEcosystem, comparatorForScheme } from "../version/index.js";
 import { Prng } from "../version/testutil/prng.js";
-import type { OsvAffected, OsvRecord } from "../vulndb/osv.js";
+import type { OsvAffected, OsvEvent, OsvRecord } from "../vulndb/osv.js";
 import { evaluateAffected } from "./ranges.js";
 
 function load(file: string): OsvRecord {
@@ -161,7 +161,7 @@ describe("evaluateAffected on malformed structures", () => {
 });
 
 describe("evaluateAffected against a brute-force interval check", () => {
-  it("agrees on 3,000 random multi-interval ranges with shuffled events (PEP 440)", () => {
+  it("agrees on 3,000 random multi-interval ranges with shuffled events and limits (PEP 440)", () => {
     const cmp = comparatorForScheme("pep440");
     const rng = new Prng(0x0517);
     const pool: string[] = [];
@@ -172,29 +172,39 @@ describe("evaluateAffected against a brute-force interval check", () => {
       .sort(cmp.compare)
       .filter((v, i, all) => i === 0 || cmp.compare(all[i - 1] as string, v) !== 0);
     expect(sorted.length).toBeGreaterThan(20);
+    let affectedCount = 0;
     for (let n = 0; n < 3_000; n++) {
-      // Choose 2k cut points: intervals [cut0, cut1), [cut2, cut3), ...; the last may be open.
+      // Cut points: intervals [cut0, cut1), [cut2, cut3], ...; a closer is fixed (exclusive,
+      // a fix) or last_affected (inclusive, no fix); the last interval may be open.
       const cuts = sorted.filter(() => rng.chance(0.25));
-      const open = cuts.length % 2 === 1;
-      const events = cuts.map((v, i) => (i % 2 === 0 ? { introduced: v } : { fixed: v }));
-      if (events.length === 0) continue;
+      if (cuts.length === 0) continue;
+      const closers = cuts.map(() => (rng.chance(0.3) ? "last_affected" : "fixed"));
+      const events: OsvEvent[] = cuts.map((v, i) =>
+        i % 2 === 0 ? { introduced: v } : { [closers[i] as string]: v },
+      );
+      const limit = rng.chance(0.2) ? rng.pick(sorted) : undefined;
+      if (limit) events.push({ limit });
       const shuffled = [...events].sort(() => rng.next() - 0.5);
-      const affected: OsvAffected = { ranges: [{ type: "ECOSYSTEM", events: shuffled }] };
       const version = rng.pick(sorted);
       let expected = false;
       let expectedFix: string | undefined;
       for (let i = 0; i < cuts.length; i += 2) {
         const lo = cuts[i] as string;
         const hi = cuts[i + 1];
-        if (cmp.compare(version, lo) >= 0 && (hi === undefined || cmp.compare(version, hi) < 0)) {
+        const inclusive = closers[i + 1] === "last_affected";
+        const belowHi = hi === undefined || cmp.compare(version, hi) < (inclusive ? 1 : 0);
+        if (cmp.compare(version, lo) >= 0 && belowHi) {
           expected = true;
-          expectedFix = hi;
+          expectedFix = inclusive ? undefined : hi;
         }
       }
-      const verdict = evaluateAffected(affected, version, cmp);
-      const label = `${version} in ${JSON.stringify(cuts)}${open ? " (open)" : ""}`;
+      if (limit && cmp.compare(version, limit) >= 0) [expected, expectedFix] = [false, undefined];
+      if (expected) affectedCount++;
+      const verdict = evaluateAffected({ ranges: [{ type: "ECOSYSTEM", events: shuffled }] }, version, cmp);
+      const label = `${version} in ${JSON.stringify(shuffled)}`;
       expect(verdict.affected, label).toBe(expected);
       expect(verdict.fixedVersion, label).toBe(expectedFix);
     }
+    expect(affectedCount).toBeGreaterThan(500);
   });
 });
