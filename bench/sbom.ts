@@ -26,6 +26,8 @@ const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 interface Measure {
   seconds: number;
+  /** User + system CPU seconds: steadier than wall time on a busy machine. */
+  cpu: number;
   peakMb: number;
 }
 
@@ -40,9 +42,11 @@ function timed(cmd: string, args: string[]): Promise<Measure> {
       if (code !== 0) return fail(new Error(`${cmd} ${args.join(" ")} exited ${code}\n${err.slice(-2000)}`));
       const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(err);
       const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(err);
+      const user = Number(/User time \(seconds\): ([\d.]+)/.exec(err)?.[1] ?? 0);
+      const sys = Number(/System time \(seconds\): ([\d.]+)/.exec(err)?.[1] ?? 0);
       if (!wall || !rss) return fail(new Error(`cannot read GNU time output:\n${err.slice(-1000)}`));
       const seconds = Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]);
-      done({ seconds, peakMb: Number(rss[1]) / 1024 });
+      done({ seconds, cpu: user + sys, peakMb: Number(rss[1]) / 1024 });
     });
   });
 }
@@ -99,9 +103,11 @@ function pickRecipe(args: string[]): ImageRecipe {
   return r;
 }
 
-const fmt = (m: Measure) => `${m.seconds.toFixed(2).padStart(7)} s  ${m.peakMb.toFixed(0).padStart(6)} MB`;
+const fmt = (m: Measure) =>
+  `${m.seconds.toFixed(2).padStart(7)} s ${m.cpu.toFixed(2).padStart(7)} s  ${m.peakMb.toFixed(0).padStart(6)} MB`;
 const best = (ms: Measure[]): Measure => ({
   seconds: Math.min(...ms.map((m) => m.seconds)),
+  cpu: Math.min(...ms.map((m) => m.cpu)),
   peakMb: Math.max(...ms.map((m) => m.peakMb)),
 });
 
@@ -158,7 +164,7 @@ export async function run(args: string[]): Promise<void> {
     console.log(
       `SBOM benchmark — image "${recipe.name}": ${await sizeMb(rootfs)} MB unpacked, ${layers} blobs; best of ${runs}; Bulwark via ${bw.label}`,
     );
-    console.log(`                                                wall      peak RSS`);
+    console.log(`                                                 wall       CPU   peak RSS`);
     console.log(
       `  bulwark sbom docker-archive (cold cache)    ${fmt(cold)}   ${bom.components?.length ?? 0} components`,
     );
