@@ -48,7 +48,7 @@ async function scanFile(
   k8s: KubernetesFamily,
   disabled: Set<string>,
 ): Promise<boolean> {
-  const text = await readConfigText(file);
+  const text = readConfigText(file);
   if (file.type === "dockerfile") {
     scanDockerfile(file.display, text, c, disabled);
     return true;

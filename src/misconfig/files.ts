@@ -1,4 +1,5 @@
-import { lstat, open, readdir } from "node:fs/promises";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { lstat, readdir } from "node:fs/promises";
 import { basename, join, relative, sep } from "node:path";
 import { BulwarkError } from "../errors.js";
 
@@ -65,11 +66,15 @@ export async function listConfigFiles(root: string, includeNoise = false): Promi
   return out;
 }
 
-/** Reads a file with the size cap; rejects binary content (NUL bytes). */
-export async function readConfigText(file: ConfigFile): Promise<string> {
-  const handle = await open(file.path, "r");
+/**
+ * Reads a file with the size cap; rejects binary content (NUL bytes). Synchronous on
+ * purpose: files are read one at a time, and a thread-pool round trip per small manifest
+ * costs more than the read itself.
+ */
+export function readConfigText(file: ConfigFile): string {
+  const fd = openSync(file.path, "r");
   try {
-    const { size } = await handle.stat();
+    const { size } = fstatSync(fd);
     if (size > MAX_CONFIG_FILE)
       throw new BulwarkError(
         "FILE_TOO_LARGE",
@@ -78,15 +83,15 @@ export async function readConfigText(file: ConfigFile): Promise<string> {
     const buf = Buffer.alloc(size);
     let off = 0;
     while (off < size) {
-      const { bytesRead } = await handle.read(buf, off, size - off, off);
-      if (bytesRead === 0) break;
-      off += bytesRead;
+      const n = readSync(fd, buf, off, size - off, off);
+      if (n === 0) break;
+      off += n;
     }
     const data = buf.subarray(0, off);
     if (data.subarray(0, 8192).includes(0))
       throw new BulwarkError("PARSE", "binary content (NUL bytes), not a text configuration file");
     return data.toString("utf8");
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }

@@ -1,3 +1,4 @@
+import { parseYamlFast } from "./yaml-fast.js";
 import { LineCounter, isMap, isSeq, isScalar, parseAllDocuments, type Document, type Node } from "yaml";
 
 /** Guards against billion-laughs documents: yaml refuses to expand more aliases than this. */
@@ -23,6 +24,11 @@ export class YamlError extends Error {}
  * syntax error or an alias-expansion attack; the caller records it against the file.
  */
 export function parseYamlDocuments(text: string): YamlDoc[] {
+  return parseYamlFast(text) ?? parseYamlFull(text);
+}
+
+/** The yaml package's Document model: complete YAML, error messages and the alias limit. */
+export function parseYamlFull(text: string): YamlDoc[] {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
   const list = Array.isArray(docs) ? docs : [];
@@ -49,7 +55,7 @@ export function parseYamlDocuments(text: string): YamlDoc[] {
       index,
       value,
       startLine,
-      headerStartLine: index === 0 ? 1 : previousEnd,
+      headerStartLine: index === 0 ? 1 : previousEnd + 1,
       endLine,
       lineAt: (path) => lineOf(doc, lineCounter, path, startLine),
     });
@@ -67,7 +73,10 @@ function lineOf(doc: Document, lc: LineCounter, path: Path, fallback: number): n
   let line = fallback;
   for (const seg of path) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+      // The last of duplicate keys wins, as in the value.
+      const pair = node.items.findLast(
+        (p) => isScalar(p.key) && (p.key.value === null ? "" : String(p.key.value)) === String(seg),
+      );
       if (!pair) break;
       const key = pair.key as Node;
       if (key.range) line = lc.linePos(key.range[0]).line;
