@@ -1,4 +1,4 @@
-import { open, readFile } from "node:fs/promises";
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { errorMessage } from "../errors.js";
 import type { SecretContext } from "./config.js";
 import { scanContent } from "./content.js";
@@ -41,12 +41,12 @@ export async function scanTree(
     maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
     maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
   };
-  for await (const file of walkTree(root, walkOptions, onSkip)) {
+  for (const file of walkTree(root, walkOptions, onSkip)) {
     try {
       const hits =
         file.size <= WHOLE_FILE_BYTES
-          ? await scanWhole(ctx, file.path, file.rel)
-          : await scanStreamed(ctx, file.path, file.rel);
+          ? scanWhole(ctx, file.path, file.rel)
+          : scanStreamed(ctx, file.path, file.rel);
       if (hits === "binary") {
         onSkip({ path: file.rel, reason: "binary", detail: "NUL byte in the first 8000 bytes" });
         continue;
@@ -61,21 +61,21 @@ export async function scanTree(
   return result;
 }
 
-async function scanWhole(ctx: SecretContext, path: string, rel: string): Promise<SecretHit[] | "binary"> {
-  const buf = await readFile(path);
+function scanWhole(ctx: SecretContext, path: string, rel: string): SecretHit[] | "binary" {
+  const buf = readFileSync(path);
   if (looksBinary(buf)) return "binary";
   return scanContent(ctx, rel, buf.toString("latin1"));
 }
 
 /** Big files: 1 MiB at a time, so memory stays bounded whatever the file size. */
-async function scanStreamed(ctx: SecretContext, path: string, rel: string): Promise<SecretHit[] | "binary"> {
-  const handle = await open(path, "r");
+function scanStreamed(ctx: SecretContext, path: string, rel: string): SecretHit[] | "binary" {
+  const fd = openSync(path, "r");
   try {
     const buf = Buffer.allocUnsafe(CHUNK_BYTES);
     const stream = ctx.engine.stream(rel);
     let first = true;
     for (;;) {
-      const { bytesRead } = await handle.read(buf, 0, CHUNK_BYTES, null);
+      const bytesRead = readSync(fd, buf, 0, CHUNK_BYTES, null);
       if (bytesRead === 0) break;
       if (first && looksBinary(buf, bytesRead)) return "binary";
       first = false;
@@ -83,7 +83,7 @@ async function scanStreamed(ctx: SecretContext, path: string, rel: string): Prom
     }
     return stream.end();
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 

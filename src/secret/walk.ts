@@ -1,4 +1,4 @@
-import { lstat, opendir, stat } from "node:fs/promises";
+import { lstatSync, readdirSync, statSync, type Dirent } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { errorMessage } from "../errors.js";
 import { isBinaryName, isNoiseDir, isNoiseFile } from "./noise.js";
@@ -29,14 +29,16 @@ export interface WalkedFile {
  * Yields the regular files under ROOT that are worth reading. Never follows symbolic
  * links (so it cannot loop or leave the tree), remembers directories by device and
  * inode (bind-mount loops), walks with an explicit stack (deep trees cannot overflow
- * the call stack) and reports every skip with its reason.
+ * the call stack) and reports every skip with its reason. Synchronous on purpose: a
+ * scan reads many small files one after another, and the thread-pool hop of async
+ * file calls costs more than the read itself.
  */
-export async function* walkTree(
+export function* walkTree(
   root: string,
   options: WalkOptions,
   onSkip: (s: Skipped) => void,
-): AsyncGenerator<WalkedFile> {
-  const top = await stat(root);
+): Generator<WalkedFile> {
+  const top = statSync(root);
   const display = (p: string): string => (p === root ? p : relative(root, p).split(sep).join("/"));
   if (!top.isDirectory()) {
     const file = checkFile(root, display(root), top.size, top.isFile(), options, onSkip);
@@ -49,7 +51,7 @@ export async function* walkTree(
     const { dir, depth } = stack.pop()!;
     let info;
     try {
-      info = await stat(dir);
+      info = statSync(dir);
       const key = `${info.dev}:${info.ino}`;
       if (seenDirs.has(key)) continue;
       seenDirs.add(key);
@@ -57,28 +59,21 @@ export async function* walkTree(
       onSkip({ path: display(dir), reason: "unreadable", detail: errorMessage(e) });
       continue;
     }
-    let entries: string[] = [];
+    let entries: Dirent[] = [];
     try {
-      const handle = await opendir(dir);
-      for await (const entry of handle) entries.push(entry.name);
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch (e) {
       onSkip({ path: display(dir), reason: "unreadable", detail: errorMessage(e) });
-      entries = [];
     }
-    entries.sort();
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const subdirs: string[] = [];
-    for (const name of entries) {
+    for (const entry of entries) {
+      const name = entry.name;
       const path = join(dir, name);
-      let st;
-      try {
-        st = await lstat(path);
-      } catch (e) {
-        onSkip({ path: display(path), reason: "unreadable", detail: errorMessage(e) });
-        continue;
-      }
-      if (st.isSymbolicLink()) {
+      // The directory entry's type needs no extra system call; only files need their size.
+      if (entry.isSymbolicLink()) {
         onSkip({ path: display(path), reason: "symlink", detail: "symbolic links are not followed" });
-      } else if (st.isDirectory()) {
+      } else if (entry.isDirectory()) {
         if (!options.includeNoise && isNoiseDir(name)) {
           onSkip({ path: display(path), reason: "noise", detail: "vendored or generated directory" });
         } else if (depth + 1 > options.maxDepth) {
@@ -89,7 +84,14 @@ export async function* walkTree(
           });
         } else subdirs.push(path);
       } else {
-        const file = checkFile(path, display(path), st.size, st.isFile(), options, onSkip);
+        let size = 0;
+        try {
+          if (entry.isFile()) size = lstatSync(path).size;
+        } catch (e) {
+          onSkip({ path: display(path), reason: "unreadable", detail: errorMessage(e) });
+          continue;
+        }
+        const file = checkFile(path, display(path), size, entry.isFile(), options, onSkip);
         if (file) yield file;
       }
     }
