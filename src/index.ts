@@ -6,3 +6,4 @@ export type * from "./analyzer/types.js";
 export type * from "./findings/types.js";
 export type * from "./scan/types.js";
 export { VERSION } from "./version.js";
+export * from "./sbom/index.js";
