@@ -17,7 +17,11 @@ import { buildImage, type ImageRecipe } from "../test/fixtures/images.js";
 
 const MIRROR = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../shared/vulndb");
 
-/** A bookworm image with about 500 packages: toolchains, Python, Java, Ruby, Node and ImageMagick. */
+/**
+ * A bookworm image with about 500+ packages: ~320 Debian packages (toolchains, Python,
+ * Java, Ruby, Node, ImageMagick) and an npm tree (webpack 4 and old packages with
+ * advisories in the mirror, plus esbuild's Go binary), so matching has real hits.
+ */
 export const scan500: ImageRecipe = {
   name: "scan-500",
   layers: [
@@ -37,6 +41,11 @@ export const scan500: ImageRecipe = {
         "imagemagick",
         "libgtk-3-0",
       ],
+    },
+    {
+      kind: "npm",
+      dir: "/srv/app",
+      packages: ["webpack@4.46.0", "express@4.16.0", "lodash@4.17.4", "marked@0.3.5", "esbuild-linux-64@0.14.0"],
     },
   ],
 };

@@ -24,7 +24,13 @@ export interface MatchOptions {
 export interface MatchResult {
   findings: VulnerabilityFinding[];
   warnings: string[];
-  stats: { packages: number; queries: number; invalidVersions: number };
+  stats: {
+    packages: number;
+    queries: number;
+    invalidVersions: number;
+    /** Packages looked up per OSV ecosystem ("Debian:12": 114). */
+    byEcosystem: Record<string, number>;
+  };
 }
 
 /** One package (or a binary's Go standard library) to look up. */
@@ -165,8 +171,10 @@ export function matchInventory(
   const noComparator = new Map<string, number>();
   const findings: VulnerabilityFinding[] = [];
   let invalidVersions = 0;
+  const byEcosystem: Record<string, number> = {};
   for (const subject of subjects) {
     const { ecosystem, name, version } = subject.query;
+    byEcosystem[ecosystem] = (byEcosystem[ecosystem] ?? 0) + 1;
     const cmp = comparatorFor(ecosystem);
     if (!cmp) {
       noComparator.set(ecosystem, (noComparator.get(ecosystem) ?? 0) + 1);
@@ -197,6 +205,6 @@ export function matchInventory(
   return {
     findings,
     warnings,
-    stats: { packages: inventory.packages.length, queries: subjects.length, invalidVersions },
+    stats: { packages: inventory.packages.length, queries: subjects.length, invalidVersions, byEcosystem },
   };
 }

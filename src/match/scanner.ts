@@ -4,12 +4,34 @@ import type { Inventory } from "../inventory/types.js";
 import type { ScanOptions } from "../scan/options.js";
 import { withImageInput } from "../scan/pipeline.js";
 import type { ScanResult, Scanner } from "../scan/types.js";
+import { ecosystemBase } from "../vulndb/names.js";
 import { dbAgeWarning, openVulnDb } from "../vulndb/store.js";
 import { matchInventory } from "./matcher.js";
 
 /** Fails early (DB_MISSING / DB_CORRUPT) before any image is read, when vuln scanning is asked for. */
 export function checkVulnDb(cacheDir: string): void {
   openVulnDb(cacheDir).close();
+}
+
+/**
+ * Ecosystems the inventory needs but the database has no advisories for: their
+ * packages were not checked, which must not read as "no vulnerabilities".
+ */
+export function missingEcosystems(
+  needed: Record<string, number>,
+  imported: Record<string, number>,
+): string[] {
+  const have = new Set(
+    Object.entries(imported)
+      .filter(([, n]) => n > 0)
+      .map(([eco]) => ecosystemBase(eco)),
+  );
+  return Object.entries(needed)
+    .filter(([eco]) => !have.has(ecosystemBase(eco)))
+    .map(
+      ([eco, n]) =>
+        `the vulnerability database has no ${ecosystemBase(eco)} advisories: ${n} ${eco} package(s) were not checked (bulwark db update --ecosystems ${JSON.stringify(ecosystemBase(eco))})`,
+    );
 }
 
 /** Matches an inventory against the database in the cache dir. */
@@ -19,16 +41,18 @@ export function scanInventory(
 ): ScanResult {
   const db = openVulnDb(options.cacheDir);
   try {
-    const age = dbAgeWarning(db.status());
+    const status = db.status();
+    const age = dbAgeWarning(status);
     const started = performance.now();
     const result = matchInventory(inventory, db);
+    const missing = missingEcosystems(result.stats.byEcosystem, status.ecosystems);
     options.progress?.(
       `matched ${result.stats.queries} packages in ${Math.round(performance.now() - started)} ms: ${result.findings.length} vulnerabilities`,
     );
     const findings: VulnerabilityFinding[] = result.findings;
     return {
       findings,
-      warnings: [...(age ? [age] : []), ...result.warnings],
+      warnings: [...(age ? [age] : []), ...missing, ...result.warnings],
       summary: {
         vulnerabilities: {
           packages: result.stats.packages,

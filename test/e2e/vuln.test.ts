@@ -109,6 +109,16 @@ describe.skipIf(!haveMirror)(
       expect(pypiPaths.some((p) => p.startsWith("/usr/lib/python3/dist-packages/"))).toBe(false);
     });
 
+    it("warns that the Debian packages were not checked (the mirror has no Debian feed)", () => {
+      expect(report.warnings).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(
+            /^the vulnerability database has no Debian advisories: \d+ Debian:12 package/,
+          ),
+        ]),
+      );
+    });
+
     it("writes the JSON report in the documented shape and counts by severity", () => {
       const json = JSON.parse(renderReport(report, "json")) as Report;
       for (const f of json.findings as VulnerabilityFinding[]) {
