@@ -45,7 +45,13 @@ export const scan500: ImageRecipe = {
     {
       kind: "npm",
       dir: "/srv/app",
-      packages: ["webpack@4.46.0", "express@4.16.0", "lodash@4.17.4", "marked@0.3.5", "esbuild-linux-64@0.14.0"],
+      packages: [
+        "webpack@4.46.0",
+        "express@4.16.0",
+        "lodash@4.17.4",
+        "marked@0.3.5",
+        "esbuild-linux-64@0.14.0",
+      ],
     },
   ],
 };
