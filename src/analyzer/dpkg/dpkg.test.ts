@@ -114,5 +114,4 @@ describe("status parsing details", () => {
       code: "PARSE",
     });
   });
-
 });
