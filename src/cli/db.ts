@@ -90,7 +90,7 @@ export function registerDb(program: Command): void {
       "--ecosystems <list>",
       "comma-separated OSV ecosystems, e.g. npm,PyPI,Go (default: all the source has)",
     )
-    .option("--epss <file>", "EPSS scores CSV (FIRST's epss_scores-*.csv, optionally gzipped)")
+    .option("--epss <file|url>", "EPSS scores CSV (FIRST's epss_scores-*.csv, optionally gzipped)")
     .option("--strict", "fail and keep the old database if any record is invalid")
     .action(
       async (

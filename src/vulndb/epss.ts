@@ -18,7 +18,7 @@ export interface EpssParse {
   scoreDate?: string;
 }
 
-function readMaybeGzip(file: string): string {
+function readMaybeGzip(file: string, label: string): string {
   let data: Buffer;
   try {
     data = readFileSync(file);
@@ -31,14 +31,15 @@ function readMaybeGzip(file: string): string {
     try {
       data = gunzipSync(data);
     } catch (e) {
-      throw new BulwarkError("FEED_INVALID", `${file}: corrupt gzip data`, undefined, { cause: e });
+      throw new BulwarkError("FEED_INVALID", `${label}: corrupt gzip data`, undefined, { cause: e });
     }
   }
   return data.toString("utf8");
 }
 
-export function parseEpssCsv(file: string): EpssParse {
-  const lines = readMaybeGzip(file).split(/\r?\n/);
+/** Parses the CSV at `file`; `label` (default the path) names it in errors, e.g. its URL. */
+export function parseEpssCsv(file: string, label = file): EpssParse {
+  const lines = readMaybeGzip(file, label).split(/\r?\n/);
   let scoreDate: string | undefined;
   let i = 0;
   while (i < lines.length && lines[i]!.startsWith("#")) {
@@ -52,7 +53,7 @@ export function parseEpssCsv(file: string): EpssParse {
   if (cveCol < 0 || scoreCol < 0)
     throw new BulwarkError(
       "FEED_INVALID",
-      `${file}: not an EPSS CSV (expected a "cve,epss,percentile" header)`,
+      `${label}: not an EPSS CSV (expected a "cve,epss,percentile" header)`,
     );
   const rows: EpssRow[] = [];
   let invalid = 0;

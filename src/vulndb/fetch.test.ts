@@ -3,6 +3,7 @@ import { createServer } from "node:http";
 import type { Server } from "node:http";
 import { join } from "node:path";
 import { rmSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { BulwarkError } from "../errors.js";
 import { openVulnDb, updateVulnDb } from "./index.js";
@@ -69,6 +70,40 @@ describe("downloads", () => {
     );
     expect(msg).toBe(`cannot download ${url}/osv/npm/all.zip: HTTP 503 Service Unavailable`);
   });
+
+  it.skipIf(!MIRROR_PRESENT)(
+    `reads a gzipped EPSS CSV from a URL${MIRROR_PRESENT ? "" : ` (skipped: ${SKIP_REASON})`}`,
+    async () => {
+      // Hand-written in FIRST's published shape (gzipped, comment line first): no EPSS producer runs here.
+      const csv =
+        "#model_version:v2025.03.14,score_date:2025-08-25T00:00:00+0000\ncve,epss,percentile\nCVE-2021-44228,0.94358,0.99961\n";
+      const url = await listen((req, res) => {
+        if (req.url !== "/epss_scores-current.csv.gz") return void res.writeHead(404).end();
+        res.writeHead(200).end(gzipSync(csv));
+      });
+      const cache = join(work, "epss-url");
+      const r = await updateVulnDb({
+        cacheDir: cache,
+        source: MIRROR,
+        ecosystems: ["npm"],
+        epssCsv: `${url}/epss_scores-current.csv.gz`,
+      });
+      expect(r.epss).toBe(1);
+      const db = openVulnDb(cache);
+      expect(db.epss("CVE-2021-44228")).toBeCloseTo(0.94358, 6);
+      expect(db.status().sources.find((s) => s.name === "epss")?.url).toBe(
+        `${url}/epss_scores-current.csv.gz`,
+      );
+      db.close();
+      const hash = sha256(dbPath(cache));
+      const msg = await failure(
+        updateVulnDb({ cacheDir: cache, source: MIRROR, epssCsv: `${url}/missing.csv` }),
+        "DB_SOURCE",
+      );
+      expect(msg).toContain(`${url}/missing.csv`);
+      expect(sha256(dbPath(cache))).toBe(hash);
+    },
+  );
 
   it.skipIf(!MIRROR_PRESENT)(
     `keeps the old database when KEV fails after the archives downloaded${MIRROR_PRESENT ? "" : ` (skipped: ${SKIP_REASON})`}`,

@@ -3,10 +3,12 @@
  * it in. Any failure (network, corrupt archive, disk) throws before the swap, so the
  * database in use stays exactly as it was.
  */
-import { rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { BulwarkError, errorMessage } from "../errors.js";
 import { DbBuilder, tempPathIn } from "./builder.js";
 import { parseEpssCsv } from "./epss.js";
+import type { EpssParse } from "./epss.js";
+import { downloadToFile } from "./fetch.js";
 import { parseKev } from "./kev.js";
 import { dbDir } from "./schema.js";
 import {
@@ -30,7 +32,7 @@ export interface UpdateOptions {
   source?: string;
   /** OSV ecosystem folder names (e.g. "npm", "PyPI", "Debian"); default: those the source has. */
   ecosystems?: string[];
-  /** An EPSS scores CSV (optionally gzipped). */
+  /** An EPSS scores CSV (optionally gzipped): a file path or an http(s) URL. */
   epssCsv?: string;
   progress?: (done: number, total: number, label: string) => void;
   /** Fail (and keep the old database) when any record is invalid, instead of skipping it. */
@@ -200,11 +202,32 @@ function asBulwarkError(e: unknown): unknown {
   return e;
 }
 
+/** EPSS scores from a local CSV, or from an http(s) URL downloaded into the cache directory. */
+async function loadEpss(opts: UpdateOptions): Promise<EpssParse | undefined> {
+  const spec = opts.epssCsv;
+  if (!spec) return undefined;
+  if (!/^https?:\/\//i.test(spec)) return parseEpssCsv(spec);
+  let temp: string;
+  try {
+    mkdirSync(dbDir(opts.cacheDir), { recursive: true });
+    temp = tempPathIn(dbDir(opts.cacheDir), "epss.csv");
+  } catch (e) {
+    throw asBulwarkError(e);
+  }
+  try {
+    if (!(await downloadToFile(spec, temp, { stallMs: opts.stallMs })))
+      throw new BulwarkError("DB_SOURCE", `cannot download ${spec}: HTTP 404 Not Found`);
+    return parseEpssCsv(temp, spec);
+  } finally {
+    rmSync(temp, { force: true });
+  }
+}
+
 export async function updateVulnDb(opts: UpdateOptions): Promise<ImportReport> {
   const started = performance.now();
   const source = parseSource(opts.source ?? process.env.BULWARK_DB_SOURCE);
-  // Read the EPSS file first: a bad path fails before any download.
-  const epss = opts.epssCsv ? parseEpssCsv(opts.epssCsv) : undefined;
+  // Read the EPSS file first: a bad path fails before the large downloads.
+  const epss = await loadEpss(opts);
   const plan = await planEcosystems(source, opts.ecosystems, { stallMs: opts.stallMs });
   let builder: DbBuilder;
   try {
