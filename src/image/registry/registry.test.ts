@@ -32,6 +32,7 @@ let layout: string;
 let anon: RunningRegistry;
 let basic: RunningRegistry;
 let tokenReg: RunningRegistry;
+let tlsReg: RunningRegistry;
 let blobHost: Awaited<ReturnType<typeof startBlobHost>>;
 let tokens: TokenServer;
 let cacheDir: string;
@@ -73,7 +74,7 @@ describe.skipIf(missing.length > 0)(
         ],
         "multi",
       );
-      const dirs = ["anon", "basic", "token"].map((d) => join(work, d));
+      const dirs = ["anon", "basic", "token", "tls"].map((d) => join(work, d));
       await Promise.all(dirs.map((d) => mkdir(d)));
       anon = await startRegistry({ dir: dirs[0] as string });
       blobHost = await startBlobHost(join(dirs[1] as string, "storage"));
@@ -81,14 +82,46 @@ describe.skipIf(missing.length > 0)(
       basic = await startRegistry({ dir: dirs[1] as string, htpasswd, redirectTo: blobHost.base });
       tokens = await startTokenServer(dirs[2] as string, USER, PASS);
       tokenReg = await startRegistry({ dir: dirs[2] as string, token: tokens });
+      const tls = {
+        certFile: join(dirs[3] as string, "cert.pem"),
+        keyFile: join(dirs[3] as string, "key.pem"),
+      };
+      execFileSync(
+        "openssl",
+        [
+          "req",
+          "-x509",
+          "-newkey",
+          "rsa:2048",
+          "-nodes",
+          "-keyout",
+          tls.keyFile,
+          "-out",
+          tls.certFile,
+          "-subj",
+          "/CN=127.0.0.1",
+          "-days",
+          "2",
+        ],
+        { stdio: "ignore" },
+      );
+      tlsReg = await startRegistry({ dir: dirs[3] as string, htpasswd, tls });
       await push("v1", `${anon.host}/app:1`);
+      await push("v1", `${tlsReg.host}/app:1`, true);
       await push("multi", `${anon.host}/multi:1`, false, true);
       await push("v1", `${basic.host}/team/app:1`, true);
       await push("v1", `${tokenReg.host}/team/app:1`, true);
     });
 
     afterAll(async () => {
-      await Promise.all([anon?.stop(), basic?.stop(), tokenReg?.stop(), blobHost?.stop(), tokens?.stop()]);
+      await Promise.all([
+        anon?.stop(),
+        basic?.stop(),
+        tokenReg?.stop(),
+        tlsReg?.stop(),
+        blobHost?.stop(),
+        tokens?.stop(),
+      ]);
       await rm(work, { recursive: true, force: true });
     });
 
@@ -203,6 +236,12 @@ describe.skipIf(missing.length > 0)(
       await expect(open(`${basic.host}/team/app:1`)).rejects.toMatchObject({ code: "REGISTRY_AUTH" });
       await writeFile(file, "{not json");
       await expect(open(`${basic.host}/team/app:1`)).rejects.toMatchObject({ code: "CONFIG_INVALID" });
+    });
+
+    it("speaks HTTPS with a self-signed certificate to a loopback registry (Basic auth over TLS)", async () => {
+      const image = await open(`${tlsReg.host}/app:1`, { username: USER, password: PASS });
+      expect(await packages(image)).toEqual(["alpha@1.0", "beta@2.0"]);
+      await expect(open(`${tlsReg.host}/app:1`)).rejects.toMatchObject({ code: "REGISTRY_AUTH" });
     });
 
     it("Bearer token auth: gets a token from the realm with the credentials, and fails cleanly without", async () => {

@@ -48,6 +48,8 @@ export interface RegistryOptions {
   htpasswd?: string;
   /** Serve blob GETs as redirects to this base URL (distribution's redirect storage middleware). */
   redirectTo?: string;
+  /** Serve HTTPS with this certificate and key (PEM files). */
+  tls?: { certFile: string; keyFile: string };
   /** Token auth: the registry trusts JWTs signed by this certificate. */
   token?: { realm: string; service: string; issuer: string; certFile: string };
 }
@@ -67,6 +69,7 @@ export async function startRegistry(opts: RegistryOptions): Promise<RunningRegis
     `  addr: 127.0.0.1:${port}`,
     "  secret: bulwark-test",
   ];
+  if (opts.tls) lines.push("  tls:", `    certificate: ${opts.tls.certFile}`, `    key: ${opts.tls.keyFile}`);
   if (opts.htpasswd) {
     await writeFile(join(opts.dir, "htpasswd"), opts.htpasswd);
     lines.push("auth:", "  htpasswd:", "    realm: bulwark-test", `    path: ${join(opts.dir, "htpasswd")}`);
