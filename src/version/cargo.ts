@@ -7,7 +7,8 @@ import type { Comparator } from "./types.js";
 import { compareSemverParts, parseStrictSemver } from "./semverCore.js";
 import { withInvalidFirst } from "./numeric.js";
 
-const parse = (v: string) => parseStrictSemver(v.trim());
+// No trimming: the semver crate rejects surrounding whitespace too.
+const parse = (v: string) => parseStrictSemver(v);
 
 export const cargoComparator: Comparator = {
   scheme: "cargo",

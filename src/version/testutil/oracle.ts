@@ -2,10 +2,12 @@
  * Runs the native version comparators installed here over a whole batch, one
  * process per batch: libapt-pkg, librpm and packaging through Debian's python3,
  * Ruby's Gem::Version, Composer's VersionParser with PHP's version_compare, Go's
- * golang.org/x/mod/semver, Maven's ComparableVersion, and dpkg itself.
+ * golang.org/x/mod/semver, Cargo's semver crate (built with rustc), Maven's
+ * ComparableVersion, and dpkg itself.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,10 +25,51 @@ interface Oracle {
   cmd: string;
   args: string[];
   env?: Record<string, string>;
-  /** Maven's oracle reads tab-separated pairs; the others one JSON value per line. */
+  /** Maven's and Cargo's oracles read tab-separated lines; the others one JSON value per line. */
   tabs?: boolean;
+  /** Compiles the oracle first (Rust); returns false when it cannot. */
+  prepare?: () => boolean;
   /** A command that succeeds only when the oracle can run, and what to install otherwise. */
   probe: [string, string[], string];
+}
+
+const CARGO_REGISTRY = "/usr/share/cargo/registry";
+/** Debian's vendored semver crate source (librust-semver-dev), e.g. semver-1.0.14. */
+const SEMVER_CRATE = path.join(
+  CARGO_REGISTRY,
+  (existsSync(CARGO_REGISTRY) ? readdirSync(CARGO_REGISTRY) : []).find((d) => /^semver-1\./.test(d)) ??
+    "semver-1",
+);
+/** The build is cached per oracle source and crate version. */
+const RUST_CACHE = path.join(
+  os.tmpdir(),
+  "bulwark-test-cache",
+  "rust-semver-oracle-" +
+    createHash("sha256")
+      .update(readFileSync(here("./oracle.rs")))
+      .update(SEMVER_CRATE)
+      .digest("hex")
+      .slice(0, 16),
+);
+
+/** Builds the semver crate and the oracle with rustc alone (no network, no Cargo registry). */
+function buildRustOracle(): boolean {
+  const bin = path.join(RUST_CACHE, "oracle");
+  if (existsSync(bin)) return true;
+  mkdirSync(RUST_CACHE, { recursive: true });
+  const lib = spawnSync("rustc", [
+    ...["--crate-name", "semver", "--crate-type", "rlib", "--edition", "2018", "-O", "--cap-lints", "allow"],
+    ...["--cfg", 'feature="std"', path.join(SEMVER_CRATE, "src/lib.rs"), "--out-dir", RUST_CACHE],
+  ]);
+  if (lib.status !== 0) return false;
+  const tmp = `${bin}.${process.pid}`;
+  const main = spawnSync("rustc", [
+    ...["--edition", "2018", "-O", "--extern", `semver=${path.join(RUST_CACHE, "libsemver.rlib")}`],
+    ...[here("./oracle.rs"), "-o", tmp],
+  ]);
+  if (main.status !== 0) return false;
+  renameSync(tmp, bin);
+  return true;
 }
 
 function goEnv(): Record<string, string> {
@@ -78,6 +121,15 @@ function oracle(mode: OracleMode): Oracle {
           "golang-go golang-golang-x-mod-dev",
         ],
       };
+    case "cargo":
+    case "cargo-valid":
+      return {
+        cmd: path.join(RUST_CACHE, "oracle"),
+        args: [mode],
+        tabs: true,
+        prepare: buildRustOracle,
+        probe: ["test", ["-d", SEMVER_CRATE], "librust-semver-dev (and rustc)"],
+      };
     case "maven":
       return {
         cmd: "java",
@@ -92,14 +144,17 @@ function oracle(mode: OracleMode): Oracle {
 export function oracleUnavailable(mode: OracleMode): string | undefined {
   const o = oracle(mode);
   const [cmd, args, pkg] = o.probe;
-  const ok = spawnSync(cmd, args).status === 0 && spawnSync(o.cmd, ["--version"]).error === undefined;
+  const ok =
+    spawnSync(cmd, args).status === 0 &&
+    (o.prepare ? o.prepare() : spawnSync(o.cmd, ["--version"]).error === undefined);
   return ok ? undefined : `(skipped: native oracle missing; install Debian ${pkg})`;
 }
 
 /** One result per input (a pair, or a string for *-valid modes): "-1", "0", "1", or a letter for rejected input. */
 export function runOracle(mode: OracleMode, inputs: Array<[string, string] | string>): string[] {
   const o = oracle(mode);
-  const lines = inputs.map((x) => (o.tabs && Array.isArray(x) ? x.join("\t") : JSON.stringify(x)));
+  if (o.prepare && !o.prepare()) throw new Error(`oracle ${mode} could not be built`);
+  const lines = inputs.map((x) => (o.tabs ? (Array.isArray(x) ? x.join("\t") : x) : JSON.stringify(x)));
   const r = spawnSync(o.cmd, o.args, {
     input: lines.join("\n") + "\n",
     encoding: "utf8",
