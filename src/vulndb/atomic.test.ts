@@ -108,11 +108,11 @@ describe.skipIf(!MIRROR_PRESENT)(`atomic swap${MIRROR_PRESENT ? "" : ` (skipped:
     );
     const child = spawn(process.execPath, ["--import", "tsx", script], { cwd: repoRoot, stdio: "ignore" });
     const exited = new Promise<NodeJS.Signals | null>((r) => child.on("exit", (_c, sig) => r(sig)));
-    // Kill it once its temp database exists, i.e. while it is importing.
-    for (let i = 0; i < 3000 && temps(cache).length === 0 && child.exitCode === null; i++) {
+    // Kill it once its temp database exists, i.e. while it is importing (the loop bound is a hang guard).
+    for (let i = 0; i < 12_000 && temps(cache).length === 0 && child.exitCode === null; i++) {
       await new Promise((r) => setTimeout(r, 10));
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 50));
     child.kill("SIGKILL");
     expect(await exited).toBe("SIGKILL");
 
