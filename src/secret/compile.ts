@@ -43,6 +43,24 @@ function compileRegexes(id: string, what: string, sources: string[] | undefined,
   });
 }
 
+/** User rules come from YAML: wrong types get a message naming the rule, not a TypeError. */
+function checkOptionalTypes(id: string, spec: SecretRuleSpec): void {
+  if (spec.entropy !== undefined && typeof spec.entropy !== "number")
+    throw invalid(id, "entropy must be a number");
+  if (spec.anchored !== undefined && typeof spec.anchored !== "boolean")
+    throw invalid(id, "anchored must be true or false");
+  if (spec.flags !== undefined && typeof spec.flags !== "string") throw invalid(id, "flags must be a string");
+  const allow = spec.allowlist;
+  if (allow === undefined) return;
+  if (typeof allow !== "object" || allow === null || Array.isArray(allow))
+    throw invalid(id, "allowlist must be a mapping of paths, regexes, stopwords");
+  for (const key of ["paths", "regexes", "stopwords"] as const) {
+    const list = allow[key];
+    if (list !== undefined && (!Array.isArray(list) || list.some((x) => typeof x !== "string")))
+      throw invalid(id, `allowlist.${key} must be a list of strings`);
+  }
+}
+
 /** Checks one rule spec (built-in or from a user's file) and compiles it. */
 export function compileRule(spec: SecretRuleSpec): CompiledRule {
   const id =
@@ -64,6 +82,7 @@ export function compileRule(spec: SecretRuleSpec): CompiledRule {
   if (typeof spec.regex !== "string") throw invalid(id, "regex is missing");
   const unbounded = unboundedQuantifier(spec.regex);
   if (unbounded) throw invalid(id, `${unbounded}; use a bounded form such as {1,64}`);
+  checkOptionalTypes(id, spec);
   const flags = spec.flags ?? "";
   if (!/^[imsu]*$/.test(flags)) throw invalid(id, `flags may only contain i, m, s, u (got "${flags}")`);
   let regex: RegExp;

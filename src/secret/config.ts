@@ -29,7 +29,10 @@ export function loadSecretConfig(file: string): SecretConfigFile {
   try {
     data = parse(text);
   } catch (e) {
-    throw new BulwarkError("CONFIG_INVALID", `secret config ${file} is not valid YAML: ${errorMessage(e)}`);
+    throw new BulwarkError(
+      "CONFIG_INVALID",
+      `secret config ${file} is not valid YAML: ${errorMessage(e).split("\n")[0]}`,
+    );
   }
   if (data === null || data === undefined) return {};
   if (typeof data !== "object" || Array.isArray(data))
@@ -71,7 +74,11 @@ export function buildContext(options: RuleSetOptions): SecretContext {
   const config = options.secretConfig ? loadSecretConfig(options.secretConfig) : {};
   const byId = new Map<string, SecretRuleSpec>();
   for (const rule of builtinRules) byId.set(rule.id, rule);
-  for (const rule of config.rules ?? []) byId.set(rule.id, rule);
+  for (const rule of config.rules ?? []) {
+    if (typeof rule !== "object" || rule === null || Array.isArray(rule))
+      throw new BulwarkError("CONFIG_INVALID", `secret config: every entry of rules must be a mapping`);
+    byId.set(rule.id, rule);
+  }
   const disabled = new Set([...(options.disableRules ?? []), ...(config.disable ?? [])]);
   const known = new Set([...byId.keys(), ...kubernetesRules.map((r) => r.id)]);
   // --disable-rule is shared with the misconfiguration scanner, whose ids start with "BW-".

@@ -121,3 +121,33 @@ describe("secretScanner.scanPath", () => {
     await expect(missing).rejects.toMatchObject({ code: "TARGET_NOT_FOUND" });
   });
 });
+
+describe("user rule files with wrong types", () => {
+  it.each([
+    ["rules: [just-a-string]\n", /every entry of rules must be a mapping/],
+    [
+      "rules:\n  - id: a\n    title: t\n    severity: HIGH\n    keywords: [a]\n    regex: a\n    allowlist: {paths: 3}\n",
+      /allowlist.paths must be a list/,
+    ],
+    [
+      "rules:\n  - id: a\n    title: t\n    severity: SEVERE\n    keywords: [a]\n    regex: a\n",
+      /severity must be one of/,
+    ],
+    [
+      "rules:\n  - id: a\n    title: t\n    severity: HIGH\n    keywords: []\n    regex: a\n",
+      /keywords must be a non-empty list/,
+    ],
+    [
+      "rules:\n  - id: a\n    title: t\n    severity: HIGH\n    keywords: [a]\n    regex: '(a'\n",
+      /invalid regex/,
+    ],
+    ["colour: red\n", /unknown key\(s\) colour/],
+  ])("%s", async (yaml, message) => {
+    const config = join(dir, "typed.yaml");
+    writeFileSync(config, yaml);
+    await expect(scan({ secretConfig: config })).rejects.toMatchObject({
+      code: "CONFIG_INVALID",
+      message: expect.stringMatching(message),
+    });
+  });
+});
