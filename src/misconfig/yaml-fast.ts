@@ -11,8 +11,9 @@ import type { Path, YamlDoc } from "./yaml-source.js";
 type Token = CST.Token;
 type SourceToken = CST.SourceToken;
 
+/** Where a node sits: the offset of its key (maps) or of the item (sequences). Lines are computed on demand. */
 interface Pos {
-  line: number;
+  offset: number;
   kids?: Map<string, Pos>;
 }
 
@@ -26,10 +27,13 @@ const OCT = /^0o[0-7]+$/;
 const HEX = /^0x[0-9a-fA-F]+$/;
 const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
 const INF_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+const PLAIN_SPECIAL_START = new Set("~nNtTfF0123456789+-.");
 const BAD_PROPS = new Set(["anchor", "tag", "explicit-key-ind", "flow-error-end"]);
 
 /** YAML 1.2 core schema resolution of a plain scalar, as the yaml package does by default. */
 function plain(s: string): unknown {
+  // Most plain scalars are words; only these first characters can start a non-string.
+  if (s.length > 0 && !PLAIN_SPECIAL_START.has(s[0]!)) return s;
   if (NULL.test(s)) return null;
   if (BOOL_TRUE.test(s)) return true;
   if (BOOL_FALSE.test(s)) return false;
@@ -52,10 +56,18 @@ function checkProps(tokens: readonly (SourceToken | Token)[] | undefined): void 
 }
 
 class Converter {
-  constructor(private readonly lc: LineCounter) {}
+  constructor(
+    private readonly lc: LineCounter,
+    private readonly text: string,
+  ) {}
 
   line(offset: number): number {
     return this.lc.linePos(offset).line;
+  }
+
+  private sameLine(a: number, b: number): boolean {
+    const nl = this.text.indexOf("\n", a);
+    return nl === -1 || nl > b;
   }
 
   scalar(token: Token): unknown {
@@ -87,7 +99,7 @@ class Converter {
         if (!token.end.some((t) => t.type === close)) throw new Unsupported();
         checkProps([token.start]);
         return token.start.type === "flow-map-start"
-          ? this.map(token.items, pos, true)
+          ? this.map(token.items, pos)
           : this.seq(token.items, pos, true);
       }
       default:
@@ -95,7 +107,7 @@ class Converter {
     }
   }
 
-  map(items: readonly CST.CollectionItem[], pos: Pos, flow = false): Record<string, unknown> {
+  map(items: readonly CST.CollectionItem[], pos: Pos): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     pos.kids = new Map();
     for (const item of items) {
@@ -116,13 +128,13 @@ class Converter {
       if ("source" in k && (k.source.includes("\n") || k.source.length > 1024)) throw new Unsupported();
       const jsKey = this.scalar(k);
       const key = jsKey === null ? "" : String(jsKey);
-      const child: Pos = { line: this.line(k.offset) };
+      const child: Pos = { offset: k.offset };
       // A block collection starting on its key's line ("a: b: c") is an error the composer reports.
       const val = item.value;
       if (
         val &&
         (val.type === "block-map" || val.type === "block-seq") &&
-        this.line(val.offset) === child.line
+        this.sameLine(k.offset, val.offset)
       )
         throw new Unsupported();
       const v = this.value(val, child);
@@ -143,7 +155,7 @@ class Converter {
       const ind = item.start.find((t) => t.type === "seq-item-ind");
       const at = item.value?.offset ?? ind?.offset;
       if (at === undefined) continue;
-      const child: Pos = { line: this.line(at) };
+      const child: Pos = { offset: at };
       out.push(this.value(item.value, child));
       pos.kids.set(String(out.length - 1), child);
     }
@@ -151,14 +163,14 @@ class Converter {
   }
 }
 
-function lineAt(root: Pos, path: Path): number {
+function lineAt(lc: LineCounter, root: Pos, path: Path): number {
   let node = root;
   for (const seg of path) {
     const next = node.kids?.get(String(seg));
     if (!next) break;
     node = next;
   }
-  return node.line;
+  return lc.linePos(node.offset).line;
 }
 
 /** Parses like parseYamlDocuments, or returns undefined when the text needs the full parser. */
@@ -166,7 +178,7 @@ export function parseYamlFast(text: string): YamlDoc[] | undefined {
   // Tabs are only legal inside scalars and the composer owns the indentation rules: step aside.
   if (text.includes("\t")) return undefined;
   const lc = new LineCounter();
-  const conv = new Converter(lc);
+  const conv = new Converter(lc, text);
   const docs: CST.Document[] = [];
   for (const token of new Parser(lc.addNewLine).parse(text)) {
     if (token.type === "document") docs.push(token);
@@ -188,17 +200,18 @@ export function parseYamlFast(text: string): YamlDoc[] | undefined {
       if (doc.start.some((t) => t.type === "directive-line" || (t.type as string) === "error"))
         return undefined;
       const marker = doc.start.find((t) => t.type === "doc-start");
-      const root: Pos = { line: conv.line(doc.value?.offset ?? marker?.offset ?? doc.offset) };
+      const root: Pos = { offset: doc.value?.offset ?? marker?.offset ?? doc.offset };
+      const startLine = conv.line(root.offset);
       const value = conv.value(doc.value, root);
       const next = docs[index + 1];
       const nextMarker = next?.start.find((t) => t.type === "doc-start");
       out.push({
         index,
         value,
-        startLine: root.line,
-        headerStartLine: index === 0 ? 1 : marker ? conv.line(marker.offset) : root.line,
+        startLine,
+        headerStartLine: index === 0 ? 1 : marker ? conv.line(marker.offset) : startLine,
         endLine: next ? conv.line((nextMarker ?? next).offset) - 1 : totalLines,
-        lineAt: (path) => lineAt(root, path),
+        lineAt: (path) => lineAt(lc, root, path),
       });
     }
   } catch (e) {
