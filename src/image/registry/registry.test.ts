@@ -8,6 +8,7 @@ import { walkImage } from "../../walker/walk.js";
 import { openImage, type OpenImageOptions } from "../open.js";
 import { assembleIndex, buildImage, skopeo } from "../testing/umoci.js";
 import type { Image } from "../types.js";
+import { RegistryClient } from "./client.js";
 import { freePort, startBlobHost, startRegistry, type RunningRegistry } from "./testing/registry.js";
 import { startTokenServer, type TokenServer } from "./testing/token.js";
 
@@ -242,6 +243,13 @@ describe.skipIf(missing.length > 0)(
       const image = await open(`${tlsReg.host}/app:1`, { username: USER, password: PASS });
       expect(await packages(image)).toEqual(["alpha@1.0", "beta@2.0"]);
       await expect(open(`${tlsReg.host}/app:1`)).rejects.toMatchObject({ code: "REGISTRY_AUTH" });
+      // HTTPS stays HTTPS; a plain-HTTP loopback registry is reached by falling back.
+      const overTls = new RegistryClient(tlsReg.host, "app", { creds: { username: USER, password: PASS } });
+      await overTls.manifest("1");
+      expect(overTls.baseUrl).toBe(`https://${tlsReg.host}`);
+      const plain = new RegistryClient(anon.host, "app");
+      await plain.manifest("1");
+      expect(plain.baseUrl).toBe(`http://${anon.host}`);
     });
 
     it("Bearer token auth: gets a token from the realm with the credentials, and fails cleanly without", async () => {
