@@ -43,6 +43,20 @@ describe("bulwark scan: bad input", () => {
     expect(r.stderr).toMatch(/^bulwark: DB_MISSING: no vulnerability database at .*bulwark db update/);
   });
 
+  it("a missing path → TARGET_NOT_FOUND, exit 2", async () => {
+    const r = await cli([
+      "--cache-dir",
+      tmp(),
+      "scan",
+      "config",
+      "/nonexistent/bulwark-test",
+      "--scanners",
+      "misconfig",
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("bulwark: TARGET_NOT_FOUND: /nonexistent/bulwark-test does not exist\n");
+  });
+
   it("unknown scanner and format → exit 2", async () => {
     const a = await cli(["--cache-dir", tmp(), "scan", "config", insecureProject(), "--scanners", "virus"]);
     expect(a.code).toBe(2);

@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import type { FileIssue } from "../errors.js";
 import type { VulnerabilityFinding } from "../findings/types.js";
 import type { Inventory } from "../inventory/types.js";
@@ -75,6 +76,8 @@ export const vulnScanner: Scanner = {
   },
   /** A directory is scanned as a root filesystem: the same catalogers as an image. */
   async scanPath(path, options) {
+    if (!statSync(path, { throwIfNoEntry: false })?.isDirectory())
+      return { findings: [], warnings: [`vuln: ${path} is not a directory; vulnerability scanning skipped`] };
     return withImageInput(`rootfs:${path}`, [], options, async (input) => ({
       ...scanInventory(input.inventory, options),
       // Inventory issues carry the same codes as FileIssue, typed as plain strings there.

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { BulwarkError } from "../errors.js";
 import { applyIgnores, loadIgnoreFile } from "../findings/ignore.js";
 import { buildReport } from "../findings/summary.js";
@@ -82,9 +83,11 @@ async function runScanners(
       return results;
     });
   }
+  const path = kind === "host" ? target || "/" : target;
+  if (!existsSync(path)) throw new BulwarkError("TARGET_NOT_FOUND", `${path} does not exist`);
   const results: ScanResult[] = [];
   for (const s of selected) {
-    results.push(await (kind === "host" ? s.scanHost!(target || "/", opts) : s.scanPath!(target, opts)));
+    results.push(await (kind === "host" ? s.scanHost!(path, opts) : s.scanPath!(path, opts)));
   }
   return results;
 }
