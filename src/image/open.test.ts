@@ -173,6 +173,7 @@ describe("openImage on bad targets", () => {
     ["oci:/nonexistent/layout", "TARGET_NOT_FOUND"],
     ["docker-archive:/nonexistent.tar", "TARGET_NOT_FOUND"],
     ["rootfs:/etc/hostname", "TARGET_UNKNOWN"],
+    ["/etc/passwd", "TARGET_UNKNOWN"],
   ])("%s -> %s", async (target, code) => {
     await expect(openImage(target, { cacheDir })).rejects.toMatchObject({ code });
   });
