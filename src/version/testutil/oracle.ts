@@ -19,7 +19,18 @@ const MAVEN_JAR = "/usr/share/java/maven-artifact-3.x.jar";
 const GOPATH = "/usr/share/gocode";
 
 export type OracleMode =
-  "apt" | "rpm" | "pep440" | "pep440-valid" | "gem" | "gem-valid" | "composer" | "go" | "go-valid" | "maven";
+  | "apt"
+  | "rpm"
+  | "pep440"
+  | "pep440-valid"
+  | "gem"
+  | "gem-valid"
+  | "composer"
+  | "go"
+  | "go-valid"
+  | "cargo"
+  | "cargo-valid"
+  | "maven";
 
 interface Oracle {
   cmd: string;
