@@ -102,6 +102,18 @@ describe.skipIf(!trivyBinary())("SBOM agreement with Trivy (trivy-cdxgen) and an
       }
     });
 
+    it("reports the same packages from the umoci-unpacked rootfs as from the image's layers", async () => {
+      // The image walk applies whiteouts and opaque dirs itself; umoci applied them for the rootfs.
+      const fromDir = await generateInventory(`rootfs:${rootfs}`, {
+        cacheDir: join(cacheDir, `${label}-rootfs`),
+      });
+      const keys = (i: Inventory) =>
+        sorted(
+          i.packages.flatMap((p) => p.locations.map((l) => `${p.type} ${p.name} ${p.version} ${l.path}`)),
+        );
+      expect(keys(fromDir)).toEqual(keys(inv));
+    });
+
     it("gives every package a purl of its type and a location with its layer", () => {
       for (const p of inv.packages) {
         expect(p.purl.startsWith(`pkg:${p.type}/`)).toBe(true);
