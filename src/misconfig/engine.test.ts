@@ -99,3 +99,22 @@ describe("scan config on an insecure manifest set", () => {
     expect(crb.resource).toEqual({ kind: "ClusterRoleBinding", name: "ops-admin" });
   });
 });
+
+describe("JSON report shape", () => {
+  it("serialises findings with exactly the documented fields", async () => {
+    const r = await scanConfigPath(join(testdata, "insecure", "service.yaml"), options);
+    const json = JSON.parse(JSON.stringify(r.findings)) as Array<Record<string, unknown>>;
+    expect(json[0]).toEqual({
+      kind: "misconfiguration",
+      id: "BW-K8S-031",
+      severity: "LOW",
+      title: "Service is exposed outside the cluster (NodePort or LoadBalancer)",
+      file: join(testdata, "insecure", "service.yaml"),
+      line: 7,
+      resource: { kind: "Service", namespace: "default", name: "legacy-admin-ssh" },
+      message: "type NodePort",
+      remediation: expect.any(String),
+      mappings: { "nsa-cisa": ["Network separation: network policies"], "nist-800-190": ["4.3.3"] },
+    });
+  });
+});
