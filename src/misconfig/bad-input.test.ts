@@ -95,3 +95,25 @@ describe("bad input", () => {
     }
   });
 });
+
+describe("Helm charts", () => {
+  it("skips an unrendered chart's templates/ with a warning and scans its rendered output", async () => {
+    const d = mkdtempSync(join(tmpdir(), "bulwark-misconfig-helm-"));
+    try {
+      mkdirSync(join(d, "chart", "templates"), { recursive: true });
+      writeFileSync(join(d, "chart", "Chart.yaml"), "apiVersion: v2\nname: web\nversion: 1.0.0\n");
+      writeFileSync(join(d, "chart", "values.yaml"), "replicaCount: 1\n");
+      writeFileSync(
+        join(d, "chart", "templates", "svc.yaml"),
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n",
+      );
+      writeFileSync(join(d, "rendered.yaml"), `---\n# Source: web/templates/svc.yaml\n${good}`);
+      const r = await scanConfigPath(d, { cacheDir: d, scanners: [] });
+      expect(r.issues).toEqual([]);
+      expect(r.warnings).toEqual([expect.stringMatching(/^chart: Helm chart templates\/ skipped/)]);
+      expect(r.findings.map((f) => (f as MisconfigFinding).file)).toEqual(["rendered.yaml"]);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+});

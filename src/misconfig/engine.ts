@@ -24,7 +24,11 @@ export async function scanConfigPath(root: string, options: ScanOptions): Promis
   const c = new Collector();
   const disabled = disabledChecks(options);
   const k8s = new KubernetesFamily(c.evaluated, { allowedRegistries: options.allowedRegistries, disabled });
-  const files = await listConfigFiles(root, options.includeNoise);
+  const { files, helmCharts } = await listConfigFiles(root, options.includeNoise);
+  for (const chart of helmCharts)
+    c.warnings.push(
+      `${chart}: Helm chart templates/ skipped (templates are not YAML until rendered: scan the output of helm template)`,
+    );
   let scanned = 0;
   for (const file of files) {
     try {

@@ -29,8 +29,18 @@ export function classify(name: string): ConfigFileType | undefined {
   return undefined;
 }
 
-/** Lists the configuration files under `root` (or `root` itself when it is a file), in a stable order. */
-export async function listConfigFiles(root: string, includeNoise = false): Promise<ConfigFile[]> {
+export interface ConfigTree {
+  files: ConfigFile[];
+  /** Helm chart directories whose unrendered templates/ were skipped. */
+  helmCharts: string[];
+}
+
+/**
+ * Lists the configuration files under `root` (or `root` itself when it is a file), in a
+ * stable order. The templates/ directory of a Helm chart (a directory with Chart.yaml) is
+ * Go template source, not YAML: it is skipped and the chart named, so users render it.
+ */
+export async function listConfigFiles(root: string, includeNoise = false): Promise<ConfigTree> {
   let info;
   try {
     info = await lstat(root);
@@ -41,6 +51,7 @@ export async function listConfigFiles(root: string, includeNoise = false): Promi
     return [{ path: root, display: root, type: classify(basename(root)) ?? "yaml", size: info.size }];
   if (!info.isDirectory()) throw new BulwarkError("TARGET_UNKNOWN", `${root}: not a file or directory`);
   const out: ConfigFile[] = [];
+  const helmCharts: string[] = [];
   const stack = [root];
   while (stack.length) {
     const dir = stack.pop()!;
@@ -51,8 +62,11 @@ export async function listConfigFiles(root: string, includeNoise = false): Promi
       continue;
     }
     entries.sort((a, b) => (a.name < b.name ? 1 : -1));
+    const isChart = entries.some((e) => e.isFile() && e.name === "Chart.yaml");
+    if (isChart) helmCharts.push(relative(root, dir).split(sep).join("/") || ".");
     for (const e of entries) {
       const p = join(dir, e.name);
+      if (isChart && e.isDirectory() && e.name === "templates") continue;
       // Symlinks are not followed: they can loop or point outside the scanned tree.
       if (e.isDirectory()) {
         if (includeNoise || !NOISE_DIRS.has(e.name)) stack.push(p);
@@ -63,7 +77,7 @@ export async function listConfigFiles(root: string, includeNoise = false): Promi
     }
   }
   out.sort((a, b) => (a.display < b.display ? -1 : a.display > b.display ? 1 : 0));
-  return out;
+  return { files: out, helmCharts: helmCharts.sort() };
 }
 
 /**
