@@ -185,6 +185,35 @@ describe("buildInventory", () => {
     ]);
   });
 
+  it("also honours multi-package file lists (apk installed, rpmdb)", () => {
+    const inv = buildInventory(
+      image,
+      layers({
+        results: [
+          [
+            "apk",
+            "/lib/apk/db/installed",
+            {
+              packages: [pkg("apk", "py3-six@1.16.0-r9")],
+              ownedFileSets: [
+                {
+                  owner: "py3-six",
+                  files: ["/usr/lib/python3.12/site-packages/six-1.16.0.dist-info/METADATA"],
+                },
+              ],
+            },
+          ],
+          [
+            "python",
+            "/usr/lib/python3.12/site-packages/six-1.16.0.dist-info/METADATA",
+            { packages: [pkg("pypi", "six@1.16.0")] },
+          ],
+        ],
+      }),
+    );
+    expect(inv.packages.map((p) => `${p.type}:${p.name}`)).toEqual(["apk:py3-six"]);
+  });
+
   it("keeps analyzer-given locations, collects every layer's issues, and omits image metadata for rootfs", () => {
     const ls = layers({
       results: [

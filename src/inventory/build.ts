@@ -25,7 +25,8 @@ const MERGED_DIRS = /^\/(bin|sbin|lib|lib32|lib64|libx32)\//;
 function ownedFileSet(survivors: Placed[]): Set<string> {
   const owned = new Set<string>();
   for (const s of survivors) {
-    for (const f of s.output.ownedFiles?.files ?? []) {
+    const sets = [...(s.output.ownedFiles ? [s.output.ownedFiles] : []), ...(s.output.ownedFileSets ?? [])];
+    for (const f of sets.flatMap((set) => set.files)) {
       owned.add(f);
       if (MERGED_DIRS.test(f)) owned.add(`/usr${f}`);
     }
