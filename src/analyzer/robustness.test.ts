@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { isBulwarkError } from "../errors.js";
-import { bufferFile } from "./common/testing.js";
+import { bufferFile } from "./testutil/testing.js";
 import { catalogers } from "./registry.js";
 import type { Analyzer } from "./types.js";
 

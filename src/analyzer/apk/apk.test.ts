@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { bufferFile, offer } from "../common/testing.js";
+import { bufferFile, offer } from "../testutil/testing.js";
 import { apkAnalyzer } from "./apk.js";
 
 // Hand-written in apk-tools' installed-database format (two records copied in shape from an

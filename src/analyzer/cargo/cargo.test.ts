@@ -2,8 +2,8 @@ import { copyFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { deflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { diskFile, offer } from "../common/testing.js";
-import { cached, hasCommand, run } from "../common/testcache.js";
+import { diskFile, offer } from "../testutil/testing.js";
+import { cached, hasCommand, run } from "../testutil/testcache.js";
 import { auditablePackages, cargoAuditableAnalyzer } from "./cargo.js";
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { bufferFile, offer } from "../common/testing.js";
+import { bufferFile, offer } from "../testutil/testing.js";
 import { composerAnalyzer } from "./composer.js";
 
 // Hand-written fixtures in Composer's installed.json shapes: no PHP or Composer runs on this machine.

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { bufferFile, offer } from "../common/testing.js";
+import { bufferFile, offer } from "../testutil/testing.js";
 import { dotnetAnalyzer } from "./dotnet.js";
 
 // Hand-written in the shape `dotnet publish` writes: no .NET SDK runs on this machine.

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { bufferFile, offer } from "../common/testing.js";
-import { packagesOf, walkDir } from "../common/testwalk.js";
+import { bufferFile, offer } from "../testutil/testing.js";
+import { packagesOf, walkDir } from "../testutil/testwalk.js";
 import { dpkgAnalyzer } from "./dpkg.js";
 import { dep5Licenses } from "./copyright.js";
 

@@ -2,8 +2,8 @@ import { execFileSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { bufferFile, diskFile, offer } from "../common/testing.js";
-import { debianPackages, run } from "../common/testcache.js";
+import { bufferFile, diskFile, offer } from "../testutil/testing.js";
+import { debianPackages, run } from "../testutil/testcache.js";
 import { dpkgAnalyzer, ownerFromListPath, parseDpkgStatus, parseSource } from "./dpkg.js";
 
 /** dpkg-query is the reference implementation reading the same database. */

@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { bufferFile, diskFile, offer } from "../common/testing.js";
-import { cached, hasCommand, npmPackage, run } from "../common/testcache.js";
+import { bufferFile, diskFile, offer } from "../testutil/testing.js";
+import { cached, hasCommand, npmPackage, run } from "../testutil/testcache.js";
 import { goBinaryAnalyzer, parseModInfo, stdlibVersion } from "./gobinary.js";
 
 /** `go version -m` is the reference reader: its lines are "\t<kind>\t<path>\t<version>…". */

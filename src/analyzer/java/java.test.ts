@@ -1,8 +1,8 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { bufferFile, diskFile, offer } from "../common/testing.js";
-import { cached, debianPackages, hasCommand, run } from "../common/testcache.js";
+import { bufferFile, diskFile, offer } from "../testutil/testing.js";
+import { cached, debianPackages, hasCommand, run } from "../testutil/testcache.js";
 import { javaAnalyzer, nameFromFileName, parseManifest, parseProperties } from "./java.js";
 
 /** Real jars from Debian's archive: commons-lang3 carries pom.properties, commons-logging only a manifest. */

@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { bufferFile, offer } from "../common/testing.js";
-import { cached, run } from "../common/testcache.js";
-import { packagesOf, walkDir } from "../common/testwalk.js";
+import { bufferFile, offer } from "../testutil/testing.js";
+import { cached, run } from "../testutil/testcache.js";
+import { packagesOf, walkDir } from "../testutil/testwalk.js";
 import { npmAnalyzer, npmLicenses } from "./npm.js";
 
 /**

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { bufferFile, diskFile, offer } from "../common/testing.js";
+import { bufferFile, diskFile, offer } from "../testutil/testing.js";
 import { osAnalyzer, osFromOsRelease, osFromReleaseLine, parseOsRelease } from "./os.js";
 
 const testdata = join(import.meta.dirname, "testdata");

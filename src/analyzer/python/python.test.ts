@@ -2,9 +2,9 @@ import { execFileSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { bufferFile, offer } from "../common/testing.js";
-import { debianPackages, run } from "../common/testcache.js";
-import { packagesOf, walkDir } from "../common/testwalk.js";
+import { bufferFile, offer } from "../testutil/testing.js";
+import { debianPackages, run } from "../testutil/testcache.js";
+import { packagesOf, walkDir } from "../testutil/testwalk.js";
 import { parseMetadataHeaders, pythonAnalyzer, pythonLicenses } from "./python.js";
 
 const SITE = "/usr/lib/python3/dist-packages";

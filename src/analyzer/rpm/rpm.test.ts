@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { bufferFile, diskFile, offer } from "../common/testing.js";
-import { cached, hasCommand, run } from "../common/testcache.js";
+import { bufferFile, diskFile, offer } from "../testutil/testing.js";
+import { cached, hasCommand, run } from "../testutil/testcache.js";
 import { RpmHeader } from "./header.js";
 import { parseSourceRpm, rpmAnalyzer } from "./rpm.js";
 
