@@ -47,8 +47,10 @@ export async function listConfigFiles(root: string, includeNoise = false): Promi
   } catch {
     throw new BulwarkError("TARGET_NOT_FOUND", `${root}: no such file or directory`);
   }
-  if (info.isFile())
-    return [{ path: root, display: root, type: classify(basename(root)) ?? "yaml", size: info.size }];
+  if (info.isFile()) {
+    const file = { path: root, display: root, type: classify(basename(root)) ?? "yaml", size: info.size };
+    return { files: [file], helmCharts: [] };
+  }
   if (!info.isDirectory()) throw new BulwarkError("TARGET_UNKNOWN", `${root}: not a file or directory`);
   const out: ConfigFile[] = [];
   const helmCharts: string[] = [];

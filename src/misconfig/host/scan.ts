@@ -32,13 +32,14 @@ export async function scanHostRoot(root: string, options: ScanOptions): Promise<
   async function component<T>(
     name: HostComponent["name"],
     file: string,
+    absent: string,
     read: () => Promise<T | undefined>,
     rules: ReadonlyArray<Rule<T, HostAt>>,
   ): Promise<void> {
     try {
       const target = await read();
       if (target === undefined) {
-        components.push({ name, status: "not-applicable", detail: `${file} not found` });
+        components.push({ name, status: "not-applicable", detail: absent });
         return;
       }
       emit(runRules(rules, target, c.evaluated, disabled));
@@ -49,10 +50,34 @@ export async function scanHostRoot(root: string, options: ScanOptions): Promise<
     }
   }
 
-  await component("sshd", "/etc/ssh/sshd_config", () => readSshdConfig(host), sshdRules);
-  await component("docker", DAEMON_JSON, () => readDockerHost(host), dockerRules);
-  await component("kubelet", KUBELET_CONFIG, () => readKubelet(host), kubeletRules);
-  await component("kubernetes-files", "/etc/kubernetes", () => readNodeFiles(host), nodeFileRules);
+  await component(
+    "sshd",
+    "/etc/ssh/sshd_config",
+    "/etc/ssh/sshd_config not found",
+    () => readSshdConfig(host),
+    sshdRules,
+  );
+  await component(
+    "docker",
+    DAEMON_JSON,
+    "no dockerd, daemon.json or docker.sock found",
+    () => readDockerHost(host),
+    dockerRules,
+  );
+  await component(
+    "kubelet",
+    KUBELET_CONFIG,
+    `${KUBELET_CONFIG} not found`,
+    () => readKubelet(host),
+    kubeletRules,
+  );
+  await component(
+    "kubernetes-files",
+    "/etc/kubernetes",
+    "no /etc/kubernetes/*.conf or PKI files found",
+    () => readNodeFiles(host),
+    nodeFileRules,
+  );
   c.summary.hostComponents = components;
   for (const comp of components)
     if (comp.status === "not-applicable") c.warnings.push(`${comp.name}: not applicable (${comp.detail})`);
