@@ -6,19 +6,29 @@ import { createGunzip } from "node:zlib";
 import { BulwarkError, errorMessage } from "../errors.js";
 import { collectStream, MAX_METADATA_BYTES, openVerified, type BlobStore } from "./blobstore.js";
 import { verifyBuffer } from "./digest.js";
+import { BLOB_READ_CHUNK } from "./blobstore.js";
 import { blobPath, openLayout } from "./layout.js";
 import { buildLayers, parseConfig } from "./manifest.js";
 import type { Platform } from "./platform.js";
 import { indexTar, type TarMember } from "./tarindex.js";
 import type { Image } from "./types.js";
 
+/** One member's bytes, read in place; big reads because layers are big. */
+function memberStream(file: string, m: TarMember) {
+  if (m.size === 0) return createReadStream(file, { start: 1, end: 0 });
+  return createReadStream(file, {
+    start: m.offset,
+    end: m.offset + m.size - 1,
+    highWaterMark: BLOB_READ_CHUNK,
+  });
+}
+
 /** Blobs read in place from an uncompressed tar archive. */
 export function tarBlobStore(file: string, members: Map<string, TarMember>): BlobStore {
   const streamMember = (name: string) => {
     const m = members.get(name);
     if (!m) throw new BulwarkError("MANIFEST_MISSING", `${file}: member ${name} is missing`);
-    if (m.size === 0) return createReadStream(file, { start: 1, end: 0 });
-    return createReadStream(file, { start: m.offset, end: m.offset + m.size - 1 });
+    return memberStream(file, m);
   };
   return {
     where: file,
@@ -138,11 +148,7 @@ async function openDockerTar(
       const open = blob
         ? () => openVerified(store, blob, `${file}: layer`)
         : async () => {
-            const m = members.get(layerName) as TarMember;
-            return createReadStream(
-              tar,
-              m.size === 0 ? { start: 1, end: 0 } : { start: m.offset, end: m.offset + m.size - 1 },
-            );
+            return memberStream(tar, members.get(layerName) as TarMember);
           };
       return { digest: blob, size: members.get(layerName)?.size, open };
     }),

@@ -2,6 +2,9 @@ import type { Readable } from "node:stream";
 import { BulwarkError } from "../errors.js";
 import { DigestVerifier, verifyBuffer } from "./digest.js";
 
+/** Read size for local layer blobs: fewer, larger chunks cost less per byte. */
+export const BLOB_READ_CHUNK = 1024 * 1024;
+
 /** Manifests and configs are small; a huge one is hostile or broken. */
 export const MAX_METADATA_BYTES = 8 * 1024 * 1024;
 

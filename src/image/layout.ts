@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { BulwarkError } from "../errors.js";
-import { openVerified, readSmallBlob, type BlobStore } from "./blobstore.js";
+import { BLOB_READ_CHUNK, openVerified, readSmallBlob, type BlobStore } from "./blobstore.js";
 import { buildLayers, parseConfig, parseManifest, selectPlatform, type Descriptor } from "./manifest.js";
 import type { Platform } from "./platform.js";
 import type { Image } from "./types.js";
@@ -27,7 +27,7 @@ export function dirBlobStore(dir: string): BlobStore {
       }
     },
     async stream(digest) {
-      return createReadStream(join(dir, blobPath(digest)));
+      return createReadStream(join(dir, blobPath(digest)), { highWaterMark: BLOB_READ_CHUNK });
     },
     async readFile(name) {
       try {
