@@ -107,16 +107,22 @@ data:
 
 const makers = [deployment, deployment, cronjob, rbac, configmap];
 
+/** Writes `count` manifests into `dir`; returns their total size in bytes. */
+export function generateManifests(dir: string, count: number): number {
+  let bytes = 0;
+  for (let i = 0; i < count; i++) {
+    const text = makers[i % makers.length]!(i);
+    bytes += text.length;
+    writeFileSync(join(dir, `m${String(i).padStart(5, "0")}.yaml`), text);
+  }
+  return bytes;
+}
+
 export async function run(args: string[]): Promise<void> {
   const count = Number(args[0] ?? 10_000);
   const dir = mkdtempSync(join(tmpdir(), "bulwark-bench-misconfig-"));
   try {
-    let bytes = 0;
-    for (let i = 0; i < count; i++) {
-      const text = makers[i % makers.length]!(i);
-      bytes += text.length;
-      writeFileSync(join(dir, `m${String(i).padStart(5, "0")}.yaml`), text);
-    }
+    const bytes = generateManifests(dir, count);
     const cpuStart = process.cpuUsage();
     const start = process.hrtime.bigint();
     const result = await scanConfigPath(dir, { cacheDir: dir, scanners: ["misconfig"] });

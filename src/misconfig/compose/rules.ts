@@ -15,7 +15,10 @@ export interface ComposeService {
 type ComposeRule = Rule<ComposeService, Path>;
 const compose = (m: Omit<CheckMeta, "family">): CheckMeta => ({ ...m, family: "compose" });
 
-/** A Compose file: top-level `services` whose entries are maps with an image or a build. */
+/**
+ * A Compose file: top-level `services`, all maps, at least one with an image or a build
+ * (others may only `extends` one).
+ */
 export function composeServices(doc: YamlDoc): ComposeService[] | undefined {
   const root = asObj(doc.value);
   if (!root || root.apiVersion !== undefined) return undefined;
@@ -25,7 +28,8 @@ export function composeServices(doc: YamlDoc): ComposeService[] | undefined {
     const value = asObj(v);
     return value ? [{ name, value, path: ["services", name] }] : [];
   });
-  return list.length && list.every((s) => s.value.image !== undefined || s.value.build !== undefined)
+  const all = Object.keys(services).length === list.length;
+  return all && list.some((s) => s.value.image !== undefined || s.value.build !== undefined)
     ? list
     : undefined;
 }
