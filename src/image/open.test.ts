@@ -141,6 +141,29 @@ describe("openImage on local images", () => {
     expect(await readdir(join(cacheDir, "tmp"))).toEqual([]);
   });
 
+  it("reads zstd layers written by skopeo, and reuses gzip results cached for the same diffIDs", async () => {
+    const zstdLayout = join(work, "layout-zstd");
+    await skopeo(["copy", "--dest-compress-format", "zstd", `oci:${layout}:v1`, `oci:${zstdLayout}:v1`]);
+    const zstd = await openImage(`oci:${zstdLayout}:v1`, { cacheDir });
+    const gzip = await openImage(`oci:${layout}:v1`, { cacheDir });
+    expect(zstd.layers.map((l) => l.mediaType)).toEqual([
+      "application/vnd.oci.image.layer.v1.tar+zstd",
+      "application/vnd.oci.image.layer.v1.tar+zstd",
+    ]);
+    expect(zstd.layers.map((l) => l.diffId)).toEqual(gzip.layers.map((l) => l.diffId));
+    expect(await summary(zstd)).toEqual(await summary(gzip));
+    // Cached by diffID: once walked as gzip, the zstd blobs need not be opened at all.
+    await walkImage(gzip, [linesAnalyzer()], { cacheDir });
+    let opens = 0;
+    for (const l of zstd.layers) {
+      const open = l.open.bind(l);
+      l.open = () => (opens++, open());
+    }
+    const cached = await walkImage(zstd, [linesAnalyzer()], { cacheDir });
+    expect(opens).toBe(0);
+    expect(cached.map((l) => l.digest)).toEqual(zstd.layers.map((l) => l.digest));
+  });
+
   it("selects from a multi-platform index by platform", async () => {
     const amd = await openImage(`oci:${layout}:multi`, { cacheDir });
     const arm = await openImage(`oci:${layout}:multi`, { cacheDir, platform: "linux/arm64/v8" });
