@@ -236,4 +236,21 @@ describe("buildInventory", () => {
     expect(inv.layers).toEqual([]);
     expect(inv.source).toBe("rootfs");
   });
+
+  it("joins dpkg copyright licenses to the deb package of that name, unless a later layer deletes the file", () => {
+    const copyright = (name: string): [string, string, AnalyzerOutput] => [
+      "dpkg",
+      `/usr/share/doc/${name}/copyright`,
+      { facts: [{ kind: "license", type: "deb", package: name, licenses: ["GPL-2+"] }] },
+    ];
+    const inv = buildInventory(
+      image,
+      layers(
+        { results: [["dpkg", STATUS, deb("a@1", "b@1")], copyright("a"), copyright("b")] },
+        { whiteouts: ["/usr/share/doc/b"] },
+      ),
+    );
+    const licenses = Object.fromEntries(inv.packages.map((p) => [p.name, p.licenses]));
+    expect(licenses).toEqual({ a: ["GPL-2+"], b: [] });
+  });
 });

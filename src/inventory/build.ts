@@ -34,6 +34,26 @@ function ownedFileSet(survivors: Placed[]): Set<string> {
   return owned;
 }
 
+/**
+ * OS package databases carry no licenses; the dpkg cataloger reads them from
+ * /usr/share/doc/<pkg>/copyright and reports them as facts, joined here by package name.
+ */
+function licenseFacts(survivors: Placed[]): Map<string, string[]> {
+  const byPackage = new Map<string, string[]>();
+  for (const fact of survivors.flatMap((s) => s.output.facts ?? [])) {
+    if (fact.kind !== "license" || typeof fact.package !== "string" || !Array.isArray(fact.licenses))
+      continue;
+    byPackage.set(`${String(fact.type)}/${fact.package}`, fact.licenses.map(String));
+  }
+  return byPackage;
+}
+
+function withLicenses(pkg: Package, licenses: Map<string, string[]>): Package {
+  if (pkg.licenses.length) return pkg;
+  const found = licenses.get(`${pkg.type}/${pkg.name}`);
+  return found ? { ...pkg, licenses: found } : pkg;
+}
+
 function layerInfo(layer: LayerAnalysis | undefined): Omit<Location, "path"> {
   const info: Omit<Location, "path"> = {};
   if (layer?.digest) info.layerDigest = layer.digest;
@@ -73,12 +93,13 @@ export function buildInventory(image: Image, layers: LayerAnalysis[]): Inventory
   const attribution = new Attribution(layers, stack);
   const os = chooseOs(survivors);
   const owned = ownedFileSet(survivors);
+  const licenses = licenseFacts(survivors);
   const packages: Package[] = [];
   for (const s of survivors) {
     for (const pkg of s.output.packages ?? []) {
       const placed = place(pkg, s.path, layers[attribution.introducedIn(s, pkg)]);
       if (!isOsPackage(placed) && placed.locations.some((l) => owned.has(l.path))) continue;
-      packages.push({ ...placed, purl: purlFor(placed, os) });
+      packages.push({ ...withLicenses(placed, licenses), purl: purlFor(placed, os) });
     }
   }
   const inventory: Inventory = {
