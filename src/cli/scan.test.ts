@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Report } from "../findings/types.js";
-import { runCli } from "./testcli.js";
+import { runCli } from "./testutil/cli.js";
 
 const cli = runCli;
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BulwarkError } from "../errors.js";
 import { applyIgnores, globToRegExp, loadIgnoreFile, parseIgnoreFile } from "./ignore.js";
-import { misconfigFinding, secretFinding, vulnFinding } from "./testfindings.js";
+import { misconfigFinding, secretFinding, vulnFinding } from "./testutil/findings.js";
 
 const today = new Date("2026-03-15T12:00:00Z");
 

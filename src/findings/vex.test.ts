@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { applyVex, parseOpenVex } from "./vex.js";
-import { misconfigFinding, vulnFinding } from "./testfindings.js";
+import { misconfigFinding, vulnFinding } from "./testutil/findings.js";
 
 /** OpenVEX 0.2.0 as vexctl writes it (hand-written: no VEX tool runs here). */
 function doc(statements: unknown[]): string {

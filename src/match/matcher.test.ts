@@ -4,7 +4,7 @@ import type { VulnerabilityFinding } from "../findings/types.js";
 import type { OsInfo, Package } from "../inventory/types.js";
 import { openVulnDb, type VulnDb } from "../vulndb/store.js";
 import { matchInventory } from "./matcher.js";
-import { MATCH_TESTDATA, fixtureDb } from "./testdb.js";
+import { MATCH_TESTDATA, fixtureDb } from "./testutil/testdb.js";
 
 /**
  * OS matching on Debian records in OSV format. They are hand-written (in the shape of

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { buildReport } from "../findings/summary.js";
-import { misconfigFinding, secretFinding, vulnFinding } from "../findings/testfindings.js";
+import { misconfigFinding, secretFinding, vulnFinding } from "../findings/testutil/findings.js";
 import type { Report } from "../findings/types.js";
 import { parseReportFormat, renderReport } from "./index.js";
 

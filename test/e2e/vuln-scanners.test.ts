@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { SHARED_VULNDB } from "../../src/match/testdb.js";
+import { SHARED_VULNDB } from "../../src/match/testutil/testdb.js";
 import { scanTarget } from "../../src/scan/run.js";
 import { updateVulnDb } from "../../src/vulndb/update.js";
 import { buildImage, type BuiltImage } from "../fixtures/images.js";

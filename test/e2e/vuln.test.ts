@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Report, VulnerabilityFinding } from "../../src/findings/types.js";
 import type { Inventory } from "../../src/inventory/types.js";
-import { SHARED_VULNDB } from "../../src/match/testdb.js";
+import { SHARED_VULNDB } from "../../src/match/testutil/testdb.js";
 import { renderReport } from "../../src/report/index.js";
 import { withImageInput } from "../../src/scan/pipeline.js";
 import { scanTarget } from "../../src/scan/run.js";

@@ -1,4 +1,4 @@
-import type { MisconfigFinding, SecretFinding, VulnerabilityFinding } from "./types.js";
+import type { MisconfigFinding, SecretFinding, VulnerabilityFinding } from "../types.js";
 
 /** Findings as the scanners produce them, for suppression and report tests. */
 export function vulnFinding(over: Partial<VulnerabilityFinding> = {}): VulnerabilityFinding {

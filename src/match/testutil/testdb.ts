@@ -7,10 +7,10 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { updateVulnDb } from "../vulndb/update.js";
+import { updateVulnDb } from "../../vulndb/update.js";
 
-export const MATCH_TESTDATA = resolve(dirname(fileURLToPath(import.meta.url)), "testdata");
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const MATCH_TESTDATA = resolve(dirname(fileURLToPath(import.meta.url)), "../testdata");
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 export const SHARED_VULNDB = resolve(REPO_ROOT, "../shared/vulndb");
 
 /** Builds `<tmp>/source/osv/<Ecosystem>/all.zip` from fixture folders and imports it into `<tmp>/cache`. */

@@ -1,5 +1,5 @@
 import { vi } from "vitest";
-import { main } from "./main.js";
+import { main } from "../main.js";
 
 /** Test helper: runs the CLI in-process and captures standard output and error. */
 export async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
