@@ -1,5 +1,5 @@
 import { NIST } from "../frameworks.js";
-import { parseImageRef } from "../kubernetes/container-rules.js";
+import { parseImageRef } from "../kubernetes/image-ref.js";
 import { asArr, asObj, asStr, type Obj } from "../kubernetes/objects.js";
 import { isSecretName, looksLikePlaceholder, mapIds } from "../rules.js";
 import type { CheckMeta, Rule } from "../types.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ids, pod, scanFiles, type MisconfigResult } from "../test-helpers.js";
-import { imageAllowed, parseImageRef } from "./container-rules.js";
+import { imageAllowed, parseImageRef } from "./image-ref.js";
 
 // Hand-written manifests: each case follows the documented Kubernetes semantics of one field.
 const only = (r: MisconfigResult, id: string) => r.findings.filter((f) => f.id === id);
