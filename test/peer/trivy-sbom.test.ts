@@ -93,8 +93,12 @@ describe.skipIf(trivyMissing)(title, () => {
     it("has the same Go modules", () => {
       // Go programs that dpkg installed (age, fzf, shfmt in withGo) are reported by neither
       // tool as Go modules: both report a language package owned by an OS package once, as
-      // the OS package. The esbuild binary in node_modules is not dpkg's and is reported.
+      // the OS package. The copies outside dpkg are reported: esbuild in node_modules
+      // (go1.17.2 with modules) and /usr/local/bin/age in withGo (GOPATH build: stdlib only).
       expect(ours(inv, "golang")).toEqual(trivyGo(trivy));
+      if (label === "withGo")
+        expect(ours(inv, "golang")).toEqual([expect.stringMatching(/^stdlib 1\.\d+\.\d+$/)]);
+      if (label === "nodeModules") expect(ours(inv, "golang")).toContain("stdlib 1.17.2");
     });
 
     it("has the npm and Python packages an independent walk of the files finds", async () => {
