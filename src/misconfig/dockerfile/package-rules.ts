@@ -21,7 +21,7 @@ export const packageRules: DfRule[] = [
       mappings: mapIds({
         cisDocker: ["4.11"],
         nist: [NIST.untrustedImages],
-        checkov: ["CKV2_DOCKER_2", "CKV2_DOCKER_3", "CKV2_DOCKER_4", "CKV2_DOCKER_5", "CKV2_DOCKER_6"],
+        checkov: [2, 3, 4, 5, 6, 12, 13, 14, 15, 16].map((n) => `CKV2_DOCKER_${n}`),
       }),
     }),
     check: (d, report) => {

@@ -85,7 +85,6 @@ export const kubeletRules: KubeletRule[] = [
         cisK8s: ["4.2.2"],
         nsa: [NSA.authn],
         nist: [NIST.orchNodeTrust],
-        kubescape: ["C-0070"],
       }),
     }),
     check: (k, report) => {

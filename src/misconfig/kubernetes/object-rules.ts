@@ -96,7 +96,6 @@ export const NETPOL_META: CheckMeta = k8s({
     cisK8s: ["5.3.2"],
     nsa: [NSA.netpol],
     nist: [NIST.orchNetwork, NIST.ctrNetwork],
-    trivy: ["KSV038"],
     kubescape: ["C-0260"],
   }),
 });

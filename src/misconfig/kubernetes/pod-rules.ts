@@ -145,7 +145,7 @@ export const podRules: PodRule[] = [
         nsa: [NSA.saTokens],
         nist: [NIST.orchUnauthorized],
         trivy: ["KSV036"],
-        kubescape: ["C-0034"],
+        kubescape: ["C-0034", "C-0190"],
         checkov: ["CKV_K8S_38"],
       }),
     }),
@@ -165,7 +165,12 @@ export const podRules: PodRule[] = [
       severity: "LOW",
       why: "Rights granted to `default` are shared by every pod in the namespace that does not name another account, so one compromise inherits them all.",
       remediation: "Create a dedicated ServiceAccount per workload and set spec.serviceAccountName.",
-      mappings: mapIds({ cisK8s: ["5.1.5"], nsa: [NSA.rbac], nist: [NIST.orchUnauthorized] }),
+      mappings: mapIds({
+        cisK8s: ["5.1.5"],
+        nsa: [NSA.rbac],
+        nist: [NIST.orchUnauthorized],
+        kubescape: ["C-0189"],
+      }),
     }),
     check: (p, report) => {
       const sa = asStr(p.spec.serviceAccountName) ?? asStr(p.spec.serviceAccount);
