@@ -26,7 +26,17 @@ const cache = join(tmpdir(), "bulwark-test-cache", "openssh-server-deb");
 const opts = { cacheDir: cache, scanners: ["misconfig"] };
 
 /** Debian's own default sshd_config, from the openssh-server package (downloaded once, cached). */
-function debianSshdConfig(): string {
+function debianSshdConfig(): string | { error: string } {
+  try {
+    return fetchDebianSshdConfig();
+  } catch (e) {
+    return {
+      error: `apt-get download openssh-server failed (no Debian archive access?): ${(e as Error).message.split("\n")[0]}`,
+    };
+  }
+}
+
+function fetchDebianSshdConfig(): string {
   const extracted = join(cache, "root");
   const file = join(extracted, "usr/share/openssh/sshd_config");
   if (existsSync(file)) return file;
@@ -56,9 +66,11 @@ afterAll(() => {
 });
 
 describe("scan host: sshd_config from Debian's openssh-server package", () => {
-  it("applies OpenSSH defaults to what Debian leaves commented out", async () => {
+  it("applies OpenSSH defaults to what Debian leaves commented out", async (ctx) => {
+    const source = debianSshdConfig();
+    if (typeof source !== "string") return ctx.skip(source.error);
     mkdirSync(join(root, "etc/ssh/sshd_config.d"), { recursive: true });
-    copyFileSync(debianSshdConfig(), join(root, "etc/ssh/sshd_config"));
+    copyFileSync(source, join(root, "etc/ssh/sshd_config"));
     const text = readFileSync(join(root, "etc/ssh/sshd_config"), "utf8");
     expect(text).toMatch(/^Include \/etc\/ssh\/sshd_config\.d\/\*\.conf$/m);
     const r = await scanHostRoot(root, opts);
@@ -76,7 +88,9 @@ describe("scan host: sshd_config from Debian's openssh-server package", () => {
     expect(r.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^docker: not applicable/)]));
   });
 
-  it("reads Include drop-ins first-value-wins and ignores Match blocks", async () => {
+  it("reads Include drop-ins first-value-wins and ignores Match blocks", async (ctx) => {
+    if (!existsSync(join(root, "etc/ssh/sshd_config")))
+      return ctx.skip("needs Debian's sshd_config (previous test)");
     writeFileSync(
       join(root, "etc/ssh/sshd_config.d/50-site.conf"),
       "# site policy\nPasswordAuthentication no\nPermitRootLogin yes\nAllowGroups ssh-admins\n",
@@ -157,7 +171,7 @@ describe("scan host: Docker daemon", () => {
     writeFileSync(join(root, "etc/docker/daemon.json"), '{ "icc": false, ');
     const r = await scanHostRoot(root, opts);
     expect(r.issues).toEqual([expect.objectContaining({ path: "/etc/docker/daemon.json", code: "PARSE" })]);
-    expect(status(r)).toMatchObject({ docker: "error", sshd: "checked" });
+    expect(status(r).docker).toBe("error");
     rmSync(join(root, "etc/docker"), { recursive: true });
   });
 });
