@@ -102,6 +102,25 @@ describe("scan host: sshd_config from Debian's openssh-server package", () => {
       ["BW-HOST-001", "/etc/ssh/sshd_config.d/50-site.conf", 3],
     ]);
   });
+  it("honours a reasoned bulwark:ignore comment above the setting", async (ctx) => {
+    if (!existsSync(join(root, "etc/ssh/sshd_config")))
+      return ctx.skip("needs Debian's sshd_config (first test)");
+    const dropIn = join(root, "etc/ssh/sshd_config.d/50-site.conf");
+    const before = readFileSync(dropIn, "utf8");
+    writeFileSync(
+      dropIn,
+      before.replace(
+        "PermitRootLogin yes",
+        "# bulwark:ignore=BW-HOST-001 lab VM, console access only\nPermitRootLogin yes",
+      ),
+    );
+    const r = await scanHostRoot(root, opts);
+    expect(idsOf(r)).toEqual([]);
+    expect(r.suppressed?.map((x) => [x.finding.id, x.by, x.reason])).toEqual([
+      ["BW-HOST-001", "inline", "lab VM, console access only"],
+    ]);
+    writeFileSync(dropIn, before);
+  });
 });
 
 describe("scan host: Docker daemon", () => {

@@ -4,6 +4,7 @@ import { asObj, type Obj } from "../kubernetes/objects.js";
 import { mapIds } from "../rules.js";
 import type { CheckMeta, Rule } from "../types.js";
 import { parseYamlDocuments, type Path, type YamlDoc } from "../yaml-source.js";
+import { inlineDirectives, type Directive } from "../suppress.js";
 import type { HostRoot } from "./fsroot.js";
 import type { HostAt } from "./sshd.js";
 
@@ -11,6 +12,7 @@ export const KUBELET_CONFIG = "/var/lib/kubelet/config.yaml";
 
 export interface KubeletHost {
   config: Obj;
+  directives: Directive[];
   doc?: YamlDoc;
   mode: number;
 }
@@ -20,7 +22,12 @@ export async function readKubelet(host: HostRoot): Promise<KubeletHost | undefin
   if (!info) return undefined;
   const text = (await host.read(KUBELET_CONFIG)) ?? "";
   const doc = parseYamlDocuments(text)[0];
-  return { config: asObj(doc?.value) ?? {}, ...(doc ? { doc } : {}), mode: info.mode };
+  return {
+    config: asObj(doc?.value) ?? {},
+    directives: inlineDirectives(text),
+    ...(doc ? { doc } : {}),
+    mode: info.mode,
+  };
 }
 
 /** Kubernetes node files whose permissions matter, by class. */

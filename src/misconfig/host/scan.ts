@@ -8,6 +8,7 @@ import type { Rule } from "../types.js";
 import { DAEMON_JSON, dockerRules, readDockerHost } from "./docker.js";
 import { HostRoot } from "./fsroot.js";
 import { KUBELET_CONFIG, kubeletRules, nodeFileRules, readKubelet, readNodeFiles } from "./kubelet.js";
+import type { Directive } from "../suppress.js";
 import { readSshdConfig, sshdRules, type HostAt } from "./sshd.js";
 
 export interface HostComponent {
@@ -25,8 +26,21 @@ export async function scanHostRoot(root: string, options: ScanOptions): Promise<
   const disabled = disabledChecks(options);
   const host = new HostRoot(root);
   const components: HostComponent[] = [];
+  // Inline `# bulwark:ignore=ID reason` comments in the files read (sshd_config and its
+  // includes, the kubelet config) apply to their own line and the line below.
+  const directives = new Map<string, Directive[]>();
   const emit = (hits: Hit<HostAt>[]): void => {
-    for (const h of hits) c.addPlain(h.rule, h.at.file, h.at.line, h.message);
+    for (const h of hits) {
+      const line = h.at.line;
+      c.add({
+        meta: h.rule,
+        file: h.at.file,
+        line,
+        message: h.message,
+        scope: { line, headerStart: 0, start: 0, end: 0 },
+        inline: directives.get(h.at.file) ?? [],
+      });
+    }
   };
 
   async function component<T>(
@@ -38,6 +52,7 @@ export async function scanHostRoot(root: string, options: ScanOptions): Promise<
   ): Promise<void> {
     try {
       const target = await read();
+      for (const [file, list] of directivesOf(target)) directives.set(file, list);
       if (target === undefined) {
         components.push({ name, status: "not-applicable", detail: absent });
         return;
@@ -82,4 +97,12 @@ export async function scanHostRoot(root: string, options: ScanOptions): Promise<
   for (const comp of components)
     if (comp.status === "not-applicable") c.warnings.push(`${comp.name}: not applicable (${comp.detail})`);
   return c.result(options);
+}
+
+/** The inline directives a component's reader collected, by host file. */
+function directivesOf(target: unknown): Array<[string, Directive[]]> {
+  const t = target as { directives?: unknown } | undefined;
+  if (t?.directives instanceof Map) return [...(t.directives as Map<string, Directive[]>)];
+  if (Array.isArray(t?.directives)) return [[KUBELET_CONFIG, t.directives as Directive[]]];
+  return [];
 }

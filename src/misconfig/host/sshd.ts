@@ -2,6 +2,7 @@ import { posix } from "node:path";
 import { NIST } from "../frameworks.js";
 import { mapIds } from "../rules.js";
 import type { CheckMeta, Rule } from "../types.js";
+import { inlineDirectives, type Directive } from "../suppress.js";
 import type { HostRoot } from "./fsroot.js";
 
 export interface HostAt {
@@ -20,6 +21,8 @@ export interface SshdConfig {
   mainFile: string;
   files: string[];
   settings: Map<string, SshdSetting>;
+  /** `# bulwark:ignore=ID reason` comments per file. */
+  directives: Map<string, Directive[]>;
   /** Keywords that accumulate (AllowUsers, AllowGroups) where they were seen. */
   access: SshdSetting[];
 }
@@ -29,7 +32,13 @@ const MAIN = "/etc/ssh/sshd_config";
 export async function readSshdConfig(host: HostRoot): Promise<SshdConfig | undefined> {
   const text = await host.read(MAIN);
   if (text === undefined) return undefined;
-  const cfg: SshdConfig = { mainFile: MAIN, files: [], settings: new Map(), access: [] };
+  const cfg: SshdConfig = {
+    mainFile: MAIN,
+    files: [],
+    settings: new Map(),
+    access: [],
+    directives: new Map(),
+  };
   await parseInto(host, cfg, MAIN, text, 0);
   return cfg;
 }
@@ -42,6 +51,7 @@ async function parseInto(
   depth: number,
 ): Promise<void> {
   cfg.files.push(file);
+  cfg.directives.set(file, inlineDirectives(text));
   for (const [i, raw] of text.split("\n").entries()) {
     const line = raw.trim();
     if (!line || line.startsWith("#")) continue;
