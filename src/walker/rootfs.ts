@@ -1,5 +1,4 @@
-import type { Dirent, Stats } from "node:fs";
-import { lstat, readdir, readFile } from "node:fs/promises";
+import { lstatSync, readdirSync, readFileSync, type Dirent, type Stats } from "node:fs";
 import { join } from "node:path";
 import type { Analyzer } from "../analyzer/types.js";
 import { errorMessage } from "../errors.js";
@@ -9,9 +8,19 @@ import type { LayerContent } from "./tarlayer.js";
 
 const LABEL = "rootfs";
 
-/** lstat of every entry of one directory at once: these syscalls dominate a rootfs walk. */
-async function statAll(root: string, dir: string, entries: Dirent[]): Promise<Array<Stats | Error>> {
-  return Promise.all(entries.map((e) => lstat(join(root, dir, e.name)).catch((err: Error) => err)));
+/**
+ * lstat of every entry of one directory. These syscalls dominate a rootfs walk, and on a
+ * local disk the synchronous calls are several times faster than queueing each one on
+ * libuv's small thread pool (measured on the nodeModules test image).
+ */
+function statAll(root: string, dir: string, entries: Dirent[]): Array<Stats | Error> {
+  return entries.map((e) => {
+    try {
+      return lstatSync(join(root, dir, e.name));
+    } catch (err) {
+      return err as Error;
+    }
+  });
 }
 
 /**
@@ -21,19 +30,19 @@ async function statAll(root: string, dir: string, entries: Dirent[]): Promise<Ar
  */
 export async function walkRootfs(root: string, analyzers: Analyzer[]): Promise<LayerContent> {
   const out: LayerContent = { results: [], whiteouts: [], opaqueDirs: [], paths: [], issues: [] };
-  const rootDev = (await lstat(root)).dev;
+  const rootDev = lstatSync(root).dev;
   const pending: string[] = ["/"];
   while (pending.length > 0) {
     const dir = pending.pop() as string;
     let entries: Dirent[];
     try {
-      entries = await readdir(join(root, dir), { withFileTypes: true });
+      entries = readdirSync(join(root, dir), { withFileTypes: true });
     } catch (e) {
       out.issues.push({ path: dir, code: "IO", message: `cannot list: ${errorMessage(e)}`, layer: LABEL });
       continue;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const stats = await statAll(root, dir, entries);
+    const stats = statAll(root, dir, entries);
     for (const [i, entry] of entries.entries()) {
       const path = joinPath(dir, entry.name);
       const st = stats[i] as Stats | Error;
@@ -62,7 +71,7 @@ async function offer(
   const meta: FileMeta = { size: st.size, mode: st.mode, uid: st.uid, gid: st.gid };
   const wanting = interested(analyzers, path, meta);
   if (wanting.length === 0) return;
-  const content = new SharedContent(() => readFile(join(root, path)));
+  const content = new SharedContent(async () => readFileSync(join(root, path)));
   try {
     await offerFile(wanting, path, meta, content, LABEL, out);
   } catch (e) {
