@@ -84,7 +84,11 @@ dup: 2
     const r = same(text.replace('? ""\n: empty-key\n', ""));
     expect(r).toBe("fast");
     expect(same('"": empty-key\n')).toBe("fast");
-    expect(same("a: b   \nc: 'd'  # x\ne: \"f\" # y\ng: plain words # z\nh: 'it''s' \ni: \"esc\\\"aped\"\nj: '#not-comment'\n")).toBe("fast");
+    expect(
+      same(
+        "a: b   \nc: 'd'  # x\ne: \"f\" # y\ng: plain words # z\nh: 'it''s' \ni: \"esc\\\"aped\"\nj: '#not-comment'\n",
+      ),
+    ).toBe("fast");
   });
 
   it("steps aside for anchors, tags, complex keys, directives and errors", () => {
