@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import { cacheDir } from "../cache/dirs.js";
-import { SBOM_FORMATS, generateSbom, parseSbomFormat } from "../sbom/index.js";
+import { SBOM_FORMATS, parseSbomFormat } from "../report/sbom/formats.js";
 import { globalOptions, log } from "./context.js";
-import { writeFileAtomic } from "./scan.js";
+import { writeFileAtomic } from "./output.js";
 
 interface SbomFlags {
   format: string;
@@ -30,6 +30,7 @@ export function registerSbom(program: Command): void {
     .action(async (target: string, flags: SbomFlags, cmd: Command) => {
       const g = globalOptions(cmd);
       const format = parseSbomFormat(flags.format);
+      const { generateSbom } = await import("../sbom/index.js");
       const text = await generateSbom(target, format, {
         cacheDir: cacheDir(g.cacheDir),
         ...(flags.platform ? { platform: flags.platform } : {}),

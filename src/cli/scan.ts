@@ -1,14 +1,12 @@
 import type { Command } from "commander";
-import { randomBytes } from "node:crypto";
-import { renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
 import { cacheDir } from "../cache/dirs.js";
-import { BulwarkError, ExitCode, errorMessage } from "../errors.js";
+import { BulwarkError, ExitCode } from "../errors.js";
 import { parseSeverity, severityRank } from "../findings/summary.js";
 import type { Report, Severity } from "../findings/types.js";
-import { REPORT_FORMATS, parseReportFormat, renderReport } from "../report/index.js";
-import { scanTarget, type RunOptions, type TargetKind } from "../scan/run.js";
+import { REPORT_FORMATS, parseReportFormat } from "../report/formats.js";
+import type { RunOptions, TargetKind } from "../scan/run.js";
 import { globalOptions, log } from "./context.js";
+import { writeFileAtomic } from "./output.js";
 
 interface ScanFlags {
   scanners?: string;
@@ -57,19 +55,6 @@ export function failOnMatched(report: Report, threshold: Severity): boolean {
   return report.findings.some((f) => severityRank(f.severity) >= severityRank(threshold));
 }
 
-/** Writes beside the destination then renames, so a reader never sees half a report. */
-export function writeFileAtomic(path: string, text: string): void {
-  const full = resolve(path);
-  const tmp = join(dirname(full), `.${basename(full)}.${randomBytes(4).toString("hex")}.tmp`);
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, full);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new BulwarkError("IO", `cannot write ${path}: ${errorMessage(e)}`);
-  }
-}
-
 function runOptions(cmd: Command, flags: ScanFlags): RunOptions {
   const g = globalOptions(cmd);
   return {
@@ -98,6 +83,9 @@ async function runScan(kind: TargetKind, target: string, flags: ScanFlags, cmd: 
   const format = parseReportFormat(flags.format);
   const failOn = flags.failOn ? parseSeverityFlag("--fail-on", flags.failOn) : undefined;
   const opts = runOptions(cmd, flags);
+  // Loaded on use: `bulwark --help` and the other commands start without the scanners.
+  const { scanTarget } = await import("../scan/run.js");
+  const { renderReport } = await import("../report/index.js");
   const report = await scanTarget(kind, target, opts);
   for (const w of report.warnings ?? []) log(globalOptions(cmd), `warning: ${w}`);
   const text = renderReport(report, format);
