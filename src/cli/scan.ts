@@ -6,9 +6,10 @@ import type { Report, Severity } from "../findings/types.js";
 import { REPORT_FORMATS, parseReportFormat } from "../report/formats.js";
 import type { RunOptions, TargetKind } from "../scan/run.js";
 import { globalOptions, log } from "./context.js";
+import { addImageAccessFlags, imageAccessFlags, type ImageAccessFlags } from "./image-flags.js";
 import { writeFileAtomic } from "./output.js";
 
-interface ScanFlags {
+interface ScanFlags extends ImageAccessFlags {
   scanners?: string;
   format: string;
   output?: string;
@@ -17,10 +18,6 @@ interface ScanFlags {
   failOn?: string;
   ignoreFile?: string;
   vex: string[];
-  platform?: string;
-  username?: string;
-  password?: string;
-  insecure?: boolean;
   secretConfig?: string;
   disableRule: string[];
   baseline?: string;
@@ -70,10 +67,7 @@ function runOptions(cmd: Command, flags: ScanFlags): RunOptions {
     ...(flags.includeNoise ? { includeNoise: true } : {}),
     ...(flags.compliance ? { compliance: flags.compliance } : {}),
     ...(flags.allowedRegistries ? { allowedRegistries: list(flags.allowedRegistries) } : {}),
-    ...(flags.platform ? { platform: flags.platform } : {}),
-    ...(flags.username ? { username: flags.username } : {}),
-    ...(flags.password ? { password: flags.password } : {}),
-    ...(flags.insecure ? { insecure: true } : {}),
+    ...imageAccessFlags(flags),
     progress: (m) => log(g, m),
   };
 }
@@ -95,7 +89,7 @@ async function runScan(kind: TargetKind, target: string, flags: ScanFlags, cmd: 
 }
 
 function addScanFlags(cmd: Command): Command {
-  return cmd
+  return addImageAccessFlags(cmd)
     .option("--scanners <list>", "comma-separated: vuln, misconfig, secret (default depends on the target)")
     .option("--format <format>", `report format: ${REPORT_FORMATS.join(", ")}`, "table")
     .option("--output <file>", "write the report to FILE instead of standard output")
@@ -109,10 +103,6 @@ function addScanFlags(cmd: Command): Command {
       repeatable,
       [],
     )
-    .option("--platform <os/arch[/variant]>", "platform to pick from a multi-platform image")
-    .option("--username <user>", "registry user name")
-    .option("--password <password>", "registry password or token")
-    .option("--insecure", "allow plain HTTP and unverified TLS to the registry")
     .option("--secret-config <file>", "extra secret rules (secret scanner)")
     .option("--disable-rule <id>", "disable a secret or misconfiguration rule (repeatable)", repeatable, [])
     .option("--baseline <file>", "suppress secret fingerprints listed in FILE")

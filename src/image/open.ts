@@ -22,6 +22,12 @@ export interface OpenImageOptions {
   dockerConfig?: string;
 }
 
+/** The image-access part of a command's options, as openImage takes it. */
+export function imageAccess(o: OpenImageOptions): OpenImageOptions {
+  const { cacheDir, platform, username, password, insecure, dockerConfig } = o;
+  return { cacheDir, platform, username, password, insecure, dockerConfig };
+}
+
 type Kind = "docker-archive" | "oci-archive" | "oci" | "rootfs" | "registry";
 
 const PREFIXES: Record<string, Kind> = {

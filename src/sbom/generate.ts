@@ -1,5 +1,5 @@
 import { catalogers } from "../analyzer/registry.js";
-import { openImage } from "../image/open.js";
+import { imageAccess, openImage } from "../image/open.js";
 import { buildInventory } from "../inventory/build.js";
 import type { Inventory } from "../inventory/types.js";
 import { renderSbom, type SbomFormat } from "../report/sbom/index.js";
@@ -14,6 +14,8 @@ export interface SbomOptions {
   password?: string;
   /** Plain HTTP / unverified TLS registries. */
   insecure?: boolean;
+  /** docker config.json (file or directory) to take registry credentials from. */
+  dockerConfig?: string;
   /** Progress lines (for a terminal); never part of the output. */
   progress?: (message: string) => void;
   /** Skip the per-layer result cache (neither read nor written). */
@@ -26,13 +28,7 @@ export interface SbomOptions {
  * opened, its layers walked once with every package cataloger, and the image closed.
  */
 export async function generateInventory(target: string, opts: SbomOptions): Promise<Inventory> {
-  const image = await openImage(target, {
-    cacheDir: opts.cacheDir,
-    ...(opts.platform ? { platform: opts.platform } : {}),
-    ...(opts.username ? { username: opts.username } : {}),
-    ...(opts.password ? { password: opts.password } : {}),
-    ...(opts.insecure ? { insecure: true } : {}),
-  });
+  const image = await openImage(target, imageAccess(opts));
   try {
     opts.progress?.(`cataloguing ${target}`);
     const layers = await walkImage(image, catalogers(), {

@@ -23,6 +23,7 @@ export interface ScanOptions {
   username?: string;
   password?: string;
   insecure?: boolean;
+  dockerConfig?: string;
   /** Progress lines to stderr. */
   progress?: (message: string) => void;
 }

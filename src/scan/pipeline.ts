@@ -1,6 +1,6 @@
 import { catalogers } from "../analyzer/registry.js";
 import type { Analyzer } from "../analyzer/types.js";
-import { openImage } from "../image/open.js";
+import { imageAccess, openImage } from "../image/open.js";
 import { buildInventory } from "../inventory/build.js";
 import { walkImage } from "../walker/walk.js";
 import type { ScanOptions } from "./options.js";
@@ -17,13 +17,7 @@ export async function withImageInput<T>(
   options: ScanOptions,
   use: (input: ImageScanInput) => Promise<T>,
 ): Promise<T> {
-  const image = await openImage(target, {
-    cacheDir: options.cacheDir,
-    ...(options.platform ? { platform: options.platform } : {}),
-    ...(options.username ? { username: options.username } : {}),
-    ...(options.password ? { password: options.password } : {}),
-    ...(options.insecure ? { insecure: true } : {}),
-  });
+  const image = await openImage(target, imageAccess(options));
   try {
     options.progress?.(`analysing ${target}`);
     const layers = await walkImage(image, [...catalogers(), ...extraAnalyzers], {
