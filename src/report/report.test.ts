@@ -175,6 +175,12 @@ describe("table report", () => {
     expect(text).toContain("Warning: the vulnerability database is 9 days old");
   });
 
+  it("keeps a long rule id apart from the file it was found in", () => {
+    const r = sampleReport();
+    r.findings.push(secretFinding({ id: "kubernetes-configmap-credential", file: "cm.yaml" }));
+    expect(renderReport(r, "table")).toMatch(/kubernetes-configmap-credential +cm\.yaml:/);
+  });
+
   it("prints a compliance summary when the misconfiguration scanner gives one", () => {
     const r = sampleReport();
     r.summary.compliance = {

@@ -19,6 +19,11 @@ function pad(s: string, n: number): string {
   return s.length >= n ? s : s + " ".repeat(n - s.length);
 }
 
+/** Width of the id column: the longest id in the section, so no id runs into the next column. */
+function idWidth(findings: readonly Finding[], min: number): number {
+  return Math.max(min, ...findings.map((f) => f.id.length + 1));
+}
+
 function oneLine(s: string | undefined, max = 70): string {
   const t = (s ?? "").replace(/\s+/g, " ").trim();
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
@@ -64,12 +69,15 @@ function packageFix(g: PackageGroup): string {
 function vulnSection(findings: VulnerabilityFinding[]): string[] {
   if (!findings.length) return [];
   const lines = ["Vulnerabilities", ""];
+  const width = idWidth(findings, 20);
   for (const g of groupByPackage(findings)) {
     lines.push(`${g.name} ${g.version} → ${packageFix(g)}  [${g.ecosystem}] ${g.path}`);
     for (const f of [...g.findings].sort(bySeverityThenId)) {
       const fix = f.fixedVersion ?? (f.status && f.status !== "affected" ? f.status : "unfixed");
       const kev = f.kev ? "KEV " : "";
-      lines.push(`  ${pad(f.severity, 9)}${pad(f.id, 20)} ${pad(`→ ${fix}`, 16)} ${kev}${oneLine(f.title)}`);
+      lines.push(
+        `  ${pad(f.severity, 9)}${pad(f.id, width)}${pad(`→ ${fix}`, 16)} ${kev}${oneLine(f.title)}`,
+      );
     }
     lines.push("");
   }
@@ -85,11 +93,12 @@ function vulnSection(findings: VulnerabilityFinding[]): string[] {
 function misconfigSection(findings: MisconfigFinding[]): string[] {
   if (!findings.length) return [];
   const lines = ["Misconfigurations", ""];
+  const width = idWidth(findings, 14);
   for (const f of [...findings].sort(bySeverityThenId)) {
     const res = f.resource
       ? ` ${f.resource.kind}/${f.resource.namespace ? `${f.resource.namespace}/` : ""}${f.resource.name}`
       : "";
-    lines.push(`  ${pad(f.severity, 9)}${pad(f.id, 14)}${f.file}:${f.line}${res}  ${oneLine(f.title)}`);
+    lines.push(`  ${pad(f.severity, 9)}${pad(f.id, width)}${f.file}:${f.line}${res}  ${oneLine(f.title)}`);
   }
   lines.push("");
   return lines;
@@ -98,10 +107,11 @@ function misconfigSection(findings: MisconfigFinding[]): string[] {
 function secretSection(findings: SecretFinding[]): string[] {
   if (!findings.length) return [];
   const lines = ["Secrets", ""];
+  const width = idWidth(findings, 24);
   for (const f of [...findings].sort(bySeverityThenId)) {
     const layer = f.layer ? ` layer ${f.layer.slice(0, 19)}` : "";
     const removed = f.removedIn ? ` (deleted in ${f.removedIn.slice(0, 19)}, still shipped)` : "";
-    lines.push(`  ${pad(f.severity, 9)}${pad(f.id, 24)}${f.file}:${f.line}${layer}${removed}  ${f.match}`);
+    lines.push(`  ${pad(f.severity, 9)}${pad(f.id, width)}${f.file}:${f.line}${layer}${removed}  ${f.match}`);
   }
   lines.push("");
   return lines;
