@@ -1,15 +1,23 @@
-import { CST, LineCounter, Parser } from "yaml";
+import {
+  COLLECTION_STYLE,
+  EVENT_ID,
+  SCALAR_STYLE,
+  getScalarValue,
+  parseEvents,
+  type Event,
+  type ScalarEvent,
+} from "js-yaml";
 import type { Path, YamlDoc } from "./yaml-source.js";
 
 /**
- * A fast path for the YAML that manifests are made of: it converts the `yaml` package's
- * concrete syntax tree straight to plain values and a line table, skipping the Document
- * model (about half of the parse cost). Anything it does not handle (anchors, aliases,
- * tags, complex keys, errors) makes it return undefined and the caller uses the full
- * parser, which also produces the error messages and enforces the alias limit.
+ * A fast path for the YAML that manifests are made of. js-yaml's event parser is about ten
+ * times faster than the `yaml` package's syntax tree, and its events carry source offsets,
+ * so values and key lines come out of one pass. Plain scalars are resolved here with the
+ * YAML 1.2 core schema exactly as the `yaml` package does, so both paths give the same
+ * values. Anything this does not handle (anchors, aliases, tags, complex keys, directives,
+ * any parse error) makes it return undefined and the caller uses the full `yaml` parser,
+ * which also produces the error messages and enforces the alias limit.
  */
-type Token = CST.Token;
-type SourceToken = CST.SourceToken;
 
 /** Where a node sits: the offset of its key (maps) or of the item (sequences). Lines are computed on demand. */
 interface Pos {
@@ -28,10 +36,9 @@ const HEX = /^0x[0-9a-fA-F]+$/;
 const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
 const INF_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
 const PLAIN_SPECIAL_START = new Set("~nNtTfF0123456789+-.");
-const BAD_PROPS = new Set(["anchor", "tag", "explicit-key-ind", "flow-error-end"]);
 
 /** YAML 1.2 core schema resolution of a plain scalar, as the yaml package does by default. */
-function plain(s: string): unknown {
+export function plain(s: string): unknown {
   // Most plain scalars are words; only these first characters can start a non-string.
   if (s.length > 0 && !PLAIN_SPECIAL_START.has(s[0]!)) return s;
   if (NULL.test(s)) return null;
@@ -50,173 +57,225 @@ function plain(s: string): unknown {
   return s;
 }
 
-function checkProps(tokens: readonly (SourceToken | Token)[] | undefined): void {
-  if (tokens)
-    for (const t of tokens) if (BAD_PROPS.has(t.type) || t.type === "error") throw new Unsupported();
-}
-
-class Converter {
-  constructor(
-    private readonly lc: LineCounter,
-    private readonly text: string,
-  ) {}
+/** Offsets where lines start, for turning offsets into 1-based lines. */
+class Lines {
+  readonly starts: number[] = [0];
+  constructor(text: string) {
+    for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) this.starts.push(i + 1);
+  }
 
   line(offset: number): number {
-    return this.lc.linePos(offset).line;
-  }
-
-  private sameLine(a: number, b: number): boolean {
-    const nl = this.text.indexOf("\n", a);
-    return nl === -1 || nl > b;
-  }
-
-  scalar(token: Token): unknown {
-    if (token.type === "block-scalar") {
-      for (const p of token.props) if (p.type === "anchor" || p.type === "tag") throw new Unsupported();
-    } else if (
-      token.type !== "scalar" &&
-      token.type !== "single-quoted-scalar" &&
-      token.type !== "double-quoted-scalar"
-    )
-      throw new Unsupported();
-    if ("end" in token) checkProps(token.end);
-    let failed = false;
-    const r = CST.resolveAsScalar(token, true, () => (failed = true));
-    if (failed || !r) throw new Unsupported();
-    return token.type === "scalar" ? plain(r.value) : r.value;
-  }
-
-  value(token: Token | null | undefined, pos: Pos): unknown {
-    if (!token) return null;
-    switch (token.type) {
-      case "block-map":
-        return this.map(token.items, pos);
-      case "block-seq":
-        return this.seq(token.items, pos);
-      case "flow-collection": {
-        checkProps(token.end);
-        const close = token.start.type === "flow-map-start" ? "flow-map-end" : "flow-seq-end";
-        if (!token.end.some((t) => t.type === close)) throw new Unsupported();
-        checkProps([token.start]);
-        return token.start.type === "flow-map-start"
-          ? this.map(token.items, pos)
-          : this.seq(token.items, pos, true);
-      }
-      default:
-        return this.scalar(token);
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
     }
+    return lo + 1;
+  }
+}
+
+function isBlockScalar(e: ScalarEvent): boolean {
+  return e.style === SCALAR_STYLE.LITERAL_BLOCK || e.style === SCALAR_STYLE.FOLDED_BLOCK;
+}
+
+/** Walks js-yaml's flat event list; each node method consumes exactly its own events. */
+class Converter {
+  private i = 0;
+  constructor(
+    private readonly text: string,
+    private readonly events: Event[],
+  ) {}
+
+  next(): Event {
+    const e = this.events[this.i++];
+    if (!e) throw new Unsupported();
+    return e;
   }
 
-  map(items: readonly CST.CollectionItem[], pos: Pos): Record<string, unknown> {
+  peek(): Event | undefined {
+    return this.events[this.i];
+  }
+
+  /**
+   * Where the `yaml` package's syntax tree puts a node: its first character, and for a block
+   * scalar its header (`|`, `>`), which is on the line before the content js-yaml points at.
+   * Undefined for an empty scalar.
+   */
+  offsetOf(e: Event): number | undefined {
+    if (e.type === EVENT_ID.MAPPING || e.type === EVENT_ID.SEQUENCE) return e.start;
+    if (e.type !== EVENT_ID.SCALAR || e.valueStart < 0) return undefined;
+    return isBlockScalar(e) ? e.valueStart - 1 : e.valueStart;
+  }
+
+  value(pos: Pos): unknown {
+    const e = this.next();
+    if (e.type === EVENT_ID.SCALAR) return this.scalar(e);
+    if (e.type !== EVENT_ID.MAPPING && e.type !== EVENT_ID.SEQUENCE) throw new Unsupported();
+    if (e.anchorStart >= 0 || e.tagStart >= 0) throw new Unsupported();
+    // A flow sequence entry "a: b" is a one-pair mapping without braces; leave it to the full parser.
+    if (e.style === COLLECTION_STYLE.FLOW && this.text[e.start] !== (e.type === EVENT_ID.MAPPING ? "{" : "["))
+      throw new Unsupported();
+    return e.type === EVENT_ID.MAPPING ? this.map(pos) : this.seq(e, pos);
+  }
+
+  scalar(e: ScalarEvent): unknown {
+    if (e.anchorStart >= 0 || e.tagStart >= 0) throw new Unsupported();
+    const s = getScalarValue(this.text, e);
+    return e.style === SCALAR_STYLE.PLAIN ? plain(s) : s;
+  }
+
+  map(pos: Pos): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     pos.kids = new Map();
-    for (const item of items) {
-      checkProps(item.start);
-      checkProps(item.sep);
-      if ((item as { explicitKey?: true }).explicitKey || !item.key) throw new Unsupported();
-      // An implicit key must be followed by ':'; the composer reports it, so leave it to it.
-      if (!item.sep?.some((t) => t.type === "map-value-ind")) throw new Unsupported();
-      const k = item.key;
-      if (
-        k.type === "block-map" ||
-        k.type === "block-seq" ||
-        k.type === "flow-collection" ||
-        k.type === "alias"
-      )
-        throw new Unsupported();
-      // Implicit keys must fit on one line and in 1024 characters; the composer reports those.
-      if ("source" in k && (k.source.includes("\n") || k.source.length > 1024)) throw new Unsupported();
+    for (;;) {
+      const k = this.next();
+      if (k.type === EVENT_ID.POP) return out;
+      // Only one-line scalar keys; an empty key has no position to report.
+      if (k.type !== EVENT_ID.SCALAR || k.valueStart < 0 || isBlockScalar(k)) throw new Unsupported();
+      const source = this.text.slice(k.valueStart, k.valueEnd);
+      if (source.includes("\n") || source.length > 1024) throw new Unsupported();
       const jsKey = this.scalar(k);
       const key = jsKey === null ? "" : String(jsKey);
-      const child: Pos = { offset: k.offset };
-      // A block collection starting on its key's line ("a: b: c") is an error the composer reports.
-      const val = item.value;
-      if (
-        val &&
-        (val.type === "block-map" || val.type === "block-seq") &&
-        this.sameLine(k.offset, val.offset)
-      )
-        throw new Unsupported();
-      const v = this.value(val, child);
+      const child: Pos = { offset: k.valueStart };
+      const v = this.value(child);
       if (key === "__proto__")
         Object.defineProperty(out, key, { value: v, writable: true, enumerable: true, configurable: true });
       else out[key] = v;
       pos.kids.set(key, child);
     }
-    return out;
   }
 
-  seq(items: readonly CST.CollectionItem[], pos: Pos, flow = false): unknown[] {
+  seq(e: Event, pos: Pos): unknown[] {
     const out: unknown[] = [];
     pos.kids = new Map();
-    for (const item of items) {
-      checkProps(item.start);
-      if (item.key || (flow && item.sep?.length)) throw new Unsupported();
-      const ind = item.start.find((t) => t.type === "seq-item-ind");
-      const at = item.value?.offset ?? ind?.offset;
-      if (at === undefined) continue;
+    let dashes: number[] | undefined;
+    for (;;) {
+      const item = this.peek();
+      if (!item) throw new Unsupported();
+      if (item.type === EVENT_ID.POP) {
+        this.i++;
+        if (dashes && dashes.length !== out.length) throw new Unsupported();
+        return out;
+      }
+      let at = this.offsetOf(item);
+      // An empty item ("-" alone) is reported at its dash, which js-yaml does not give: find it.
+      if (at === undefined && e.type === EVENT_ID.SEQUENCE && e.style === COLLECTION_STYLE.BLOCK) {
+        dashes ??= blockSequenceDashes(this.text, e.start);
+        at = dashes[out.length];
+      }
+      if (at === undefined) throw new Unsupported();
       const child: Pos = { offset: at };
-      out.push(this.value(item.value, child));
+      out.push(this.value(child));
       pos.kids.set(String(out.length - 1), child);
     }
-    return out;
   }
 }
 
-function lineAt(lc: LineCounter, root: Pos, path: Path): number {
+/**
+ * The dashes of a block sequence starting at `start`: every later line whose indentation
+ * equals the first dash's column and that starts with "- " (or a lone "-") is an item.
+ * Deeper lines are item content, comment lines may sit anywhere, anything else ends it.
+ */
+export function blockSequenceDashes(text: string, start: number): number[] {
+  const column = start - (text.lastIndexOf("\n", start - 1) + 1);
+  const out = [start];
+  for (let nl = text.indexOf("\n", start); nl !== -1; nl = text.indexOf("\n", nl + 1)) {
+    const lineStart = nl + 1;
+    let p = lineStart;
+    while (text[p] === " ") p++;
+    const c = text[p];
+    if (c === undefined || c === "\n" || c === "\r" || c === "#" || p - lineStart > column) continue;
+    const after = text[p + 1];
+    if (
+      p - lineStart < column ||
+      c !== "-" ||
+      !(after === undefined || after === " " || after === "\n" || after === "\r")
+    )
+      break;
+    out.push(p);
+  }
+  return out;
+}
+
+function lineAt(lines: Lines, root: Pos, path: Path): number {
   let node = root;
   for (const seg of path) {
     const next = node.kids?.get(String(seg));
     if (!next) break;
     node = next;
   }
-  return lc.linePos(node.offset).line;
+  return lines.line(node.offset);
+}
+
+/** Offsets of the `---` document markers: at column 0 they can only be markers. */
+function documentMarkers(text: string): number[] {
+  const out: number[] = [];
+  for (
+    let i = text.startsWith("---") ? 0 : text.indexOf("\n---");
+    i !== -1;
+    i = text.indexOf("\n---", i + 1)
+  ) {
+    const at = text[i] === "\n" ? i + 1 : i;
+    const after = text[at + 3];
+    if (after === undefined || after === " " || after === "\n" || after === "\r" || after === "\t")
+      out.push(at);
+  }
+  return out;
+}
+
+function parseEventsOrUndefined(text: string): Event[] | undefined {
+  try {
+    return parseEvents(text, {});
+  } catch {
+    return undefined;
+  }
 }
 
 /** Parses like parseYamlDocuments, or returns undefined when the text needs the full parser. */
 export function parseYamlFast(text: string): YamlDoc[] | undefined {
-  // Tabs are only legal inside scalars and the composer owns the indentation rules: step aside.
-  if (text.includes("\t")) return undefined;
-  const lc = new LineCounter();
-  const conv = new Converter(lc, text);
-  const docs: CST.Document[] = [];
-  for (const token of new Parser(lc.addNewLine).parse(text)) {
-    if (token.type === "document") docs.push(token);
-    else if (
-      token.type === "doc-end" ||
-      token.type === "comment" ||
-      token.type === "space" ||
-      token.type === "newline"
-    )
-      continue;
-    else return undefined;
-  }
-  const totalLines = lc.lineStarts.length;
-  const out: YamlDoc[] = [];
+  // Tabs are only legal inside scalars and the full parser owns those rules; a BOM shifts offsets.
+  if (text.includes("\t") || text.charCodeAt(0) === 0xfeff) return undefined;
+  const events = parseEventsOrUndefined(text);
+  if (!events) return undefined;
+  const lines = new Lines(text);
+  const markers = documentMarkers(text);
+  const conv = new Converter(text, events);
+  const found: Array<{ root: Pos; value: unknown; marker?: number }> = [];
+  let used = 0;
   try {
-    for (const [index, doc] of docs.entries()) {
-      checkProps(doc.start);
-      checkProps(doc.end);
-      if (doc.start.some((t) => t.type === "directive-line" || (t.type as string) === "error"))
+    for (let e = conv.peek(); e; e = conv.peek()) {
+      const doc = conv.next();
+      if (doc.type !== EVENT_ID.DOCUMENT || doc.directives.length) return undefined;
+      const marker = doc.explicitStart ? markers[used++] : undefined;
+      // A later document without `---` (after `...`) has no offset to start from.
+      if ((doc.explicitStart && marker === undefined) || (!doc.explicitStart && found.length))
         return undefined;
-      const marker = doc.start.find((t) => t.type === "doc-start");
-      const root: Pos = { offset: doc.value?.offset ?? marker?.offset ?? doc.offset };
-      const startLine = conv.line(root.offset);
-      const value = conv.value(doc.value, root);
-      const next = docs[index + 1];
-      const nextMarker = next?.start.find((t) => t.type === "doc-start");
-      out.push({
-        index,
-        value,
-        startLine,
-        headerStartLine: index === 0 ? 1 : marker ? conv.line(marker.offset) : startLine,
-        endLine: next ? conv.line((nextMarker ?? next).offset) - 1 : totalLines,
-        lineAt: (path) => lineAt(lc, root, path),
-      });
+      const first = conv.peek();
+      const offset = (first && conv.offsetOf(first)) ?? marker;
+      if (offset === undefined) return undefined;
+      const root: Pos = { offset };
+      const value = conv.value(root);
+      if (conv.next().type !== EVENT_ID.POP) return undefined;
+      found.push({ root, value, ...(marker !== undefined ? { marker } : {}) });
     }
   } catch (e) {
     if (e instanceof Unsupported) return undefined;
     throw e;
   }
-  return out;
+  if (used !== markers.length) return undefined;
+  const totalLines = lines.starts.length;
+  return found.map(({ root, value, marker }, index): YamlDoc => {
+    const startLine = lines.line(root.offset);
+    const next = found[index + 1];
+    return {
+      index,
+      value,
+      startLine,
+      headerStartLine: index === 0 ? 1 : marker !== undefined ? lines.line(marker) : startLine,
+      endLine: next ? lines.line(next.marker ?? next.root.offset) - 1 : totalLines,
+      lineAt: (path) => lineAt(lines, root, path),
+    };
+  });
 }
