@@ -1,9 +1,10 @@
 import type { FileIssue } from "../errors.js";
 import type { MisconfigFinding } from "../findings/types.js";
 import type { ScanOptions } from "../scan/options.js";
-import type { ScanResult } from "../scan/types.js";
+import type { FinalFindings, ScanResult } from "../scan/types.js";
 import { catalog } from "./catalog.js";
-import { buildCompliance, parseFramework } from "./compliance.js";
+import { buildCompliance, countByCheck, parseFramework, type ComplianceReport } from "./compliance.js";
+import type { FrameworkName } from "./frameworks.js";
 import { toFinding, type RawFinding } from "./raw.js";
 import { Suppressor } from "./suppress.js";
 import type { CheckMeta } from "./types.js";
@@ -38,19 +39,31 @@ export class Collector {
       ...this.summary,
       misconfigChecksEvaluated: this.evaluated.size,
     };
-    if (framework)
-      summary.compliance = buildCompliance(
-        framework,
-        catalog(),
-        this.evaluated,
-        new Set(this.findings.map((f) => f.id)),
-      );
+    const compliance = (final: FinalFindings): Record<string, unknown> =>
+      framework ? { compliance: complianceOf(framework, this.evaluated, final) } : {};
+    // Without the orchestrator (library use, bench) only this scanner's own suppressions count.
+    Object.assign(summary, compliance({ findings: this.findings, suppressed: this.suppressor.suppressed }));
     return {
       findings: this.findings,
       suppressed: this.suppressor.suppressed,
       issues: this.issues,
       warnings: [...this.warnings, ...this.suppressor.warnings],
       summary,
+      ...(framework ? { finalSummary: compliance } : {}),
     };
   }
+}
+
+/** The compliance view from the misconfiguration findings that remain and those suppressed. */
+function complianceOf(
+  framework: FrameworkName,
+  evaluated: ReadonlySet<string>,
+  final: FinalFindings,
+): ComplianceReport {
+  const failed = new Set<string>();
+  for (const f of final.findings) if (f.kind === "misconfiguration") failed.add(f.id);
+  const suppressed = countByCheck(
+    final.suppressed.filter((s) => s.finding.kind === "misconfiguration").map((s) => s.finding.id),
+  );
+  return buildCompliance(framework, catalog(), evaluated, failed, suppressed);
 }

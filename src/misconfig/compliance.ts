@@ -10,15 +10,24 @@ export interface ComplianceControl {
   status: ControlStatus;
   /** Bulwark checks mapped to the control. */
   checks: string[];
-  /** The mapped checks that produced (unsuppressed) findings. */
+  /** The mapped checks that produced findings nothing suppressed. */
   failed: string[];
+  /**
+   * Findings of the mapped checks that were suppressed with a reason (inline, annotation,
+   * ignore file). They do not fail the control, but they are counted so a "pass" that
+   * rests on accepted risks is visible. Absent when there are none.
+   */
+  suppressed?: number;
+  /** The mapped checks those suppressed findings came from. */
+  suppressedChecks?: string[];
 }
 
 export interface ComplianceReport {
   framework: FrameworkName;
   title: string;
   controls: ComplianceControl[];
-  totals: { pass: number; fail: number; notApplicable: number };
+  /** `passWithSuppressions`: passing controls that have suppressed findings. */
+  totals: { pass: number; fail: number; notApplicable: number; passWithSuppressions: number };
 }
 
 /** Validates `--compliance`; undefined when not asked for. */
@@ -44,16 +53,25 @@ function compareIds(a: string, b: string): number {
   return 0;
 }
 
+/** Suppressed findings per check id. */
+export function countByCheck(ids: Iterable<string>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const id of ids) out.set(id, (out.get(id) ?? 0) + 1);
+  return out;
+}
+
 /**
- * Groups check results by control. A control fails when a mapped check produced a finding,
- * passes when at least one mapped check ran on an object it applies to and none failed,
- * and is not applicable when none of its checks had anything to look at.
+ * Groups check results by control. A control fails when a mapped check produced a finding
+ * that nothing suppressed, passes when at least one mapped check ran on an object it applies
+ * to and none failed, and is not applicable when none of its checks had anything to look at.
+ * Suppressed findings (`suppressedByCheck`) do not fail a control; they are counted on it.
  */
 export function buildCompliance(
   framework: FrameworkName,
   checks: readonly CheckMeta[],
   evaluated: ReadonlySet<string>,
   failedIds: ReadonlySet<string>,
+  suppressedByCheck: ReadonlyMap<string, number> = new Map(),
 ): ComplianceReport {
   const byControl = new Map<string, string[]>();
   for (const c of checks)
@@ -61,24 +79,42 @@ export function buildCompliance(
       byControl.set(control, [...(byControl.get(control) ?? []), c.id]);
   const controls = [...byControl.entries()]
     .sort(([a], [b]) => compareIds(a, b))
-    .map(([id, ids]): ComplianceControl => {
-      const failed = ids.filter((x) => failedIds.has(x));
-      const ran = ids.some((x) => evaluated.has(x));
-      const status: ControlStatus = failed.length ? "fail" : ran ? "pass" : "not-applicable";
-      return {
-        id,
-        ...(CONTROL_TITLES[framework][id] ? { title: CONTROL_TITLES[framework][id] } : {}),
-        status,
-        checks: ids,
-        failed,
-      };
-    });
+    .map(([id, ids]) => controlResult(framework, id, ids, evaluated, failedIds, suppressedByCheck));
   const count = (s: ControlStatus): number => controls.filter((c) => c.status === s).length;
   return {
     framework,
     title: FRAMEWORKS[framework],
     controls,
-    totals: { pass: count("pass"), fail: count("fail"), notApplicable: count("not-applicable") },
+    totals: {
+      pass: count("pass"),
+      fail: count("fail"),
+      notApplicable: count("not-applicable"),
+      passWithSuppressions: controls.filter((c) => c.status === "pass" && c.suppressed).length,
+    },
+  };
+}
+
+function controlResult(
+  framework: FrameworkName,
+  id: string,
+  ids: string[],
+  evaluated: ReadonlySet<string>,
+  failedIds: ReadonlySet<string>,
+  suppressedByCheck: ReadonlyMap<string, number>,
+): ComplianceControl {
+  const failed = ids.filter((x) => failedIds.has(x));
+  const suppressedChecks = ids.filter((x) => suppressedByCheck.has(x));
+  const suppressed = suppressedChecks.reduce((n, x) => n + suppressedByCheck.get(x)!, 0);
+  // A suppressed finding proves its check ran on an applicable object.
+  const ran = suppressed > 0 || ids.some((x) => evaluated.has(x));
+  const status: ControlStatus = failed.length ? "fail" : ran ? "pass" : "not-applicable";
+  return {
+    id,
+    ...(CONTROL_TITLES[framework][id] ? { title: CONTROL_TITLES[framework][id] } : {}),
+    status,
+    checks: ids,
+    failed,
+    ...(suppressed ? { suppressed, suppressedChecks } : {}),
   };
 }
 
@@ -86,7 +122,7 @@ export function buildCompliance(
 export function renderComplianceTable(compliance: ComplianceReport): string {
   const rows = compliance.controls.map((c) => [
     c.id,
-    c.status.toUpperCase(),
+    c.suppressed ? `${c.status.toUpperCase()} (${c.suppressed} suppressed)` : c.status.toUpperCase(),
     c.title ?? "",
     (c.failed.length ? c.failed : c.checks).join(", "),
   ]);
@@ -98,8 +134,11 @@ export function renderComplianceTable(compliance: ComplianceReport): string {
       .join("  ")
       .trimEnd();
   const t = compliance.totals;
+  const withSuppressions = t.passWithSuppressions
+    ? ` (${t.passWithSuppressions} with suppressed findings)`
+    : "";
   return [
-    `${compliance.title}: ${t.pass} pass, ${t.fail} fail, ${t.notApplicable} not applicable`,
+    `${compliance.title}: ${t.pass} pass${withSuppressions}, ${t.fail} fail, ${t.notApplicable} not applicable`,
     fmt(header),
     ...rows.map(fmt),
   ].join("\n");

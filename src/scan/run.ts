@@ -1,15 +1,15 @@
 import { existsSync } from "node:fs";
 import { BulwarkError } from "../errors.js";
-import { applyIgnores, loadIgnoreFile } from "../findings/ignore.js";
+import { applyIgnores, loadIgnoreFile, type IgnoreEntry } from "../findings/ignore.js";
 import { buildReport } from "../findings/summary.js";
 import type { Finding, Report, Suppressed } from "../findings/types.js";
-import { applyVex, loadVexFiles } from "../findings/vex.js";
+import { applyVex, loadVexFiles, type VexStatement } from "../findings/vex.js";
 import { checkVulnDb } from "../match/scanner.js";
 import { VERSION } from "../version.js";
 import type { ScanOptions } from "./options.js";
 import { withImageInput } from "./pipeline.js";
 import { scanners as registered } from "./registry.js";
-import type { ScanResult, Scanner } from "./types.js";
+import type { FinalFindings, ScanResult, Scanner } from "./types.js";
 
 export type TargetKind = "image" | "rootfs" | "fs" | "config" | "host";
 
@@ -126,6 +126,28 @@ function filterFindings(
 }
 
 /**
+ * The summary fields scanners compute from what survives every suppression (the compliance
+ * view). Suppressions are applied to all findings here, not to the --severity/--ignore-unfixed
+ * selection: those filters narrow the listing, they do not make a failed control pass.
+ */
+function finalSummaries(
+  results: ScanResult[],
+  all: Finding[],
+  ignores: IgnoreEntry[],
+  vex: VexStatement[],
+): Record<string, unknown> {
+  const hooks = results.filter((r) => r.finalSummary);
+  if (!hooks.length) return {};
+  const ignored = applyIgnores(all, ignores);
+  const vexed = applyVex(ignored.kept, vex);
+  const final: FinalFindings = {
+    findings: vexed.kept,
+    suppressed: [...results.flatMap((r) => r.suppressed ?? []), ...ignored.suppressed, ...vexed.suppressed],
+  };
+  return Object.assign({}, ...hooks.map((r) => r.finalSummary!(final)));
+}
+
+/**
  * Scans one target with the selected scanners (an image is read once whatever runs),
  * then applies the filters, the ignore file and VEX, and builds the report.
  */
@@ -147,7 +169,11 @@ export async function scanTarget(kind: TargetKind, target: string, opts: RunOpti
     ...vexed.suppressed,
   ];
   const warnings = [...new Set([...results.flatMap((r) => r.warnings ?? []), ...ignored.warnings])];
-  const extraSummary: Record<string, unknown> = Object.assign({}, ...results.map((r) => r.summary ?? {}));
+  const extraSummary: Record<string, unknown> = Object.assign(
+    {},
+    ...results.map((r) => r.summary ?? {}),
+    finalSummaries(results, all, ignores, vex),
+  );
   extraSummary.scanners = selected.map((s) => s.name);
   if (Object.keys(filtered).length) extraSummary.filtered = filtered;
   return buildReport({

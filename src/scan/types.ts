@@ -35,6 +35,19 @@ export interface ScanResult {
   warnings?: string[];
   /** Scanner-specific summary fields merged into report.summary (e.g. fixable counts). */
   summary?: Record<string, unknown>;
+  /**
+   * Summary fields that depend on which findings survive every suppression (the compliance
+   * view). The orchestrator calls it after the ignore file and VEX with the findings nothing
+   * suppressed (before --severity/--ignore-unfixed narrow the listing) and every suppression;
+   * what it returns replaces the same fields of `summary`.
+   */
+  finalSummary?(final: FinalFindings): Record<string, unknown>;
+}
+
+/** What survives all suppressions of one scan, for ScanResult.finalSummary. */
+export interface FinalFindings {
+  findings: readonly Finding[];
+  suppressed: readonly Suppressed[];
 }
 
 export type ScannerName = "vuln" | "misconfig" | "secret";
