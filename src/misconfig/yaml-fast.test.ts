@@ -17,6 +17,10 @@ function paths(v: unknown, prefix: Path = []): Path[] {
   return out;
 }
 
+/**
+ * "fast" when the fast path parsed `text` and agreed with the full parser on every value and
+ * line; "fallback" when it stepped aside. Anything else fails the test.
+ */
 function same(text: string): "fast" | "fallback" {
   let full: YamlDoc[] | Error;
   try {
@@ -118,5 +122,83 @@ dup: 2
       [6, 4],
       [10, 9],
     ]);
+  });
+
+  it("agrees on Helm output, empty items and documents, block scalar items, CRLF and markers", () => {
+    const cases = [
+      "---\n# Source: chart/templates/empty.yaml\n---\n# Source: chart/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\n",
+      "apiVersion: v1\nkind: List\nitems:\n-\n- kind: Pod\n  metadata: { name: a }\n-\n# between\n-   \n- x\n",
+      "args:\n  - |\n    echo one\n    echo two\n  - >-\n\n    folded\n  - plain\n",
+      "a:\n  - - x\n    -\n    - y\n  -\n",
+      'a: 1\r\nb:\r\n  - c\r\n  -\r\nd: "e"\r\n',
+      "--- a: 1\n",
+      "--- |\n  root block\n---\nscalar root\n",
+      "a: 1\n...\n---\nb: 2\n---\n",
+      "---\n---\n",
+      "# only a comment\n",
+      "",
+      "'quoted key': 1\n\"dq\": [ a, 'b', \"c\" ]\nk: v # trailing\n",
+      "x:\n  # comment at the deeper level\n  y: 1\n# comment at column 0\nz: 2\n",
+    ];
+    const results = cases.map((text) => [text, same(text)]);
+    // Every case must agree; these must not even need the full parser.
+    for (const i of [0, 1, 2, 3, 4, 7, 11, 12]) expect(results[i]).toEqual([cases[i], "fast"]);
+  });
+
+  it("never disagrees with the full parser on mutated manifests (seeded fuzz)", () => {
+    const seeds = yamlFilesUnder(join(here, "testdata")).map((f) => readFileSync(f, "utf8"));
+    let state = 20261122;
+    const random = (n: number): number => {
+      state = (Math.imul(state, 1103515245) + 12345) & 0x7fffffff;
+      return state % n;
+    };
+    const pieces = [
+      ":",
+      "- ",
+      "-\n",
+      " ",
+      "\n",
+      '"',
+      "'",
+      "[",
+      "]",
+      "{",
+      "}",
+      "#",
+      ",",
+      "|",
+      ">",
+      "?",
+      "&a ",
+      "*a",
+      "!",
+      "---\n",
+      "...\n",
+      "  ",
+      "\\",
+      "%",
+      "`",
+      "\r\n",
+      "~",
+      "0x1",
+      "1e3",
+      "null",
+      "\n  ",
+      "\n- |\n  t\n",
+    ];
+    let fast = 0;
+    for (let n = 0; n < 1000; n++) {
+      let text = seeds[random(seeds.length)]!;
+      for (let k = 1 + random(3); k > 0; k--) {
+        const at = random(text.length + 1);
+        text =
+          random(3) === 0
+            ? text.slice(0, at) + text.slice(at + 1 + random(3))
+            : text.slice(0, at) + pieces[random(pieces.length)]! + text.slice(at);
+      }
+      if (same(text) === "fast") fast++;
+    }
+    // The mutations must leave plenty of inputs on the fast path, or this tests nothing.
+    expect(fast).toBeGreaterThan(200);
   });
 });
