@@ -3,11 +3,12 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/pr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { linesAnalyzer } from "../walker/testing/layers.js";
 import { walkImage } from "../walker/walk.js";
 import { openImage } from "./open.js";
-import { assembleIndex, buildImage, skopeo } from "./testing/umoci.js";
+import { expectNothingWrittenOutsideCache } from "./testing/confine.js";
+import { buildTwoPlatformLayout, skopeo } from "./testing/umoci.js";
 import type { Image } from "./types.js";
 
 // Real images: built with umoci (so whiteouts are written by umoci itself) and
@@ -21,29 +22,13 @@ let dockerArchive: string;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), "bulwark-open-"));
   layout = join(work, "layout");
-  await buildImage(
-    layout,
-    {
-      tag: "v1",
-      layers: [
-        { files: { "/app/a.pkgs": "alpha 1.0\n", "/app/b.pkgs": "beta 2.0\n" }, createdBy: "COPY app /app" },
-        { remove: ["/app/b.pkgs"], files: { "/app/c.pkgs": "gamma 3.0\n" }, createdBy: "RUN rm /app/b.pkgs" },
-      ],
-    },
-    work,
-  );
-  await buildImage(
-    layout,
-    { tag: "arm", arch: "arm64", layers: [{ files: { "/app/arm.pkgs": "armonly 1\n" } }] },
-    work,
-  );
-  await assembleIndex(
+  await buildTwoPlatformLayout(
     layout,
     [
-      { tag: "v1", platform: { os: "linux", architecture: "amd64" } },
-      { tag: "arm", platform: { os: "linux", architecture: "arm64", variant: "v8" } },
+      { files: { "/app/a.pkgs": "alpha 1.0\n", "/app/b.pkgs": "beta 2.0\n" }, createdBy: "COPY app /app" },
+      { remove: ["/app/b.pkgs"], files: { "/app/c.pkgs": "gamma 3.0\n" }, createdBy: "RUN rm /app/b.pkgs" },
     ],
-    "multi",
+    work,
   );
   ociArchive = join(work, "image-oci.tar");
   dockerArchive = join(work, "image-docker.tar");
@@ -55,23 +40,10 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-const saved = { home: process.env.HOME, cwd: process.cwd() };
-let home: string;
-let cwd: string;
 beforeEach(async () => {
   cacheDir = await mkdtemp(join(work, "cache-"));
-  home = await mkdtemp(join(work, "home-"));
-  cwd = await mkdtemp(join(work, "cwd-"));
-  process.env.HOME = home;
-  process.chdir(cwd);
 });
-afterEach(async () => {
-  process.chdir(saved.cwd);
-  process.env.HOME = saved.home;
-  // Nothing from an image may land outside the cache dir.
-  expect(await readdir(home)).toEqual([]);
-  expect(await readdir(cwd)).toEqual([]);
-});
+expectNothingWrittenOutsideCache(() => work);
 
 async function summary(image: Image) {
   const layers = await walkImage(image, [linesAnalyzer()], { cacheDir, noCache: true });

@@ -1,21 +1,12 @@
 import { catalogers } from "../analyzer/registry.js";
-import { imageAccess, openImage } from "../image/open.js";
+import { imageAccess, openImage, type OpenImageOptions } from "../image/open.js";
 import { buildInventory } from "../inventory/build.js";
 import type { Inventory } from "../inventory/types.js";
 import { renderSbom, type SbomFormat } from "../report/sbom/index.js";
 import { walkImage } from "../walker/walk.js";
 
-export interface SbomOptions {
-  /** Bulwark's cache directory: layer results are cached there; nothing is written elsewhere. */
-  cacheDir: string;
-  /** "linux/amd64" (default) picks from multi-platform images. */
-  platform?: string;
-  username?: string;
-  password?: string;
-  /** Plain HTTP / unverified TLS registries. */
-  insecure?: boolean;
-  /** docker config.json (file or directory) to take registry credentials from. */
-  dockerConfig?: string;
+/** openImage's options (cache dir, platform, credentials) plus progress and cache control. */
+export interface SbomOptions extends OpenImageOptions {
   /** Progress lines (for a terminal); never part of the output. */
   progress?: (message: string) => void;
   /** Skip the per-layer result cache (neither read nor written). */

@@ -1,14 +1,16 @@
 import type { Severity } from "../findings/types.js";
+import type { OpenImageOptions } from "../image/open.js";
 
-/** Options of `bulwark scan …`, parsed once by the CLI and handed to every scanner. */
-export interface ScanOptions {
-  cacheDir: string;
+/**
+ * Options of `bulwark scan …`, parsed once by the CLI and handed to every scanner;
+ * the image-access part (cache dir, platform, credentials) is openImage's own.
+ */
+export interface ScanOptions extends OpenImageOptions {
   scanners: string[];
   severities?: Severity[];
   /** vuln */
   ignoreUnfixed?: boolean;
   vexFiles?: string[];
-  dbSource?: string;
   /** secret: extra rules file, rule ids to disable, baseline of fingerprints to suppress */
   secretConfig?: string;
   disableRules?: string[];
@@ -18,12 +20,6 @@ export interface ScanOptions {
   /** misconfig */
   compliance?: string;
   allowedRegistries?: string[];
-  /** image targets */
-  platform?: string;
-  username?: string;
-  password?: string;
-  insecure?: boolean;
-  dockerConfig?: string;
   /** Progress lines to stderr. */
   progress?: (message: string) => void;
 }

@@ -1,9 +1,10 @@
-import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { expectNothingWrittenOutsideCache } from "../image/testing/confine.js";
 import { compress, linesAnalyzer, makeTar, memImage, memLayer, type TarEntry } from "./testing/layers.js";
 import { walkImage } from "./walk.js";
 
@@ -13,9 +14,6 @@ import { walkImage } from "./walk.js";
 
 let root: string;
 let cacheDir: string;
-let home: string;
-let cwd: string;
-const saved = { home: process.env.HOME, cwd: process.cwd() };
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "bulwark-hostile-"));
@@ -23,18 +21,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
-beforeEach(async () => {
-  const n = Math.random().toString(36).slice(2);
-  [cacheDir, home, cwd] = [join(root, `cache-${n}`), join(root, `home-${n}`), join(root, `cwd-${n}`)];
-  await Promise.all([mkdir(home), mkdir(cwd)]);
-  process.env.HOME = home;
-  process.chdir(cwd);
+expectNothingWrittenOutsideCache(() => root);
+beforeEach(() => {
+  cacheDir = join(root, `cache-${Math.random().toString(36).slice(2)}`);
 });
 afterEach(async () => {
-  process.chdir(saved.cwd);
-  process.env.HOME = saved.home;
-  expect(await readdir(home)).toEqual([]);
-  expect(await readdir(cwd)).toEqual([]);
   const cached = await readdir(join(cacheDir, "layers")).catch(() => []);
   expect(cached).toEqual([]);
 });

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { linesAnalyzer } from "../../walker/testing/layers.js";
 import { walkImage } from "../../walker/walk.js";
 import { openImage, type OpenImageOptions } from "../open.js";
-import { assembleIndex, buildImage, skopeo } from "../testing/umoci.js";
+import { buildTwoPlatformLayout, skopeo } from "../testing/umoci.js";
 import type { Image } from "../types.js";
 import { RegistryClient } from "./client.js";
 import { freePort, startBlobHost, startRegistry, type RunningRegistry } from "./testing/registry.js";
@@ -51,29 +51,13 @@ describe.skipIf(missing.length > 0)(
     beforeAll(async () => {
       work = await mkdtemp(join(tmpdir(), "bulwark-registry-"));
       layout = join(work, "layout");
-      await buildImage(
-        layout,
-        {
-          tag: "v1",
-          layers: [
-            { files: { "/app/a.pkgs": "alpha 1.0\n" }, createdBy: "COPY a" },
-            { files: { "/app/b.pkgs": "beta 2.0\n" }, createdBy: "COPY b" },
-          ],
-        },
-        work,
-      );
-      await buildImage(
-        layout,
-        { tag: "arm", arch: "arm64", layers: [{ files: { "/app/arm.pkgs": "armonly 1\n" } }] },
-        work,
-      );
-      await assembleIndex(
+      await buildTwoPlatformLayout(
         layout,
         [
-          { tag: "v1", platform: { os: "linux", architecture: "amd64" } },
-          { tag: "arm", platform: { os: "linux", architecture: "arm64", variant: "v8" } },
+          { files: { "/app/a.pkgs": "alpha 1.0\n" }, createdBy: "COPY a" },
+          { files: { "/app/b.pkgs": "beta 2.0\n" }, createdBy: "COPY b" },
         ],
-        "multi",
+        work,
       );
       const dirs = ["anon", "basic", "token", "tls"].map((d) => join(work, d));
       await Promise.all(dirs.map((d) => mkdir(d)));

@@ -106,3 +106,28 @@ export async function assembleIndex(
   await writeFile(join(layout, "index.json"), JSON.stringify(top));
   return `sha256:${hex}`;
 }
+
+/**
+ * The layout most image tests start from: tag `v1` (linux/amd64, the given layers), tag
+ * `arm` (linux/arm64/v8, one file) and an index `multi` holding both.
+ */
+export async function buildTwoPlatformLayout(
+  layout: string,
+  v1: LayerSpec[],
+  scratch: string,
+): Promise<void> {
+  await buildImage(layout, { tag: "v1", layers: v1 }, scratch);
+  await buildImage(
+    layout,
+    { tag: "arm", arch: "arm64", layers: [{ files: { "/app/arm.pkgs": "armonly 1\n" } }] },
+    scratch,
+  );
+  await assembleIndex(
+    layout,
+    [
+      { tag: "v1", platform: { os: "linux", architecture: "amd64" } },
+      { tag: "arm", platform: { os: "linux", architecture: "arm64", variant: "v8" } },
+    ],
+    "multi",
+  );
+}
