@@ -8,6 +8,7 @@ import {
   type ScalarEvent,
 } from "js-yaml";
 import type { Path, YamlDoc } from "./yaml-source.js";
+import { LineIndex } from "../text/line-index.js";
 
 /**
  * A fast path for the YAML that manifests are made of. js-yaml's event parser is about ten
@@ -55,25 +56,6 @@ export function plain(s: string): unknown {
         ? -Infinity
         : Infinity;
   return s;
-}
-
-/** Offsets where lines start, for turning offsets into 1-based lines. */
-class Lines {
-  readonly starts: number[] = [0];
-  constructor(text: string) {
-    for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) this.starts.push(i + 1);
-  }
-
-  line(offset: number): number {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  }
 }
 
 function isBlockScalar(e: ScalarEvent): boolean {
@@ -199,7 +181,7 @@ export function blockSequenceDashes(text: string, start: number): number[] {
   return out;
 }
 
-function lineAt(lines: Lines, root: Pos, path: Path): number {
+function lineAt(lines: LineIndex, root: Pos, path: Path): number {
   let node = root;
   for (const seg of path) {
     const next = node.kids?.get(String(seg));
@@ -239,7 +221,7 @@ export function parseYamlFast(text: string): YamlDoc[] | undefined {
   if (text.includes("\t") || text.charCodeAt(0) === 0xfeff) return undefined;
   const events = parseEventsOrUndefined(text);
   if (!events) return undefined;
-  const lines = new Lines(text);
+  const lines = new LineIndex(text);
   const markers = documentMarkers(text);
   const conv = new Converter(text, events);
   const found: Array<{ root: Pos; value: unknown; marker?: number }> = [];

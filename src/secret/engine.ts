@@ -1,6 +1,7 @@
 import { shannonEntropy } from "./entropy.js";
 import { redactMatch, sha256Hex } from "./redact.js";
 import type { CompiledRule, SecretHit } from "./types.js";
+import { LineIndex } from "../text/line-index.js";
 
 /** Text is scanned in windows so that no regex ever runs over more than this many characters. */
 export const WINDOW_CHARS = 256 * 1024;
@@ -124,7 +125,7 @@ export class SecretEngine {
     hits: SecretHit[],
     seen: Set<string>,
   ): void {
-    const lines = new LineIndex(window, firstLine);
+    const lines = new WindowLines(window, firstLine);
     for (const [index, where] of this.triggeredRules(window, active)) {
       const rule = this.rules[index]!;
       const matches =
@@ -214,27 +215,16 @@ export function countNewlines(s: string, from: number, to: number): number {
   return n;
 }
 
-/** Offsets of line starts in a window, built on the first hit only (most windows have none). */
-class LineIndex {
-  private starts: number[] | undefined;
+/** Line numbers of a window, indexed on the first hit only (most windows have none). */
+class WindowLines {
+  private index: LineIndex | undefined;
   constructor(
     private readonly text: string,
     private readonly firstLine: number,
   ) {}
 
   lineAt(offset: number): number {
-    if (!this.starts) {
-      this.starts = [0];
-      for (let i = this.text.indexOf("\n"); i >= 0; i = this.text.indexOf("\n", i + 1))
-        this.starts.push(i + 1);
-    }
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return this.firstLine + lo;
+    this.index ??= new LineIndex(this.text);
+    return this.firstLine - 1 + this.index.line(offset);
   }
 }
