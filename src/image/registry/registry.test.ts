@@ -7,6 +7,7 @@ import { linesAnalyzer } from "../../walker/testing/layers.js";
 import { walkImage } from "../../walker/walk.js";
 import { openImage, type OpenImageOptions } from "../open.js";
 import { buildTwoPlatformLayout, skopeo } from "../testing/umoci.js";
+import { selfSignedCert } from "./testing/cert.js";
 import type { Image } from "../types.js";
 import { RegistryClient } from "./client.js";
 import { freePort, startBlobHost, startRegistry, type RunningRegistry } from "./testing/registry.js";
@@ -67,29 +68,7 @@ describe.skipIf(missing.length > 0)(
       basic = await startRegistry({ dir: dirs[1] as string, htpasswd, redirectTo: blobHost.base });
       tokens = await startTokenServer(dirs[2] as string, USER, PASS);
       tokenReg = await startRegistry({ dir: dirs[2] as string, token: tokens });
-      const tls = {
-        certFile: join(dirs[3] as string, "cert.pem"),
-        keyFile: join(dirs[3] as string, "key.pem"),
-      };
-      execFileSync(
-        "openssl",
-        [
-          "req",
-          "-x509",
-          "-newkey",
-          "rsa:2048",
-          "-nodes",
-          "-keyout",
-          tls.keyFile,
-          "-out",
-          tls.certFile,
-          "-subj",
-          "/CN=127.0.0.1",
-          "-days",
-          "2",
-        ],
-        { stdio: "ignore" },
-      );
+      const tls = selfSignedCert(dirs[3] as string, "registry", "127.0.0.1");
       tlsReg = await startRegistry({ dir: dirs[3] as string, htpasswd, tls });
       await push("v1", `${anon.host}/app:1`);
       await push("v1", `${tlsReg.host}/app:1`, true);

@@ -1,9 +1,8 @@
-import { execFileSync } from "node:child_process";
 import { createSign, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import type net from "node:net";
-import { join } from "node:path";
+import { selfSignedCert } from "./cert.js";
 
 export interface TokenServer {
   realm: string;
@@ -23,27 +22,7 @@ const b64url = (data: Buffer | string) => Buffer.from(data).toString("base64url"
  * that the registry is told to trust.
  */
 export async function startTokenServer(dir: string, user: string, password: string): Promise<TokenServer> {
-  const keyFile = join(dir, "token-key.pem");
-  const certFile = join(dir, "token-cert.pem");
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-keyout",
-      keyFile,
-      "-out",
-      certFile,
-      "-subj",
-      "/CN=bulwark-test-token",
-      "-days",
-      "2",
-    ],
-    { stdio: "ignore" },
-  );
+  const { certFile, keyFile } = selfSignedCert(dir, "token", "bulwark-test-token");
   const key = readFileSync(keyFile);
   const certDer = new X509Certificate(readFileSync(certFile)).raw;
   const service = "bulwark-test-registry";
