@@ -2,6 +2,7 @@ import { shannonEntropy } from "./entropy.js";
 import { redactMatch, sha256Hex } from "./redact.js";
 import type { CompiledRule, SecretHit } from "./types.js";
 import { LineIndex } from "../text/line-index.js";
+import { AutomatonKeywordFilter, RegexKeywordFilter, type Triggers } from "./keywords.js";
 
 /** Text is scanned in windows so that no regex ever runs over more than this many characters. */
 export const WINDOW_CHARS = 256 * 1024;
@@ -13,39 +14,26 @@ const PLACEHOLDER =
   /(?:example|xxxxx|\*\*\*\*\*|placeholder|redacted|your[_-]|dummy|\$\{|\$\(|\{\{|<[a-z_-]{1,30}>)/i;
 const ALLOW_MARKER = "bulwark:allow";
 
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
+/** Which keyword pre-filter runs: the automaton (default), or the combined regex it replaced. */
+export type KeywordPrefilter = "automaton" | "regex";
 
 /**
- * Runs a rule set over text. The keyword pass (one combined regex over the lower-cased
- * window) decides which rules' regexes run at all; that is what keeps the scan fast.
+ * Runs a rule set over text. The keyword pass (an automaton over every rule's keywords)
+ * decides which rules' regexes run at all, and where; that is what keeps the scan fast.
  */
 export class SecretEngine {
-  private readonly keywordRegex: RegExp;
-  private readonly rulesByKeyword = new Map<string, number[]>();
-  /** For each keyword, the rules of every keyword that is a prefix of it (the regex reports the longest). */
-  private readonly rulesByMatch = new Map<string, number[]>();
+  private readonly automaton: AutomatonKeywordFilter | undefined;
+  private readonly regexFilter: RegexKeywordFilter;
   private readonly globalPathAllow: RegExp[];
 
   constructor(
     readonly rules: CompiledRule[],
     globalPathAllow: RegExp[] = [],
+    prefilter: KeywordPrefilter = "automaton",
   ) {
     this.globalPathAllow = globalPathAllow;
-    rules.forEach((rule, index) => {
-      for (const kw of rule.spec.keywords) {
-        const list = this.rulesByKeyword.get(kw) ?? [];
-        list.push(index);
-        this.rulesByKeyword.set(kw, list);
-      }
-    });
-    const keywords = [...this.rulesByKeyword.keys()].sort((a, b) => b.length - a.length);
-    for (const kw of keywords) {
-      const rules = keywords.filter((k) => kw.startsWith(k)).flatMap((k) => this.rulesByKeyword.get(k)!);
-      this.rulesByMatch.set(kw, [...new Set(rules)]);
-    }
-    this.keywordRegex = keywords.length ? new RegExp(keywords.map(escapeRegex).join("|"), "g") : /(?!)/g;
+    this.regexFilter = new RegexKeywordFilter(rules);
+    this.automaton = prefilter === "automaton" ? new AutomatonKeywordFilter(rules) : undefined;
   }
 
   /** Rules that apply to PATH (path allowlists removed); undefined when the whole path is allowed. */
@@ -54,11 +42,28 @@ export class SecretEngine {
     return this.rules.map((r) => !r.pathAllow.some((p) => p.test(path)));
   }
 
-  /** Scans a whole string (in windows). */
-  scanText(path: string, text: string): SecretHit[] {
-    const stream = this.stream(path);
-    for (let i = 0; i < text.length; i += WINDOW_CHARS) stream.push(text.slice(i, i + WINDOW_CHARS));
-    return stream.end();
+  /**
+   * Scans a whole string (in windows). BYTES, when given, must be TEXT's latin1 encoding
+   * (the file as read): the keyword pass then reads bytes, which is faster.
+   */
+  scanText(path: string, text: string, bytes?: Uint8Array): SecretHit[] {
+    const active = this.rulesFor(path);
+    const hits: SecretHit[] = [];
+    if (!active) return hits;
+    const seen = new Set<string>();
+    // The same windows as stream() makes, sliced from TEXT without re-joining pieces.
+    let line = 1;
+    for (let start = 0; start < text.length; start += WINDOW_CHARS) {
+      const last = text.length - start <= WINDOW_CHARS + OVERLAP_CHARS;
+      const window = start === 0 && last ? text : text.slice(start, start + WINDOW_CHARS + OVERLAP_CHARS);
+      const windowBytes =
+        bytes?.length === text.length ? bytes.subarray(start, start + window.length) : undefined;
+      const where = this.triggeredRules(window, active, windowBytes);
+      this.scanWindow(window, last ? window.length : WINDOW_CHARS, line, where, hits, seen);
+      if (last) break;
+      line += countNewlines(window, 0, WINDOW_CHARS);
+    }
+    return hits;
   }
 
   /** Scans text fed piece by piece, holding at most one window plus the overlap in memory. */
@@ -74,8 +79,9 @@ export class SecretEngine {
         const last = final && carry.length <= WINDOW_CHARS + OVERLAP_CHARS;
         const window = last ? carry : carry.slice(0, WINDOW_CHARS + OVERLAP_CHARS);
         const limit = last ? window.length : WINDOW_CHARS;
-        if (active) this.scanWindow(window, limit, carryLine, active, hits, seen);
-        carryLine += countNewlines(window, 0, limit);
+        if (active)
+          this.scanWindow(window, limit, carryLine, this.triggeredRules(window, active), hits, seen);
+        if (!last) carryLine += countNewlines(window, 0, limit);
         carry = carry.slice(limit);
       }
     };
@@ -91,29 +97,9 @@ export class SecretEngine {
     };
   }
 
-  /**
-   * One pass of the keyword regex over the lower-cased window: for anchored rules the
-   * positions where a keyword starts, for the others whether any keyword occurs at all.
-   */
-  private triggeredRules(window: string, active: boolean[]): Map<number, number[] | "anywhere"> {
-    const lower = window.toLowerCase();
-    // toLowerCase keeps latin1 offsets; other text could shift them, so no anchoring there.
-    const exact = lower.length === window.length;
-    const triggered = new Map<number, number[] | "anywhere">();
-    const re = this.keywordRegex;
-    re.lastIndex = 0;
-    for (let m = re.exec(lower); m; m = re.exec(lower)) {
-      re.lastIndex = m.index + 1;
-      for (const i of this.rulesByMatch.get(m[0]) ?? []) {
-        if (!active[i]) continue;
-        const seen = triggered.get(i);
-        if (seen === "anywhere") continue;
-        if (!exact || !this.rules[i]!.spec.anchored) triggered.set(i, "anywhere");
-        else if (seen) seen.push(m.index);
-        else triggered.set(i, [m.index]);
-      }
-    }
-    return new Map([...triggered].sort((a, b) => a[0] - b[0]));
+  /** Text outside latin1 goes to the regex filter, which handles any text. */
+  private triggeredRules(window: string, active: boolean[], bytes?: Uint8Array): Triggers {
+    return this.automaton?.triggers(window, active, bytes) ?? this.regexFilter.triggers(window, active);
   }
 
   /** Finds matches that start before LIMIT (the rest is seen again by the next window). */
@@ -121,12 +107,12 @@ export class SecretEngine {
     window: string,
     limit: number,
     firstLine: number,
-    active: boolean[],
+    triggers: Triggers,
     hits: SecretHit[],
     seen: Set<string>,
   ): void {
     const lines = new WindowLines(window, firstLine);
-    for (const [index, where] of this.triggeredRules(window, active)) {
+    for (const [index, where] of triggers) {
       const rule = this.rules[index]!;
       const matches =
         where === "anywhere"

@@ -33,7 +33,7 @@ export function secretAnalyzer(ctx: SecretContext, includeNoise: boolean): Analy
     async analyze(file): Promise<AnalyzerOutput | undefined> {
       const buf = await file.read();
       if (looksBinary(buf)) return undefined;
-      const hits = scanContent(ctx, file.path, buf.toString("latin1"));
+      const hits = scanContent(ctx, file.path, buf.toString("latin1"), buf);
       return hits.length ? { facts: hits.map((h) => ({ ...h })) } : undefined;
     },
   };

@@ -64,7 +64,7 @@ export async function scanTree(
 function scanWhole(ctx: SecretContext, path: string, rel: string): SecretHit[] | "binary" {
   const buf = readFileSync(path);
   if (looksBinary(buf)) return "binary";
-  return scanContent(ctx, rel, buf.toString("latin1"));
+  return scanContent(ctx, rel, buf.toString("latin1"), buf);
 }
 
 /** Big files: 1 MiB at a time, so memory stays bounded whatever the file size. */
