@@ -62,6 +62,26 @@ describe("engine", () => {
     ]);
   });
 
+  it("scans a long text in the same windows whole, as bytes, and streamed in uneven pieces", () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 40_000; i++)
+      lines.push(
+        i % 997 === 0 ? `key_${i} = "${fill("ghp_{A62:36}", rand)}"` : `line ${i} ${"y".repeat(i % 50)}`,
+      );
+    const text = lines.join("\n");
+    expect(text.length).toBeGreaterThan(3 * WINDOW_CHARS);
+    const whole = ctx.engine.scanText("big.txt", text);
+    expect(whole.length).toBe(Math.ceil(40_000 / 997));
+    expect(ctx.engine.scanText("big.txt", text, Buffer.from(text, "latin1"))).toEqual(whole);
+    const stream = ctx.engine.stream("big.txt");
+    for (let i = 0; i < text.length;) {
+      const n = 1 + Math.floor(rand() * 200_000);
+      stream.push(text.slice(i, i + n));
+      i += n;
+    }
+    expect(stream.end()).toEqual(whole);
+  });
+
   it("still finds secrets in text whose lower-case form changes length (non-latin1)", () => {
     const token = fill("ghp_{A62:36}", rand);
     const hits = ctx.engine.scanText("image-config:Env", `NAME=İstanbul İİİ TOKEN=${token}`);
