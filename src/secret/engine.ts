@@ -33,7 +33,10 @@ export class SecretEngine {
   ) {
     this.globalPathAllow = globalPathAllow;
     this.regexFilter = new RegexKeywordFilter(rules);
-    this.automaton = prefilter === "automaton" ? new AutomatonKeywordFilter(rules) : undefined;
+    this.automaton =
+      prefilter === "automaton" && AutomatonKeywordFilter.fits(rules)
+        ? new AutomatonKeywordFilter(rules)
+        : undefined;
   }
 
   /** Rules that apply to PATH (path allowlists removed); undefined when the whole path is allowed. */

@@ -88,6 +88,21 @@ describe("keyword pre-filter", () => {
     ]);
   });
 
+  it("is not built for a keyword set whose transition table would be huge", () => {
+    expect(AutomatonKeywordFilter.fits(rules)).toBe(true);
+    const rand = prng(9);
+    const many: SecretRuleSpec[] = Array.from({ length: 3 }, (_, i) => ({
+      id: `user-${i}`,
+      title: "t",
+      severity: "LOW",
+      keywords: Array.from({ length: 1000 }, () =>
+        Array.from({ length: 100 }, () => String.fromCharCode(0x21 + Math.floor(rand() * 90))).join(""),
+      ),
+      regex: "x",
+    }));
+    expect(AutomatonKeywordFilter.fits(many.map(compileRule))).toBe(false);
+  });
+
   it("leaves text outside latin1 to the regex filter (lower-casing may move offsets there)", () => {
     expect(automaton.triggers("İ token", allActive)).toBeUndefined();
     expect(plain(regex.triggers("İ token", allActive))?.length).toBeGreaterThan(0);

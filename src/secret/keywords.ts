@@ -12,6 +12,13 @@ export interface KeywordFilter {
   triggers(window: string, active: boolean[]): Triggers | undefined;
 }
 
+const MAX_TABLE_ENTRIES = 8 * 1024 * 1024;
+
+/** UTF-16 code units, as charCodeAt reads the text (the trie depth must equal the keyword length). */
+function units(s: string): string[] {
+  return Array.from({ length: s.length }, (_, i) => s[i]!);
+}
+
 function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
@@ -93,11 +100,22 @@ export class AutomatonKeywordFilter implements KeywordFilter {
   private readonly outStart: Int32Array;
   private readonly outputs: Int32Array;
 
+  /**
+   * Whether the transition table of RULES' keywords stays small (under 32 MiB): thousands
+   * of long user keywords would make it large, and the regex filter is used instead.
+   */
+  static fits(rules: CompiledRule[]): boolean {
+    const keywords = [...keywordRules(rules).keys()];
+    const states = keywords.reduce((n, kw) => n + kw.length, 1);
+    const classes = new Set(keywords.flatMap(units)).size + 1;
+    return states * classes <= MAX_TABLE_ENTRIES;
+  }
+
   constructor(private readonly rules: CompiledRule[]) {
     const byKeyword = keywordRules(rules);
     const alphabet = new Map<string, number>();
     for (const kw of byKeyword.keys())
-      for (const ch of kw) if (!alphabet.has(ch)) alphabet.set(ch, alphabet.size + 1);
+      for (const ch of units(kw)) if (!alphabet.has(ch)) alphabet.set(ch, alphabet.size + 1);
     this.classes = alphabet.size + 1;
     for (let c = 0; c < 256; c++) {
       const lower = String.fromCharCode(c).toLowerCase();
@@ -199,7 +217,7 @@ function buildTrie(
   const out: Array<Array<[number, number]>> = [[]];
   for (const [kw, rules] of byKeyword) {
     let s = 0;
-    for (const ch of kw) {
+    for (const ch of units(kw)) {
       const a = alphabet.get(ch)!;
       if (!next[s]![a]) {
         next.push(new Array<number>(classes).fill(0));
