@@ -80,6 +80,11 @@ describe("engine", () => {
       i += n;
     }
     expect(stream.end()).toEqual(whole);
+    const byteStream = ctx.engine.stream("big.txt");
+    const bytes = Buffer.from(text, "latin1");
+    for (let i = 0; i < text.length; i += 300_000)
+      byteStream.push(text.slice(i, i + 300_000), bytes.subarray(i, i + 300_000));
+    expect(byteStream.end()).toEqual(whole);
   });
 
   it("still finds secrets in text whose lower-case form changes length (non-latin1)", () => {

@@ -69,12 +69,17 @@ export class SecretEngine {
     return hits;
   }
 
-  /** Scans text fed piece by piece, holding at most one window plus the overlap in memory. */
-  stream(path: string): { push(chunk: string): void; end(): SecretHit[] } {
+  /**
+   * Scans text fed piece by piece, holding at most one window plus the overlap in memory.
+   * BYTES, when given with every piece, are its latin1 encoding (as for scanText).
+   */
+  stream(path: string): { push(chunk: string, bytes?: Uint8Array): void; end(): SecretHit[] } {
     const active = this.rulesFor(path);
     const hits: SecretHit[] = [];
     const seen = new Set<string>();
     let carry = "";
+    /** CARRY's bytes while every piece came with them. */
+    let carryBytes: Buffer | undefined = Buffer.alloc(0);
     let carryLine = 1;
     /** Scans whole windows off the front of CARRY; on FINAL, everything that is left. */
     const drain = (final: boolean): void => {
@@ -82,15 +87,21 @@ export class SecretEngine {
         const last = final && carry.length <= WINDOW_CHARS + OVERLAP_CHARS;
         const window = last ? carry : carry.slice(0, WINDOW_CHARS + OVERLAP_CHARS);
         const limit = last ? window.length : WINDOW_CHARS;
-        if (active)
-          this.scanWindow(window, limit, carryLine, this.triggeredRules(window, active), hits, seen);
+        if (active) {
+          const where = this.triggeredRules(window, active, carryBytes?.subarray(0, window.length));
+          this.scanWindow(window, limit, carryLine, where, hits, seen);
+        }
         if (!last) carryLine += countNewlines(window, 0, limit);
         carry = carry.slice(limit);
+        carryBytes = carryBytes?.subarray(limit);
       }
     };
     return {
-      push: (chunk: string) => {
+      push: (chunk: string, bytes?: Uint8Array) => {
         carry += chunk;
+        // A copy: the caller may reuse its buffer for the next piece.
+        carryBytes =
+          carryBytes && bytes?.length === chunk.length ? Buffer.concat([carryBytes, bytes]) : undefined;
         drain(false);
       },
       end: () => {

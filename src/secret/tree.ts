@@ -79,7 +79,7 @@ function scanStreamed(ctx: SecretContext, path: string, rel: string): SecretHit[
       if (bytesRead === 0) break;
       if (first && looksBinary(buf, bytesRead)) return "binary";
       first = false;
-      stream.push(buf.toString("latin1", 0, bytesRead));
+      stream.push(buf.toString("latin1", 0, bytesRead), buf.subarray(0, bytesRead));
     }
     return stream.end();
   } finally {
