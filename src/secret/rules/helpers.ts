@@ -28,18 +28,8 @@ export function prefixed(
   body: string,
   extra: Extra = {},
 ): SecretRuleSpec {
-  return {
-    id,
-    title,
-    severity,
-    keywords: [prefix.toLowerCase()],
-    regex: `${B}${escapeRegex(prefix)}${body}${E}`,
-    secretGroup: 0,
-    entropy: extra.entropy ?? 3,
-    anchored: true,
-    ...(extra.flags ? { flags: extra.flags } : {}),
-    ...(extra.allow ? { allowlist: extra.allow } : {}),
-  };
+  const regex = `${B}${escapeRegex(prefix)}${body}${E}`;
+  return custom(id, title, severity, [prefix.toLowerCase()], regex, 0, { ...extra, anchored: true });
 }
 
 /**
@@ -55,18 +45,8 @@ export function assigned(
   value: string,
   extra: Extra = {},
 ): SecretRuleSpec {
-  return {
-    id,
-    title,
-    severity,
-    keywords,
-    regex: `${name}[a-z0-9_.-]{0,20}${ASSIGN}(${value})${E}`,
-    flags: "i",
-    secretGroup: 1,
-    entropy: extra.entropy ?? 3,
-    anchored: true,
-    ...(extra.allow ? { allowlist: extra.allow } : {}),
-  };
+  const regex = `${name}[a-z0-9_.-]{0,20}${ASSIGN}(${value})${E}`;
+  return custom(id, title, severity, keywords, regex, 1, { ...extra, anchored: true, flags: "i" });
 }
 
 /** A regex written out in full. */
