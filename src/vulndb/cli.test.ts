@@ -36,6 +36,10 @@ function expectOneLineError(stderr: string, code: string): string {
   return lines[0]!;
 }
 
+/** `bulwark --cache-dir CACHE db update --source SOURCE …extra`, in process. */
+function dbUpdate(cache: string, source: string, ...extra: string[]): ReturnType<typeof runCli> {
+  return runCli(["--cache-dir", cache, "db", "update", "--source", source, ...extra]);
+}
 describe.skipIf(!MIRROR_PRESENT)(`bulwark db${MIRROR_PRESENT ? "" : ` (skipped: ${SKIP_REASON})`}`, () => {
   let work: string;
   let cache: string;
@@ -45,7 +49,7 @@ describe.skipIf(!MIRROR_PRESENT)(`bulwark db${MIRROR_PRESENT ? "" : ` (skipped: 
   beforeAll(async () => {
     work = tempDir("cli");
     cache = join(work, "cache");
-    const r = await runCli(["--cache-dir", cache, "db", "update", "--source", MIRROR, "--ecosystems", "npm"]);
+    const r = await dbUpdate(cache, MIRROR, "--ecosystems", "npm");
     expect(r.code, r.stderr).toBe(0);
     hash = sha256(dbPath(cache));
   });
@@ -100,16 +104,7 @@ describe.skipIf(!MIRROR_PRESENT)(`bulwark db${MIRROR_PRESENT ? "" : ` (skipped: 
     Object.defineProperty(process.stderr, "isTTY", { value: true, configurable: true });
     let tty: Awaited<ReturnType<typeof runCli>>;
     try {
-      tty = await runCli([
-        "--cache-dir",
-        join(work, "tty"),
-        "db",
-        "update",
-        "--source",
-        MIRROR,
-        "--ecosystems",
-        "npm",
-      ]);
+      tty = await dbUpdate(join(work, "tty"), MIRROR, "--ecosystems", "npm");
     } finally {
       if (saved) Object.defineProperty(process.stderr, "isTTY", saved);
       else delete (process.stderr as { isTTY?: boolean }).isTTY;
@@ -117,16 +112,7 @@ describe.skipIf(!MIRROR_PRESENT)(`bulwark db${MIRROR_PRESENT ? "" : ` (skipped: 
     const entries = zipJsonNames(join(MIRROR, "osv", "npm", "all.zip")).length;
     expect(tty.code).toBe(0);
     expect(tty.stderr).toContain(`\r\x1b[Knpm: ${entries}/${entries}\n`);
-    const plain = await runCli([
-      "--cache-dir",
-      join(work, "tty"),
-      "db",
-      "update",
-      "--source",
-      MIRROR,
-      "--ecosystems",
-      "npm",
-    ]);
+    const plain = await dbUpdate(join(work, "tty"), MIRROR, "--ecosystems", "npm");
     expect(plain.code).toBe(0);
     expect(plain.stderr).not.toContain("\r");
     expect(plain.stdout).toMatch(/^imported \d+ advisories \(npm \d+\), \d+ KEV, 0 EPSS in [\d.]+ s/);
@@ -144,7 +130,7 @@ describe.skipIf(!MIRROR_PRESENT)(`bulwark db${MIRROR_PRESENT ? "" : ` (skipped: 
     const zip = join(source, "osv", "npm", "all.zip");
     const bytes = readFileSync(zip);
     writeFileSync(zip, bytes.subarray(0, Math.floor(bytes.length / 2))); // truncated download
-    const r = await runCli(["--cache-dir", cache, "db", "update", "--source", source]);
+    const r = await dbUpdate(cache, source);
     expect(r.code).toBe(2);
     expect(expectOneLineError(r.stderr, "FEED_INVALID")).toContain(zip);
     expect(sha256(dbPath(cache))).toBe(hash);
@@ -163,13 +149,13 @@ describe.skipIf(!MIRROR_PRESENT)(`bulwark db${MIRROR_PRESENT ? "" : ` (skipped: 
     zipDir(records, join(source, "osv", "npm", "all.zip"));
     cpSync(join(MIRROR, "kev"), join(source, "kev"), { recursive: true });
 
-    const strict = await runCli(["--cache-dir", cache, "db", "update", "--source", source, "--strict"]);
+    const strict = await dbUpdate(cache, source, "--strict");
     expect(strict.code).toBe(2);
     expectOneLineError(strict.stderr, "FEED_INVALID");
     expect(sha256(dbPath(cache))).toBe(hash);
 
     const other = join(work, "lenient");
-    const r = await runCli(["--cache-dir", other, "db", "update", "--source", source]);
+    const r = await dbUpdate(other, source);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('invalid record npm/BULWARK-TEST-1.json: unknown range type "CALVER"');
     expect(r.stderr).toContain("invalid record npm/BULWARK-TEST-2.json: invalid JSON");
@@ -203,12 +189,12 @@ describe.skipIf(!MIRROR_PRESENT)(`bulwark db${MIRROR_PRESENT ? "" : ` (skipped: 
 
   it("reports an unreachable source with its URL and keeps the old database", async () => {
     const url = `http://127.0.0.1:${await closedPort()}`;
-    const r = await runCli(["--cache-dir", cache, "db", "update", "--source", url, "--ecosystems", "npm"]);
+    const r = await dbUpdate(cache, url, "--ecosystems", "npm");
     expect(r.code).toBe(2);
     expect(expectOneLineError(r.stderr, "NETWORK")).toContain(`${url}/osv/npm/all.zip`);
     expect(sha256(dbPath(cache))).toBe(hash);
     // Without --ecosystems the listing is fetched first; it fails the same way.
-    const r2 = await runCli(["--cache-dir", cache, "db", "update", "--source", url]);
+    const r2 = await dbUpdate(cache, url);
     expect(r2.code).toBe(2);
     expect(expectOneLineError(r2.stderr, "NETWORK")).toContain(url);
     expect(sha256(dbPath(cache))).toBe(hash);
@@ -234,16 +220,7 @@ describe.skipIf(!MIRROR_PRESENT)(`bulwark db${MIRROR_PRESENT ? "" : ` (skipped: 
   it("reports a cache directory it cannot write as an IO error", async () => {
     const notADir = join(work, "plain-file");
     writeFileSync(notADir, "a file where the cache directory should be");
-    const r = await runCli([
-      "--cache-dir",
-      notADir,
-      "db",
-      "update",
-      "--source",
-      MIRROR,
-      "--ecosystems",
-      "npm",
-    ]);
+    const r = await dbUpdate(notADir, MIRROR, "--ecosystems", "npm");
     expect(r.code).toBe(2);
     expect(expectOneLineError(r.stderr, "IO")).toContain("ENOTDIR");
     expect(readFileSync(notADir, "utf8")).toBe("a file where the cache directory should be");
@@ -252,22 +229,13 @@ describe.skipIf(!MIRROR_PRESENT)(`bulwark db${MIRROR_PRESENT ? "" : ` (skipped: 
   it("rejects sources without OSV data and unknown ecosystems", async () => {
     const empty = join(work, "nosource");
     mkdirSync(empty, { recursive: true });
-    const r = await runCli(["--cache-dir", cache, "db", "update", "--source", empty]);
+    const r = await dbUpdate(cache, empty);
     expect(r.code).toBe(2);
     expectOneLineError(r.stderr, "DB_SOURCE");
-    const r2 = await runCli([
-      "--cache-dir",
-      cache,
-      "db",
-      "update",
-      "--source",
-      MIRROR,
-      "--ecosystems",
-      "npm,Hackage",
-    ]);
+    const r2 = await dbUpdate(cache, MIRROR, "--ecosystems", "npm,Hackage");
     expect(r2.code).toBe(2);
     expect(expectOneLineError(r2.stderr, "DB_SOURCE")).toContain("Hackage");
-    const r3 = await runCli(["--cache-dir", cache, "db", "update", "--source", join(work, "does-not-exist")]);
+    const r3 = await dbUpdate(cache, join(work, "does-not-exist"));
     expect(r3.code).toBe(2);
     expectOneLineError(r3.stderr, "DB_SOURCE");
     expect(sha256(dbPath(cache))).toBe(hash);
