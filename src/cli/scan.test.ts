@@ -25,6 +25,11 @@ function insecureProject(): string {
   return dir;
 }
 
+/** `bulwark scan config DIR --scanners misconfig …extra` with a fresh cache dir. */
+function scanConfig(dir: string, ...extra: string[]): ReturnType<typeof cli> {
+  return cli(["--cache-dir", tmp(), "scan", "config", dir, "--scanners", "misconfig", ...extra]);
+}
+
 describe("bulwark scan: bad input", () => {
   it("--fail-on garbage → exit 2, one line", async () => {
     const r = await cli(["--cache-dir", tmp(), "scan", "config", insecureProject(), "--fail-on", "SEVERE"]);
@@ -44,15 +49,7 @@ describe("bulwark scan: bad input", () => {
   });
 
   it("a missing path → TARGET_NOT_FOUND, exit 2", async () => {
-    const r = await cli([
-      "--cache-dir",
-      tmp(),
-      "scan",
-      "config",
-      "/nonexistent/bulwark-test",
-      "--scanners",
-      "misconfig",
-    ]);
+    const r = await scanConfig("/nonexistent/bulwark-test");
     expect(r.code).toBe(2);
     expect(r.stderr).toBe("bulwark: TARGET_NOT_FOUND: /nonexistent/bulwark-test does not exist\n");
   });
@@ -70,17 +67,7 @@ describe("bulwark scan: bad input", () => {
     const dir = insecureProject();
     const ignore = join(tmp(), "ignore.yaml");
     writeFileSync(ignore, "- id: BW-DF-001\n");
-    const r = await cli([
-      "--cache-dir",
-      tmp(),
-      "scan",
-      "config",
-      dir,
-      "--scanners",
-      "misconfig",
-      "--ignore-file",
-      ignore,
-    ]);
+    const r = await scanConfig(dir, "--ignore-file", ignore);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^bulwark: CONFIG_INVALID: .*ignore\.yaml: entry 1 \(BW-DF-001\) has no reason/);
   });
@@ -105,21 +92,7 @@ describe("bulwark scan: reports and exit codes", () => {
 
   it("suppressed findings stay listed, and --output writes the file instead of stdout", async () => {
     const dir = insecureProject();
-    const first = JSON.parse(
-      (
-        await cli([
-          "--cache-dir",
-          tmp(),
-          "scan",
-          "config",
-          dir,
-          "--scanners",
-          "misconfig",
-          "--format",
-          "json",
-        ])
-      ).stdout,
-    ) as Report;
+    const first = JSON.parse((await scanConfig(dir, "--format", "json")).stdout) as Report;
     const target = first.findings[0]!;
     const ignore = join(tmp(), "ignore.yaml");
     writeFileSync(
@@ -127,21 +100,7 @@ describe("bulwark scan: reports and exit codes", () => {
       `ignore:\n  - id: ${target.id}\n    reason: accepted in the demo\n    expires: 2999-01-01\n`,
     );
     const out = join(tmp(), "report.json");
-    const r = await cli([
-      "--cache-dir",
-      tmp(),
-      "scan",
-      "config",
-      dir,
-      "--scanners",
-      "misconfig",
-      "--format",
-      "json",
-      "--ignore-file",
-      ignore,
-      "--output",
-      out,
-    ]);
+    const r = await scanConfig(dir, "--format", "json", "--ignore-file", ignore, "--output", out);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe("");
     const report = JSON.parse(readFileSync(out, "utf8")) as Report;
