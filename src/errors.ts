@@ -33,9 +33,13 @@ export type ErrorCode =
   | "CONFIG_INVALID"
   | "IO";
 
-export class BulwarkError extends Error {
+/**
+ * The base of every typed error. Subsystems (runtime, vault, server, …) declare their
+ * own code unions as `BulwarkError<TheirCode>`; the CLI maps any of them to one line.
+ */
+export class BulwarkError<Code extends string = ErrorCode> extends Error {
   constructor(
-    readonly code: ErrorCode,
+    readonly code: Code,
     message: string,
     readonly exitCode: number = ExitCode.error,
     options?: { cause?: unknown },
