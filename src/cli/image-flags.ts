@@ -6,6 +6,7 @@ export interface ImageAccessFlags {
   username?: string;
   password?: string;
   insecure?: boolean;
+  caFile?: string;
   dockerConfig?: string;
 }
 
@@ -15,10 +16,11 @@ export function addImageAccessFlags(cmd: Command): Command {
     .option("--username <user>", "registry user name")
     .option("--password <password>", "registry password or token")
     .option("--insecure", "allow plain HTTP and unverified TLS to the registry")
+    .option("--ca-file <pem>", "extra CA certificates to trust for the registry and its token service")
     .option("--docker-config <path>", "docker config.json (file or directory) with registry credentials");
 }
 
 export function imageAccessFlags(flags: ImageAccessFlags): ImageAccessFlags {
-  const { platform, username, password, insecure, dockerConfig } = flags;
-  return { platform, username, password, insecure, dockerConfig };
+  const { platform, username, password, insecure, caFile, dockerConfig } = flags;
+  return { platform, username, password, insecure, caFile, dockerConfig };
 }

@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { BulwarkError } from "../errors.js";
 import { openArchive } from "./archive.js";
@@ -18,14 +18,16 @@ export interface OpenImageOptions {
   password?: string;
   /** Allow plain HTTP and unverified TLS for the registry. */
   insecure?: boolean;
+  /** PEM file of extra CA certificates to trust for the registry and its token realm. */
+  caFile?: string;
   /** Path of a docker config.json; default $DOCKER_CONFIG/config.json or ~/.docker/config.json. */
   dockerConfig?: string;
 }
 
 /** The image-access part of a command's options, as openImage takes it. */
 export function imageAccess(o: OpenImageOptions): OpenImageOptions {
-  const { cacheDir, platform, username, password, insecure, dockerConfig } = o;
-  return { cacheDir, platform, username, password, insecure, dockerConfig };
+  const { cacheDir, platform, username, password, insecure, caFile, dockerConfig } = o;
+  return { cacheDir, platform, username, password, insecure, caFile, dockerConfig };
 }
 
 type Kind = "docker-archive" | "oci-archive" | "oci" | "rootfs" | "registry";
@@ -103,7 +105,8 @@ async function openKind(
     case "registry": {
       const ref = parseReference(spec);
       const creds = findCredentials(ref.registry, opts);
-      return openRegistryImage(name, ref, { platform, creds, insecure: opts.insecure });
+      const ca = opts.caFile ? await readCaFile(opts.caFile) : undefined;
+      return openRegistryImage(name, ref, { platform, creds, insecure: opts.insecure, ca });
     }
   }
 }
@@ -149,4 +152,16 @@ export async function openImage(target: string, opts: OpenImageOptions): Promise
     );
   }
   return openKind("registry", target, target, opts, platform);
+}
+
+async function readCaFile(file: string): Promise<string> {
+  try {
+    const pem = await readFile(file, "utf8");
+    if (pem.length > 1024 * 1024 || !pem.includes("-----BEGIN CERTIFICATE-----"))
+      throw new BulwarkError("CONFIG_INVALID", `${file}: not a PEM certificate file`);
+    return pem;
+  } catch (e) {
+    if (e instanceof BulwarkError) throw e;
+    throw new BulwarkError("CONFIG_INVALID", `${file}: cannot read CA file (${(e as Error).message})`);
+  }
 }

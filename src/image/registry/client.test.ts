@@ -83,8 +83,12 @@ describe("RegistryClient against misbehaving servers", () => {
         .end(),
     );
     const client = new RegistryClient(host, "app", { creds: { username: "u", password: "p" } });
-    await expect(client.manifest("1")).rejects.toMatchObject({ code: "REGISTRY_AUTH" });
-    expect(seen).toEqual([undefined]);
+    await expect(client.manifest("1")).rejects.toMatchObject({
+      code: "REGISTRY_AUTH",
+      message: expect.stringContaining("refusing to send credentials to token realm http://localhost:"),
+    });
+    // Refused before any request: the realm never hears from us.
+    expect(seen).toEqual([]);
   });
 });
 

@@ -18,6 +18,8 @@ export interface RegistryClientOptions {
   creds?: Credentials;
   /** Allow plain HTTP and unverified TLS for this registry. */
   insecure?: boolean;
+  /** Extra trusted CA certificates (PEM) for the registry and its token realm. */
+  ca?: string;
   timeoutMs?: number;
 }
 
@@ -55,7 +57,12 @@ export class RegistryClient {
 
   private async send(url: URL, headers: Record<string, string>): Promise<HttpResponse> {
     const request = () =>
-      httpRequest(url, { headers, skipTlsVerify: this.allowHttp, timeoutMs: this.timeoutMs });
+      httpRequest(url, {
+        headers,
+        skipTlsVerify: this.allowHttp,
+        ca: this.opts.ca,
+        timeoutMs: this.timeoutMs,
+      });
     try {
       return await request();
     } catch (e) {
@@ -102,7 +109,9 @@ export class RegistryClient {
         registryHost: this.origin.host,
         defaultScope: `repository:${this.repository}:pull`,
         creds: this.opts.creds,
-        skipTlsVerify: this.allowHttp,
+        insecure: Boolean(this.opts.insecure),
+        loopbackOrInsecure: this.allowHttp,
+        ca: this.opts.ca,
         timeoutMs: this.timeoutMs,
       });
     } else if (challenge?.scheme === "basic") {

@@ -1,5 +1,6 @@
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
+import tls from "node:tls";
 import { BulwarkError, errorMessage } from "../../errors.js";
 
 export interface HttpResponse {
@@ -13,6 +14,8 @@ export interface HttpOptions {
   headers?: Record<string, string>;
   /** Skip TLS certificate verification (--insecure and loopback registries). */
   skipTlsVerify?: boolean;
+  /** Extra trusted CA certificates (PEM), beside the system store, e.g. a private registry CA. */
+  ca?: string;
   /** Idle timeout: no bytes for this long fails the request with NETWORK. */
   timeoutMs: number;
 }
@@ -50,6 +53,7 @@ export function httpRequest(url: URL, opts: HttpOptions): Promise<HttpResponse> 
         method: opts.method ?? "GET",
         headers: { "User-Agent": "bulwark", ...opts.headers },
         rejectUnauthorized: !opts.skipTlsVerify,
+        ...(opts.ca ? { ca: [...tls.rootCertificates, opts.ca] } : {}),
       },
       (res) => {
         res.setTimeout(opts.timeoutMs, () =>

@@ -10,11 +10,12 @@ import type { Credentials } from "./credentials.js";
 export async function openRegistryImage(
   name: string,
   ref: ImageReference,
-  opts: { platform: Platform; creds?: Credentials; insecure?: boolean },
+  opts: { platform: Platform; creds?: Credentials; insecure?: boolean; ca?: string },
 ): Promise<Image> {
   const client = new RegistryClient(ref.registry, ref.repository, {
     creds: opts.creds,
     insecure: opts.insecure,
+    ca: opts.ca,
   });
   const what = formatReference(ref);
   let top = await client.manifest(ref.digest ?? ref.tag ?? "latest");

@@ -37,6 +37,8 @@ let tokenReg: RunningRegistry;
 let tlsReg: RunningRegistry;
 let blobHost: Awaited<ReturnType<typeof startBlobHost>>;
 let tokens: TokenServer;
+let httpTokens: TokenServer;
+let httpTokenReg: RunningRegistry;
 let cacheDir: string;
 
 async function push(src: string, dest: string, creds?: boolean, all = false) {
@@ -60,7 +62,7 @@ describe.skipIf(missing.length > 0)(
         ],
         work,
       );
-      const dirs = ["anon", "basic", "token", "tls"].map((d) => join(work, d));
+      const dirs = ["anon", "basic", "token", "tls", "token-http"].map((d) => join(work, d));
       await Promise.all(dirs.map((d) => mkdir(d)));
       anon = await startRegistry({ dir: dirs[0] as string });
       blobHost = await startBlobHost(join(dirs[1] as string, "storage"));
@@ -68,6 +70,9 @@ describe.skipIf(missing.length > 0)(
       basic = await startRegistry({ dir: dirs[1] as string, htpasswd, redirectTo: blobHost.base });
       tokens = await startTokenServer(dirs[2] as string, USER, PASS);
       tokenReg = await startRegistry({ dir: dirs[2] as string, token: tokens });
+      // A registry whose token realm is plain HTTP on the same host, another port.
+      httpTokens = await startTokenServer(dirs[4] as string, USER, PASS, { https: false });
+      httpTokenReg = await startRegistry({ dir: dirs[4] as string, token: httpTokens });
       const tls = selfSignedCert(dirs[3] as string, "registry", "127.0.0.1");
       tlsReg = await startRegistry({ dir: dirs[3] as string, htpasswd, tls });
       await push("v1", `${anon.host}/app:1`);
@@ -85,6 +90,8 @@ describe.skipIf(missing.length > 0)(
         tlsReg?.stop(),
         blobHost?.stop(),
         tokens?.stop(),
+        httpTokenReg?.stop(),
+        httpTokens?.stop(),
       ]);
       await rm(work, { recursive: true, force: true });
     });
@@ -217,7 +224,11 @@ describe.skipIf(missing.length > 0)(
 
     it("Bearer token auth: gets a token from the realm with the credentials, and fails cleanly without", async () => {
       tokens.requests.length = 0;
-      const image = await open(`${tokenReg.host}/team/app:1`, { username: USER, password: PASS });
+      const image = await open(`${tokenReg.host}/team/app:1`, {
+        username: USER,
+        password: PASS,
+        caFile: tokens.certFile,
+      });
       expect(await packages(image)).toEqual(["alpha@1.0", "beta@2.0"]);
       expect(tokens.requests.map((r) => r.scope)).toEqual(["repository:team/app:pull"]);
       expect(tokens.requests[0]?.authorization).toMatch(/^Basic /);
@@ -225,6 +236,33 @@ describe.skipIf(missing.length > 0)(
         code: "REGISTRY_AUTH",
         message: expect.stringContaining("refused the anonymous request"),
       });
+    });
+
+    it("never sends credentials to a token realm over plain HTTP, even on the registry's own host", async () => {
+      httpTokens.requests.length = 0;
+      for (const insecure of [false, true]) {
+        await expect(
+          open(`${httpTokenReg.host}/team/app:1`, { username: USER, password: PASS, insecure }),
+        ).rejects.toMatchObject({
+          code: "REGISTRY_AUTH",
+          message: expect.stringContaining(`refusing to send credentials to token realm ${httpTokens.realm}`),
+        });
+      }
+      expect(httpTokens.requests).toEqual([]);
+    });
+
+    it("never sends credentials to a token realm whose certificate does not verify, --insecure or not", async () => {
+      tokens.requests.length = 0;
+      for (const insecure of [false, true]) {
+        await expect(
+          open(`${tokenReg.host}/team/app:1`, { username: USER, password: PASS, insecure }),
+        ).rejects.toMatchObject({
+          code: "REGISTRY_AUTH",
+          message: expect.stringMatching(/refusing to send credentials .* certificate does not verify/),
+        });
+      }
+      // The TLS handshake failed, so the token service never saw a request at all.
+      expect(tokens.requests).toEqual([]);
     });
   },
 );

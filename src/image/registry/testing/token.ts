@@ -1,6 +1,7 @@
 import { createSign, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import http from "node:http";
+import https from "node:https";
 import type net from "node:net";
 import { selfSignedCert } from "./cert.js";
 
@@ -21,8 +22,13 @@ const b64url = (data: Buffer | string) => Buffer.from(data).toString("base64url"
  * credentials and signs an RS256 JWT with a self-signed certificate (made by openssl)
  * that the registry is told to trust.
  */
-export async function startTokenServer(dir: string, user: string, password: string): Promise<TokenServer> {
-  const { certFile, keyFile } = selfSignedCert(dir, "token", "bulwark-test-token");
+export async function startTokenServer(
+  dir: string,
+  user: string,
+  password: string,
+  opts: { https: boolean; name?: string } = { https: true },
+): Promise<TokenServer> {
+  const { certFile, keyFile } = selfSignedCert(dir, opts.name ?? "token", "127.0.0.1");
   const key = readFileSync(keyFile);
   const certDer = new X509Certificate(readFileSync(certFile)).raw;
   const service = "bulwark-test-registry";
@@ -30,7 +36,7 @@ export async function startTokenServer(dir: string, user: string, password: stri
   const requests: TokenServer["requests"] = [];
   const expected = "Basic " + Buffer.from(`${user}:${password}`).toString("base64");
 
-  const server = http.createServer((req, res) => {
+  const handler: http.RequestListener = (req, res) => {
     const url = new URL(req.url ?? "/", "http://x");
     const scope = url.searchParams.get("scope");
     requests.push({ scope, authorization: req.headers.authorization });
@@ -60,11 +66,15 @@ export async function startTokenServer(dir: string, user: string, password: stri
     const signature = createSign("RSA-SHA256").update(`${header}.${claims}`).sign(key);
     res.writeHead(200, { "Content-Type": "application/json" });
     res.end(JSON.stringify({ token: `${header}.${claims}.${b64url(signature)}` }));
-  });
+  };
+  // Over HTTPS by default, with the same self-signed certificate that signs the tokens.
+  const server = opts.https
+    ? https.createServer({ cert: readFileSync(certFile), key }, handler)
+    : http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as net.AddressInfo).port;
   return {
-    realm: `http://127.0.0.1:${port}/token`,
+    realm: `${opts.https ? "https" : "http"}://127.0.0.1:${port}/token`,
     service,
     issuer,
     certFile,
