@@ -31,7 +31,8 @@ export type ErrorCode =
   | "PARSE"
   | "FILE_TOO_LARGE"
   | "CONFIG_INVALID"
-  | "IO";
+  | "IO"
+  | "UNSUPPORTED";
 
 /**
  * The base of every typed error. Subsystems (runtime, vault, server, …) declare their

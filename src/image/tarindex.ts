@@ -8,6 +8,8 @@ export interface TarMember {
 }
 
 const BLOCK = 512;
+/** Extended headers (PAX records, GNU long names) larger than this are refused. */
+const MAX_EXTENDED_HEADER = 1024 * 1024;
 
 function field(header: Buffer, start: number, length: number): string {
   const raw = header.subarray(start, start + length);
@@ -26,19 +28,39 @@ function octal(header: Buffer, start: number, length: number): number {
   return text ? parseInt(text, 8) : 0;
 }
 
-function paxPath(data: Buffer): string | undefined {
+/** PAX extended header records (`<len> key=value\n`); a malformed record ends the parse. */
+export function parsePax(data: Buffer): Map<string, string> {
+  const records = new Map<string, string>();
   let pos = 0;
-  let found: string | undefined;
   while (pos < data.length) {
     const space = data.indexOf(0x20, pos);
     if (space < 0) break;
     const len = parseInt(data.subarray(pos, space).toString("ascii"), 10);
-    if (!Number.isFinite(len) || len <= 0) break;
+    if (!Number.isSafeInteger(len) || len <= space - pos || pos + len > data.length) break;
     const record = data.subarray(space + 1, pos + len - 1).toString("utf8");
-    if (record.startsWith("path=")) found = record.slice(5);
+    const eq = record.indexOf("=");
+    if (eq > 0) records.set(record.slice(0, eq), record.slice(eq + 1));
     pos += len;
   }
-  return found;
+  return records;
+}
+
+/** What the extended headers before an entry override: PAX `x` records and GNU `L`/`K` names. */
+interface Overrides {
+  path?: string;
+  linkpath?: string;
+  size?: number;
+}
+
+/** PAX `size=` must be a plain decimal; anything else makes the archive unreadable, as in Go. */
+function paxSize(value: string | undefined, file: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,16}$/.test(value) || !Number.isSafeInteger(Number(value)))
+    throw new BulwarkError(
+      "TARGET_UNKNOWN",
+      `${file}: invalid PAX size ${JSON.stringify(value.slice(0, 40))}`,
+    );
+  return Number(value);
 }
 
 export function cleanMemberName(name: string): string {
@@ -95,27 +117,50 @@ export async function indexTar(file: string): Promise<Map<string, TarMember>> {
     const members = new Map<string, TarMember>();
     const links = new Map<string, { target: string; hard: boolean }>();
     let pos = 0;
-    let longName: string | undefined;
+    let next: Overrides = {};
     while (pos + BLOCK <= fileSize) {
       const header = await readAt(fh, pos, BLOCK);
       if (header.every((b) => b === 0)) break;
-      const size = octal(header, 124, 12);
       const type = String.fromCharCode(header[156] ?? 0);
+      // Container runtimes (Go's archive/tar) take the PAX size over the header's field:
+      // reading the header's field instead would show Bulwark another file tree.
+      const extended = type === "x" || type === "L" || type === "K" || type === "g";
+      const size = extended ? octal(header, 124, 12) : (next.size ?? octal(header, 124, 12));
       const dataOffset = pos + BLOCK;
-      if (!Number.isFinite(size) || dataOffset + size > fileSize) {
+      if (!Number.isFinite(size) || size < 0 || dataOffset + size > fileSize) {
         throw new BulwarkError("TARGET_UNKNOWN", `${file}: truncated or not a tar archive`);
       }
-      if (type === "L" || type === "x") {
-        const data = await readAt(fh, dataOffset, Math.min(size, 1024 * 1024));
-        longName = type === "L" ? field(data, 0, data.length) : (paxPath(data) ?? longName);
+      if (type === "g") {
+        // Global headers are not applied to entries, as Go's archive/tar does not.
+      } else if (extended) {
+        const data = await readAt(fh, dataOffset, Math.min(size, MAX_EXTENDED_HEADER));
+        if (size > MAX_EXTENDED_HEADER)
+          throw new BulwarkError(
+            "FILE_TOO_LARGE",
+            `${file}: extended header of ${size} bytes at offset ${pos}`,
+          );
+        if (type === "x") {
+          const pax = parsePax(data);
+          next = {
+            path: pax.get("path") ?? next.path,
+            linkpath: pax.get("linkpath") ?? next.linkpath,
+            size: paxSize(pax.get("size"), file) ?? next.size,
+          };
+        } else if (type === "L") next = { ...next, path: field(data, 0, data.length) };
+        else next = { ...next, linkpath: field(data, 0, data.length) };
       } else {
-        const prefix = field(header, 345, 155);
-        const name = longName ?? (prefix ? `${prefix}/${field(header, 0, 100)}` : field(header, 0, 100));
-        longName = undefined;
+        // Only POSIX ustar has a name prefix; GNU headers keep other fields there.
+        const posix = header.subarray(257, 265).toString("latin1") === "ustar\u000000";
+        const prefix = posix ? field(header, 345, 155) : "";
+        const name = next.path ?? (prefix ? `${prefix}/${field(header, 0, 100)}` : field(header, 0, 100));
+        const linkName = next.linkpath ?? field(header, 157, 100);
+        next = {};
         const clean = cleanMemberName(name);
+        // The last entry of a name wins, as when a runtime extracts the archive in order.
+        links.delete(clean);
+        members.delete(clean);
         if (type === "0" || type === "\0" || type === "7") members.set(clean, { offset: dataOffset, size });
-        else if (type === "1" || type === "2")
-          links.set(clean, { target: field(header, 157, 100), hard: type === "1" });
+        else if (type === "1" || type === "2") links.set(clean, { target: linkName, hard: type === "1" });
       }
       pos = dataOffset + Math.ceil(size / BLOCK) * BLOCK;
     }
