@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Analyzer } from "../analyzer/types.js";
 import type { LayerAnalysis } from "../scan/types.js";
+import { readBoundedFileSync } from "../limits.js";
 
 /** Bump when the cached shape changes. */
 const SCHEMA = 1;
@@ -47,7 +48,12 @@ export async function readLayerCache(
 ): Promise<Stored | undefined> {
   let text: string;
   try {
-    text = await readFile(layerCachePath(cacheDir, diffId, analyzers), "utf8");
+    // A FIFO or device planted in the cache must not hang the scan: it is a miss.
+    text = readBoundedFileSync(
+      layerCachePath(cacheDir, diffId, analyzers),
+      "layer cache",
+      "LAYER_CACHE_BYTES",
+    ).toString("utf8");
   } catch {
     return undefined;
   }

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { BulwarkError, errorMessage } from "../errors.js";
 import type { Finding, Suppressed } from "./types.js";
+import { readBoundedFileSync } from "../limits.js";
 
 /** One entry of `.bulwarkignore.yaml`. */
 export interface IgnoreEntry {
@@ -75,7 +76,7 @@ export function loadIgnoreFile(file: string | undefined, cwd = process.cwd()): I
   if (!file && !existsSync(path)) return [];
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = readBoundedFileSync(path, "ignore file", "CONFIG_BYTES").toString("utf8");
   } catch (e) {
     throw new BulwarkError("CONFIG_INVALID", `cannot read ignore file ${path}: ${errorMessage(e)}`);
   }

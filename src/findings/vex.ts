@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
 import { BulwarkError, errorMessage } from "../errors.js";
 import type { Finding, Suppressed } from "./types.js";
 import type { SuppressionResult } from "./ignore.js";
+import { readBoundedFileSync } from "../limits.js";
 
 /** One OpenVEX statement, reduced to what suppression needs. */
 export interface VexStatement {
@@ -78,7 +78,7 @@ export function loadVexFiles(files: readonly string[]): VexStatement[] {
   return files.flatMap((file) => {
     let text: string;
     try {
-      text = readFileSync(file, "utf8");
+      text = readBoundedFileSync(file, "VEX file", "CONFIG_BYTES").toString("utf8");
     } catch (e) {
       throw new BulwarkError("CONFIG_INVALID", `cannot read VEX file ${file}: ${errorMessage(e)}`);
     }

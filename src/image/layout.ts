@@ -1,11 +1,12 @@
 import { createReadStream } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { BulwarkError } from "../errors.js";
 import { BLOB_READ_CHUNK, openVerified, readSmallBlob, type BlobStore } from "./blobstore.js";
 import { buildLayers, parseConfig, parseManifest, selectPlatform, type Descriptor } from "./manifest.js";
 import type { Platform } from "./platform.js";
 import type { Image } from "./types.js";
+import { readBoundedFileSync } from "../limits.js";
 
 const REF_NAME = "org.opencontainers.image.ref.name";
 
@@ -31,8 +32,10 @@ export function dirBlobStore(dir: string): BlobStore {
     },
     async readFile(name) {
       try {
-        return await readFile(join(dir, name));
-      } catch {
+        return readBoundedFileSync(join(dir, name), "OCI layout file", "IMAGE_JSON_BYTES");
+      } catch (e) {
+        // Missing is the caller's to report; a FIFO, a device or an oversized file is an error.
+        if (e instanceof BulwarkError && e.code !== "IO") throw e;
         return undefined;
       }
     },

@@ -1,4 +1,5 @@
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
+import { readBoundedFileSync } from "../limits.js";
 import { resolve } from "node:path";
 import { BulwarkError } from "../errors.js";
 import { openArchive } from "./archive.js";
@@ -65,6 +66,8 @@ async function requirePath(path: string, kind: Kind, dir: boolean): Promise<stri
       "TARGET_UNKNOWN",
       `${kind}: ${path} is ${dir ? "not a directory" : "a directory"}`,
     );
+  // A FIFO or a device as an archive would hang the read or never end.
+  if (!dir && !s.isFile()) throw new BulwarkError("TARGET_UNKNOWN", `${kind}: ${path} is not a regular file`);
   return resolve(path);
 }
 
@@ -155,13 +158,8 @@ export async function openImage(target: string, opts: OpenImageOptions): Promise
 }
 
 async function readCaFile(file: string): Promise<string> {
-  try {
-    const pem = await readFile(file, "utf8");
-    if (pem.length > 1024 * 1024 || !pem.includes("-----BEGIN CERTIFICATE-----"))
-      throw new BulwarkError("CONFIG_INVALID", `${file}: not a PEM certificate file`);
-    return pem;
-  } catch (e) {
-    if (e instanceof BulwarkError) throw e;
-    throw new BulwarkError("CONFIG_INVALID", `${file}: cannot read CA file (${(e as Error).message})`);
-  }
+  const pem = readBoundedFileSync(file, "CA file", "CONFIG_BYTES").toString("utf8");
+  if (!pem.includes("-----BEGIN CERTIFICATE-----"))
+    throw new BulwarkError("CONFIG_INVALID", `${file}: not a PEM certificate file`);
+  return pem;
 }

@@ -1,5 +1,5 @@
-import { readFile } from "node:fs/promises";
 import { BulwarkError, errorMessage } from "../errors.js";
+import { readBoundedFileSync } from "../limits.js";
 
 /**
  * Fingerprints listed in a baseline file. Accepted forms: a Bulwark JSON report (its
@@ -9,7 +9,7 @@ import { BulwarkError, errorMessage } from "../errors.js";
 export async function loadBaseline(file: string): Promise<Set<string>> {
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    text = readBoundedFileSync(file, "baseline", "CONFIG_BYTES").toString("utf8");
   } catch (e) {
     throw new BulwarkError("CONFIG_INVALID", `cannot read baseline ${file}: ${errorMessage(e)}`);
   }

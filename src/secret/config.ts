@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { BulwarkError, errorMessage } from "../errors.js";
 import { compileRule } from "./compile.js";
@@ -7,6 +6,7 @@ import { SecretEngine } from "./engine.js";
 import { kubernetesRules } from "./kubernetes.js";
 import { builtinRules } from "./rules/index.js";
 import type { SecretRuleSpec } from "./types.js";
+import { readBoundedFileSync } from "../limits.js";
 
 /** The contents of a `--secret-config` file. */
 export interface SecretConfigFile {
@@ -21,7 +21,7 @@ export interface SecretConfigFile {
 export function loadSecretConfig(file: string): SecretConfigFile {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = readBoundedFileSync(file, "secret config", "CONFIG_BYTES").toString("utf8");
   } catch (e) {
     throw new BulwarkError("CONFIG_INVALID", `cannot read secret config ${file}: ${errorMessage(e)}`);
   }

@@ -2,9 +2,9 @@
  * EPSS scores from FIRST's daily CSV (`epss_scores-YYYY-MM-DD.csv[.gz]`): an optional
  * `#model_version:…,score_date:…` comment line, a `cve,epss,percentile` header, one row per CVE.
  */
-import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { BulwarkError, errorMessage } from "../errors.js";
+import { readBoundedFileSync } from "../limits.js";
 
 export interface EpssRow {
   cve: string;
@@ -21,7 +21,7 @@ export interface EpssParse {
 function readMaybeGzip(file: string, label: string): string {
   let data: Buffer;
   try {
-    data = readFileSync(file);
+    data = readBoundedFileSync(file, "EPSS file", "EPSS_BYTES");
   } catch (e) {
     throw new BulwarkError("DB_SOURCE", `cannot read EPSS file ${file}: ${errorMessage(e)}`, undefined, {
       cause: e,

@@ -4,12 +4,13 @@
  * either a directory or an HTTP(S) URL. Without one, the public OSV bucket and the
  * public CISA KEV feed are used.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BulwarkError } from "../errors.js";
 import { downloadToBuffer, downloadToFile } from "./fetch.js";
 import type { FetchOptions } from "./fetch.js";
+import { readBoundedFileIfExists, requireRegularFile } from "../limits.js";
 
 export const PUBLIC_OSV_BUCKET = "https://osv-vulnerabilities.storage.googleapis.com";
 export const PUBLIC_KEV_URL =
@@ -123,7 +124,11 @@ export async function obtainOsvZip(
   fetchOpts: FetchOptions = {},
 ): Promise<string | undefined> {
   const location = osvLocation(source, ecosystem);
-  if (source.kind === "dir") return existsSync(location) ? location : undefined;
+  if (source.kind === "dir") {
+    if (!existsSync(location)) return undefined;
+    requireRegularFile(location, "OSV feed", "FEED_ZIP_BYTES");
+    return location;
+  }
   return (await downloadToFile(location, tempFile, fetchOpts)) ? tempFile : undefined;
 }
 
@@ -134,5 +139,5 @@ export async function obtainKev(
 ): Promise<Buffer | undefined> {
   const location = kevLocation(source);
   if (source.kind !== "dir") return downloadToBuffer(location, fetchOpts);
-  return existsSync(location) ? readFileSync(location) : undefined;
+  return readBoundedFileIfExists(location, "KEV catalogue", "KEV_BYTES");
 }

@@ -9,6 +9,7 @@ import { BulwarkError, errorMessage } from "../errors.js";
 import { normalizePackageName } from "./names.js";
 import type { OsvRecord } from "./osv.js";
 import { SCHEMA_VERSION, dbPath } from "./schema.js";
+import { requireRegularFile } from "../limits.js";
 
 export interface SourceStatus {
   name: string;
@@ -197,6 +198,7 @@ export function openVulnDb(cacheDir: string): VulnDb {
     );
   let db: Database.Database;
   try {
+    requireRegularFile(path, "vulnerability database");
     db = new Database(path, { readonly: true, fileMustExist: true });
   } catch (e) {
     throw corrupt(path, errorMessage(e), e);

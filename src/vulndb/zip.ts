@@ -6,10 +6,11 @@
  * Entries are inflated synchronously from their raw bytes: with thousands of small
  * records, per-entry zlib streams cost ten times more than the data itself.
  */
-import { statSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { crc32, inflateRawSync } from "node:zlib";
 import yauzl from "yauzl";
 import { BulwarkError, errorMessage } from "../errors.js";
+import { requireRegularFile } from "../limits.js";
 
 export interface ZipLimits {
   /** Largest uncompressed entry accepted (bytes). */
@@ -46,7 +47,13 @@ function openZip(file: string, label: string): Promise<yauzl.ZipFile> {
       if (err || !zip) reject(feedInvalid(label, errorMessage(err), err));
       else resolve(zip);
     };
-    if (statSync(file).size <= IN_MEMORY_BYTES) yauzl.fromBuffer(readFileSync(file), options, done);
+    let size: number;
+    try {
+      size = requireRegularFile(file, "feed archive", "FEED_ZIP_BYTES");
+    } catch (e) {
+      return reject(feedInvalid(label, errorMessage(e), e));
+    }
+    if (size <= IN_MEMORY_BYTES) yauzl.fromBuffer(readFileSync(file), options, done);
     else yauzl.open(file, options, done);
   });
 }

@@ -1,7 +1,8 @@
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { BulwarkError } from "../../errors.js";
+import { readBoundedFileSync } from "../../limits.js";
 
 export interface Credentials {
   username: string;
@@ -37,7 +38,7 @@ function configFile(given: string | undefined): string | undefined {
 function readConfig(path: string, explicit: boolean): DockerConfig | undefined {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = readBoundedFileSync(path, "docker config", "CONFIG_BYTES").toString("utf8");
   } catch {
     if (explicit) throw new BulwarkError("CONFIG_INVALID", `cannot read docker config ${path}`);
     return undefined;
