@@ -7,7 +7,7 @@ import { REPORT_FORMATS, parseReportFormat } from "../report/formats.js";
 import type { RunOptions, TargetKind } from "../scan/run.js";
 import { globalOptions, log } from "./context.js";
 import { addImageAccessFlags, imageAccessFlags, type ImageAccessFlags } from "./image-flags.js";
-import { writeFileAtomic } from "./output.js";
+import { writeChunks } from "./output.js";
 
 interface ScanFlags extends ImageAccessFlags {
   scanners?: string;
@@ -79,12 +79,10 @@ async function runScan(kind: TargetKind, target: string, flags: ScanFlags, cmd: 
   const opts = runOptions(cmd, flags);
   // Loaded on use: `bulwark --help` and the other commands start without the scanners.
   const { scanTarget } = await import("../scan/run.js");
-  const { renderReport } = await import("../report/index.js");
+  const { renderReportChunks } = await import("../report/index.js");
   const report = await scanTarget(kind, target, opts);
   for (const w of report.warnings ?? []) log(globalOptions(cmd), `warning: ${w}`);
-  const text = renderReport(report, format);
-  if (flags.output) writeFileAtomic(flags.output, text);
-  else process.stdout.write(text);
+  await writeChunks(renderReportChunks(report, format), flags.output);
   if (failOn && failOnMatched(report, failOn)) process.exitCode = ExitCode.findings;
 }
 

@@ -12,7 +12,7 @@ export function findingLine(f: Finding): number | undefined {
 /** Highest CVSS score of a vulnerability finding, when it carries any. */
 export function bestScore(f: Finding): number | undefined {
   if (f.kind !== "vulnerability" || !f.cvss?.length) return undefined;
-  return Math.max(...f.cvss.map((c) => c.score));
+  return f.cvss.reduce((best, c) => Math.max(best, c.score), -Infinity);
 }
 
 /**

@@ -2,10 +2,20 @@ import type { Report } from "../findings/types.js";
 import { renderCycloneDx } from "./cyclonedx.js";
 import type { ReportFormat } from "./formats.js";
 import { renderJson } from "./json.js";
+import { jsonChunks } from "./json-stream.js";
 import { renderSarif } from "./sarif.js";
 import { renderTable } from "./table.js";
 
 export { REPORT_FORMATS, parseReportFormat, type ReportFormat } from "./formats.js";
+
+/**
+ * The report as pieces of text, for writing without holding it whole: JSON is streamed
+ * element by element (a million findings is over V8's string limit); the other formats
+ * are one piece.
+ */
+export function renderReportChunks(report: Report, format: ReportFormat): Iterable<string> {
+  return format === "json" ? jsonChunks(report) : [renderReport(report, format)];
+}
 
 /** Renders a scan report in one of the output formats. */
 export function renderReport(report: Report, format: ReportFormat): string {

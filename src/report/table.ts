@@ -21,7 +21,10 @@ function pad(s: string, n: number): string {
 
 /** Width of the id column: the longest id in the section, so no id runs into the next column. */
 function idWidth(findings: readonly Finding[], min: number): number {
-  return Math.max(min, ...findings.map((f) => f.id.length + 1));
+  // A loop, not Math.max(...spread): a spread of 150k+ values overflows the call stack.
+  let width = min;
+  for (const f of findings) width = Math.max(width, f.id.length + 1);
+  return width;
 }
 
 function oneLine(s: string | undefined, max = 70): string {
@@ -49,7 +52,13 @@ function groupByPackage(findings: VulnerabilityFinding[]): PackageGroup[] {
     }
     g.findings.push(f);
   }
-  const worst = (g: PackageGroup) => Math.max(...g.findings.map((f) => severityRank(f.severity)));
+  const worstOf = new Map<PackageGroup, number>();
+  for (const g of groups.values())
+    worstOf.set(
+      g,
+      g.findings.reduce((w, f) => Math.max(w, severityRank(f.severity)), -1),
+    );
+  const worst = (g: PackageGroup) => worstOf.get(g) ?? -1;
   return [...groups.values()].sort((a, b) => worst(b) - worst(a) || a.name.localeCompare(b.name));
 }
 
