@@ -4,17 +4,18 @@ import type { ReportFormat } from "./formats.js";
 import { renderJson } from "./json.js";
 import { jsonChunks } from "./json-stream.js";
 import { renderSarif } from "./sarif.js";
-import { renderTable } from "./table.js";
+import { renderTable, tableChunks } from "./table.js";
 
 export { REPORT_FORMATS, parseReportFormat, type ReportFormat } from "./formats.js";
 
 /**
- * The report as pieces of text, for writing without holding it whole: JSON is streamed
- * element by element (a million findings is over V8's string limit); the other formats
- * are one piece.
+ * The report as pieces of text, for writing without holding it whole: JSON and the table are
+ * streamed (a million findings is over V8's string limit); the other formats are one piece.
  */
 export function renderReportChunks(report: Report, format: ReportFormat): Iterable<string> {
-  return format === "json" ? jsonChunks(report) : [renderReport(report, format)];
+  if (format === "json") return jsonChunks(report);
+  if (format === "table") return tableChunks(report);
+  return [renderReport(report, format)];
 }
 
 /** Renders a scan report in one of the output formats. */

@@ -75,55 +75,48 @@ function packageFix(g: PackageGroup): string {
   return `${best}${unfixed ? ` (${unfixed} without fix)` : ""}`;
 }
 
-function vulnSection(findings: VulnerabilityFinding[]): string[] {
-  if (!findings.length) return [];
-  const lines = ["Vulnerabilities", ""];
+function* vulnSection(findings: VulnerabilityFinding[]): Generator<string> {
+  if (!findings.length) return;
+  yield* ["Vulnerabilities", ""];
   const width = idWidth(findings, 20);
   for (const g of groupByPackage(findings)) {
-    lines.push(`${g.name} ${g.version} → ${packageFix(g)}  [${g.ecosystem}] ${g.path}`);
+    yield `${g.name} ${g.version} → ${packageFix(g)}  [${g.ecosystem}] ${g.path}`;
     for (const f of [...g.findings].sort(bySeverityThenId)) {
       const fix = f.fixedVersion ?? (f.status && f.status !== "affected" ? f.status : "unfixed");
       const kev = f.kev ? "KEV " : "";
-      lines.push(
-        `  ${pad(f.severity, 9)}${pad(f.id, width)}${pad(`→ ${fix}`, 16)} ${kev}${oneLine(f.title)}`,
-      );
+      yield `  ${pad(f.severity, 9)}${pad(f.id, width)}${pad(`→ ${fix}`, 16)} ${kev}${oneLine(f.title)}`;
     }
-    lines.push("");
+    yield "";
   }
   const fixable = findings.filter((f) => f.fixedVersion !== null).length;
   const kev = findings.filter((f) => f.kev).length;
-  lines.push(
-    `${fixable} of ${findings.length} findings have a fix${kev ? `; ${kev} known exploited (KEV)` : ""}`,
-    "",
-  );
-  return lines;
+  yield `${fixable} of ${findings.length} findings have a fix${kev ? `; ${kev} known exploited (KEV)` : ""}`;
+  yield "";
 }
 
-function misconfigSection(findings: MisconfigFinding[]): string[] {
-  if (!findings.length) return [];
-  const lines = ["Misconfigurations", ""];
+function* misconfigSection(findings: MisconfigFinding[]): Generator<string> {
+  if (!findings.length) return;
+  yield* ["Misconfigurations", ""];
   const width = idWidth(findings, 14);
   for (const f of [...findings].sort(bySeverityThenId)) {
     const res = f.resource
       ? ` ${f.resource.kind}/${f.resource.namespace ? `${f.resource.namespace}/` : ""}${f.resource.name}`
       : "";
-    lines.push(`  ${pad(f.severity, 9)}${pad(f.id, width)}${f.file}:${f.line}${res}  ${oneLine(f.title)}`);
+    yield `  ${pad(f.severity, 9)}${pad(f.id, width)}${f.file}:${f.line}${res}  ${oneLine(f.title)}`;
   }
-  lines.push("");
-  return lines;
+  yield "";
 }
 
-function secretSection(findings: SecretFinding[]): string[] {
-  if (!findings.length) return [];
-  const lines = ["Secrets", ""];
+function* secretSection(findings: SecretFinding[]): Generator<string> {
+  if (!findings.length) return;
+  yield* ["Secrets", ""];
   const width = idWidth(findings, 24);
   for (const f of [...findings].sort(bySeverityThenId)) {
     const layer = f.layer ? ` layer ${f.layer.slice(0, 19)}` : "";
     const removed = f.removedIn ? ` (deleted in ${f.removedIn.slice(0, 19)}, still shipped)` : "";
-    lines.push(`  ${pad(f.severity, 9)}${pad(f.id, width)}${f.file}:${f.line}${layer}${removed}  ${f.match}`);
+    yield `  ${pad(f.severity, 9)}${pad(f.id, width)}${f.file}:${f.line}${layer}${removed}  ${f.match}`;
   }
-  lines.push("");
-  return lines;
+  yield "";
 }
 
 function header(report: Report): string[] {
@@ -159,17 +152,37 @@ function complianceLines(compliance: unknown): string[] {
   return renderComplianceFallback(compliance);
 }
 
-/** Human-readable report: vulnerabilities grouped per package, then misconfigurations and secrets. */
-export function renderTable(report: Report): string {
+function* tableLines(report: Report): Generator<string> {
   const f = report.findings;
-  const lines = [
-    ...header(report),
-    ...vulnSection(f.filter((x): x is VulnerabilityFinding => x.kind === "vulnerability")),
-    ...misconfigSection(f.filter((x): x is MisconfigFinding => x.kind === "misconfiguration")),
-    ...secretSection(f.filter((x): x is SecretFinding => x.kind === "secret")),
-  ];
-  if (report.summary.compliance !== undefined) lines.push(...complianceLines(report.summary.compliance), "");
-  if (!f.length) lines.push("No findings.", "");
-  lines.push(...tail(report));
-  return `${lines.join("\n").trimEnd()}\n`;
+  yield* header(report);
+  yield* vulnSection(f.filter((x): x is VulnerabilityFinding => x.kind === "vulnerability"));
+  yield* misconfigSection(f.filter((x): x is MisconfigFinding => x.kind === "misconfiguration"));
+  yield* secretSection(f.filter((x): x is SecretFinding => x.kind === "secret"));
+  if (report.summary.compliance !== undefined) yield* [...complianceLines(report.summary.compliance), ""];
+  if (!f.length) yield* ["No findings.", ""];
+  yield* tail(report);
+}
+
+/**
+ * Human-readable report in pieces: vulnerabilities grouped per package, then
+ * misconfigurations and secrets; summary first, so a huge report is still readable from
+ * the top. Trailing blank lines are dropped and one newline ends it.
+ */
+export function* tableChunks(report: Report): Generator<string> {
+  let held: string | undefined;
+  let blanks = "";
+  for (const line of tableLines(report)) {
+    if (line.trim() === "") {
+      blanks += `${line}\n`;
+      continue;
+    }
+    if (held !== undefined) yield `${held}\n${blanks}`;
+    held = line;
+    blanks = "";
+  }
+  yield `${(held ?? "").trimEnd()}\n`;
+}
+
+export function renderTable(report: Report): string {
+  return [...tableChunks(report)].join("");
 }

@@ -5,7 +5,7 @@
  */
 import type { Package } from "../../inventory/types.js";
 import type { Analyzer, AnalyzerFile, AnalyzerOutput } from "../types.js";
-import { parseStanzas, type Stanza } from "../common/stanza.js";
+import { iterStanzas, type Stanza } from "../common/stanza.js";
 import { copyrightFact, isCopyrightPath } from "./copyright.js";
 import { baseName, decodeText, isRegularFile, MiB, newPackage, parseError } from "../common/util.js";
 
@@ -49,11 +49,24 @@ export function packageFromStanza(stanza: Stanza, path: string): Package {
   });
 }
 
+/** The fields a package is built from; the rest of a stanza is never kept. */
+const STATUS_FIELDS = new Set([
+  "package",
+  "version",
+  "status",
+  "architecture",
+  "multi-arch",
+  "maintainer",
+  "source",
+]);
+
 /** Packages of a status file; only installed ones (status.d stanzas may omit Status). */
 export function parseDpkgStatus(text: string, path: string, statusRequired = true): Package[] {
-  return parseStanzas(text, path)
-    .filter((s) => s.has("package") && isInstalled(s, statusRequired))
-    .map((s) => packageFromStanza(s, path));
+  const packages: Package[] = [];
+  for (const s of iterStanzas(text, path, STATUS_FIELDS)) {
+    if (s.has("package") && isInstalled(s, statusRequired)) packages.push(packageFromStanza(s, path));
+  }
+  return packages;
 }
 
 /** "libc6:amd64.list" → "libc6". */
