@@ -29,13 +29,24 @@ export class DigestVerifier extends Transform {
   constructor(
     private readonly expected: string,
     private readonly what: string,
+    /** The descriptor's size: a source that sends more is cut off at once, not read to its end. */
+    private readonly maxBytes?: number,
   ) {
     super();
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.hash.update(chunk);
     this.bytes += chunk.length;
+    if (this.maxBytes !== undefined && this.bytes > this.maxBytes) {
+      cb(
+        new BulwarkError(
+          "DIGEST_MISMATCH",
+          `${this.what}: more than the descriptor's ${this.maxBytes} bytes were sent; refusing the rest`,
+        ),
+      );
+      return;
+    }
+    this.hash.update(chunk);
     cb(null, chunk);
   }
 

@@ -37,6 +37,54 @@ describe("RegistryClient against misbehaving servers", () => {
     });
   });
 
+  it("cuts off a blob that sends more than its descriptor's size (an endless blob)", async () => {
+    const claimed = "sha256:" + createHash("sha256").update("x".repeat(100)).digest("hex");
+    let sent = 0;
+    const host = await serve((_req, res) => {
+      const chunk = Buffer.alloc(64 * 1024, 0x78);
+      const pump = () => {
+        while (sent < 1024 ** 3 && res.write(chunk)) sent += chunk.length;
+      };
+      res.on("drain", pump);
+      res.on("close", () => res.off("drain", pump));
+      pump();
+    });
+    const stream = await new RegistryClient(host, "app").openBlob(claimed, "layer", 100);
+    await expect(
+      (async () => {
+        for await (const _ of stream) void _;
+      })(),
+    ).rejects.toMatchObject({
+      code: "DIGEST_MISMATCH",
+      message: expect.stringContaining("more than the descriptor's 100 bytes"),
+    });
+    // Cut off within the first few chunks, not read to the end of the gigabyte.
+    expect(sent).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it("gives up on a blob that trickles past its total deadline, naming the blob and the bound", async () => {
+    const claimed = "sha256:" + createHash("sha256").update("slow").digest("hex");
+    const host = await serve((_req, res) => {
+      res.writeHead(200);
+      const t = setInterval(() => res.write("s"), 20);
+      res.on("close", () => clearInterval(t));
+    });
+    process.env.BULWARK_REGISTRY_TOTAL_MS = "300";
+    try {
+      const stream = await new RegistryClient(host, "app").openBlob(claimed, "layer", 1000);
+      await expect(
+        (async () => {
+          for await (const _ of stream) void _;
+        })(),
+      ).rejects.toMatchObject({
+        code: "NETWORK",
+        message: expect.stringMatching(new RegExp(`layer ${claimed}: not received within 3\\d\\d ms`)),
+      });
+    } finally {
+      delete process.env.BULWARK_REGISTRY_TOTAL_MS;
+    }
+  });
+
   it("fails a blob whose bytes do not match its digest with DIGEST_MISMATCH", async () => {
     const claimed = "sha256:" + createHash("sha256").update("the real blob").digest("hex");
     const host = await serve((_req, res) => res.end("something else"));

@@ -7,6 +7,7 @@ import { basicAuth, fetchBearerToken, parseChallenge } from "./auth.js";
 import type { Credentials } from "./credentials.js";
 import {
   defaultTimeoutMs,
+  totalDeadlineMs,
   discard,
   httpRequest,
   isTlsProtocolError,
@@ -169,9 +170,22 @@ export class RegistryClient {
   }
 
   /** Stream a layer blob; the stream fails with DIGEST_MISMATCH if the bytes are not `digest`. */
-  async openBlob(digest: string, what: string): Promise<Readable> {
+  async openBlob(digest: string, what: string, size?: number): Promise<Readable> {
     const res = await this.get(`/v2/${this.repository}/blobs/${digest}`, `${what} ${digest}`);
-    const verifier = new DigestVerifier(digest, `${what} ${digest}`);
+    const verifier = new DigestVerifier(digest, `${what} ${digest}`, size);
+    // A blob must arrive within a total deadline that grows with its size: an idle timeout
+    // alone is defeated by a server that trickles one byte a second.
+    const deadline = totalDeadlineMs(size);
+    const timer = setTimeout(() => {
+      const e = new BulwarkError(
+        "NETWORK",
+        `${what} ${digest}: not received within ${deadline} ms (BULWARK_REGISTRY_TOTAL_MS and BULWARK_REGISTRY_MIN_RATE set the bound)`,
+      );
+      verifier.destroy(e);
+      res.body.destroy(e);
+    }, deadline);
+    timer.unref();
+    verifier.on("close", () => clearTimeout(timer));
     res.body.on("error", (e) =>
       verifier.destroy(
         e instanceof BulwarkError ? e : new BulwarkError("NETWORK", `${what} ${digest}: ${e.message}`),

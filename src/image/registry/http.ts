@@ -26,6 +26,21 @@ export function defaultTimeoutMs(): number {
   return Number.isFinite(env) && env > 0 ? env : 60_000;
 }
 
+function envNumber(name: string, fallback: number): number {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+}
+
+/**
+ * Total time allowed for one blob: a floor (BULWARK_REGISTRY_TOTAL_MS, default 120 s) plus
+ * the time its size takes at a minimum rate (BULWARK_REGISTRY_MIN_RATE bytes/s, default 64 KiB/s).
+ */
+export function totalDeadlineMs(size: number | undefined): number {
+  const floor = envNumber("BULWARK_REGISTRY_TOTAL_MS", 120_000);
+  const rate = envNumber("BULWARK_REGISTRY_MIN_RATE", 64 * 1024);
+  return Math.round(floor + ((size ?? 0) / rate) * 1000);
+}
+
 /** TLS handshake failures that mean "this port speaks plain HTTP". */
 export function isTlsProtocolError(e: unknown): boolean {
   const cause = (e as { cause?: { code?: string; message?: string } }).cause;
@@ -77,6 +92,12 @@ export function httpRequest(url: URL, opts: HttpOptions): Promise<HttpResponse> 
 export async function readBody(res: HttpResponse, limit: number, what: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
+  const deadline = totalDeadlineMs(0);
+  const timer = setTimeout(
+    () => res.body.destroy(new BulwarkError("NETWORK", `${what}: not received within ${deadline} ms`)),
+    deadline,
+  );
+  timer.unref();
   try {
     for await (const chunk of res.body) {
       total += (chunk as Buffer).length;
@@ -89,6 +110,8 @@ export async function readBody(res: HttpResponse, limit: number, what: string): 
   } catch (e) {
     if (e instanceof BulwarkError) throw e;
     throw new BulwarkError("NETWORK", `${what}: ${errorMessage(e)}`, undefined, { cause: e });
+  } finally {
+    clearTimeout(timer);
   }
   return Buffer.concat(chunks);
 }

@@ -35,7 +35,7 @@ export async function openRegistryImage(
       digest: l.digest,
       mediaType: l.mediaType,
       size: l.size,
-      open: () => client.openBlob(l.digest, `${what} layer`),
+      open: () => client.openBlob(l.digest, `${what} layer`, l.size),
     })),
     config,
     what,
