@@ -17,6 +17,8 @@ const DEFAULTS = {
   EPSS_BYTES: 512 * 1024 * 1024,
   /** User-supplied configuration: ignore files, VEX documents, secret rules, baselines, docker config. */
   CONFIG_BYTES: 64 * 1024 * 1024,
+  /** Bytes a compressed archive may be decompressed to under the cache's tmp dir. */
+  SPOOL_BYTES: 32 * 1024 * 1024 * 1024,
   /** One per-layer cache entry. */
   LAYER_CACHE_BYTES: 512 * 1024 * 1024,
 } as const;

@@ -1,9 +1,11 @@
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, mkdtemp, open, rm } from "node:fs/promises";
+import { open, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import { BulwarkError, errorMessage } from "../errors.js";
+import { makeTempDir, spoolBudget } from "../tempdir.js";
 import { collectStream, MAX_METADATA_BYTES, openVerified, type BlobStore } from "./blobstore.js";
 import { verifyBuffer } from "./digest.js";
 import { BLOB_READ_CHUNK } from "./blobstore.js";
@@ -65,15 +67,20 @@ async function plainTar(
   cacheDir: string,
 ): Promise<{ tar: string; cleanup: () => Promise<void> }> {
   if (!(await isGzip(file))) return { tar: file, cleanup: async () => {} };
-  const tmpRoot = join(cacheDir, "tmp");
-  await mkdir(tmpRoot, { recursive: true });
-  const dir = await mkdtemp(join(tmpRoot, "archive-"));
+  const dir = await makeTempDir(cacheDir, "archive");
   const cleanup = () => rm(dir, { recursive: true, force: true });
   const tar = join(dir, "image.tar");
+  const budget = spoolBudget(dir);
   try {
-    await pipeline(createReadStream(file), createGunzip(), createWriteStream(tar, { mode: 0o600 }));
+    await pipeline(
+      createReadStream(file),
+      createGunzip(),
+      byteBound(budget, file, dir),
+      createWriteStream(tar, { mode: 0o600 }),
+    );
   } catch (e) {
     await cleanup();
+    if (e instanceof BulwarkError) throw e;
     throw new BulwarkError(
       "TARGET_UNKNOWN",
       `${file}: corrupt gzip archive (${errorMessage(e)})`,
@@ -198,4 +205,22 @@ export async function openArchive(
     await cleanup();
     throw e;
   }
+}
+
+/** Stops a spool at `budget` bytes with a clear error, before it can fill the disk. */
+function byteBound(budget: number, file: string, dir: string): Transform {
+  let total = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      total += chunk.length;
+      if (total > budget)
+        return cb(
+          new BulwarkError(
+            "FILE_TOO_LARGE",
+            `${file}: decompressing it needs more than ${budget} bytes in ${dir} (free space less 1 GiB, or BULWARK_MAX_SPOOL_BYTES)`,
+          ),
+        );
+      cb(null, chunk);
+    },
+  });
 }

@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -110,6 +110,29 @@ describe("openImage on local images", () => {
     const image = await openImage(gz, { cacheDir });
     expect(await readdir(join(cacheDir, "tmp"))).toHaveLength(1);
     expect(await summary(image)).toEqual(await summary(await openImage(`oci:${layout}:v1`, { cacheDir })));
+    expect(await readdir(join(cacheDir, "tmp"))).toEqual([]);
+  });
+
+  it("sweeps temp copies that killed runs left behind, and bounds a new spool (issue 11 defect 8)", async () => {
+    const gz = join(work, "image-docker-2.tar.gz");
+    await writeFile(gz, gzipSync(await readFile(dockerArchive)));
+    // A run that was killed: its process is gone, its 'archive-<pid>-…' copy is not.
+    const dead = spawnSync("true").pid as number;
+    const stale = join(cacheDir, "tmp", `archive-${dead}-killed`);
+    await mkdir(stale, { recursive: true });
+    await writeFile(join(stale, "image.tar"), "left behind");
+    const image = await openImage(gz, { cacheDir });
+    expect(await readdir(join(cacheDir, "tmp"))).toEqual([expect.stringMatching(`^archive-${process.pid}-`)]);
+    await image.close();
+    process.env.BULWARK_MAX_SPOOL_BYTES = "4096";
+    try {
+      await expect(openImage(gz, { cacheDir })).rejects.toMatchObject({
+        code: "FILE_TOO_LARGE",
+        message: expect.stringContaining("needs more than 4096 bytes"),
+      });
+    } finally {
+      delete process.env.BULWARK_MAX_SPOOL_BYTES;
+    }
     expect(await readdir(join(cacheDir, "tmp"))).toEqual([]);
   });
 
