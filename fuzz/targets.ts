@@ -1,0 +1,96 @@
+/**
+ * Fuzz targets: one per parser of untrusted input, listed explicitly. Each takes bytes and
+ * must either return or throw a typed error the caller records (BulwarkError, YamlError);
+ * anything else — a TypeError, a RangeError, a hang — is a crash.
+ */
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseApkInstalled } from "../src/analyzer/apk/apk.js";
+import { parseDpkgStatus } from "../src/analyzer/dpkg/dpkg.js";
+import { parseIgnoreFile } from "../src/findings/ignore.js";
+import { parseOpenVex } from "../src/findings/vex.js";
+import { parseConfig, parseManifest } from "../src/image/manifest.js";
+import { parseReference } from "../src/image/reference.js";
+import { indexTar, parsePax } from "../src/image/tarindex.js";
+import { parseDockerfile } from "../src/misconfig/dockerfile/parser.js";
+import { parseYamlDocuments } from "../src/misconfig/yaml-source.js";
+import { allSchemes, comparatorForScheme } from "../src/version/index.js";
+import { parseKev } from "../src/vulndb/kev.js";
+import { validateOsvRecord } from "../src/vulndb/validate.js";
+
+export interface FuzzTarget {
+  name: string;
+  /** What the target parses, for `npm run fuzz -- --list`. */
+  about: string;
+  run(data: Buffer): unknown;
+}
+
+const text = (b: Buffer) => b.toString("utf8");
+const tarFile = join(tmpdir(), `bulwark-fuzz-tar-${process.pid}.tar`);
+
+export const targets: FuzzTarget[] = [
+  {
+    name: "tar",
+    about: "tar headers: PAX records and the archive index (docker-archive / oci-archive)",
+    async run(data) {
+      parsePax(data);
+      writeFileSync(tarFile, data);
+      await indexTar(tarFile);
+    },
+  },
+  {
+    name: "oci-manifest",
+    about: "OCI/Docker manifests, indexes and image configs",
+    run(data) {
+      try {
+        parseManifest(data, "fuzz");
+      } finally {
+        parseConfig(data, "fuzz");
+      }
+    },
+  },
+  { name: "dpkg-status", about: "dpkg status database", run: (d) => parseDpkgStatus(text(d), "status") },
+  {
+    name: "apk-installed",
+    about: "apk installed database",
+    run: (d) => parseApkInstalled(text(d), "installed"),
+  },
+  { name: "dockerfile", about: "Dockerfiles", run: (d) => parseDockerfile(text(d)) },
+  {
+    name: "yaml-manifests",
+    about: "Kubernetes/Compose YAML streams",
+    run: (d) => parseYamlDocuments(text(d)),
+  },
+  {
+    name: "osv-record",
+    about: "OSV advisories",
+    run(d) {
+      let json: unknown;
+      try {
+        json = JSON.parse(text(d));
+      } catch {
+        return;
+      }
+      validateOsvRecord(json);
+    },
+  },
+  { name: "kev", about: "CISA KEV catalogue", run: (d) => parseKev(d, "kev") },
+  { name: "openvex", about: "OpenVEX documents", run: (d) => parseOpenVex(text(d), "vex.json") },
+  { name: "ignore-file", about: ".bulwarkignore.yaml", run: (d) => parseIgnoreFile(text(d), "ignore") },
+  { name: "reference", about: "image references", run: (d) => parseReference(text(d)) },
+  {
+    name: "versions",
+    about: "every version comparator, on two strings split from the input",
+    run(d) {
+      const [a = "", b = ""] = text(d).split("\n");
+      for (const scheme of allSchemes()) {
+        const cmp = comparatorForScheme(scheme);
+        const x = cmp.compare(a, b);
+        const y = cmp.compare(b, a);
+        if (Math.sign(x) !== -Math.sign(y))
+          throw new Error(`${scheme}: compare(${a}, ${b}) is not antisymmetric`);
+      }
+    },
+  },
+];
