@@ -11,7 +11,6 @@ import { targets, type FuzzTarget } from "./targets.js";
 
 const here = import.meta.dirname;
 
-
 async function runOne(t: FuzzTarget, seconds: number, seed: number): Promise<number> {
   const end = Date.now() + seconds * 1000;
   const stats = await fuzz(t, seedsOf(t.name), seed, () => Date.now() > end);
