@@ -24,7 +24,8 @@ export async function scanConfigPath(root: string, options: ScanOptions): Promis
   const c = new Collector();
   const disabled = disabledChecks(options);
   const k8s = new KubernetesFamily(c.evaluated, { allowedRegistries: options.allowedRegistries, disabled });
-  const { files, helmCharts } = await listConfigFiles(root, options.includeNoise);
+  const { files, helmCharts, unreadable } = await listConfigFiles(root, options.includeNoise);
+  for (const u of unreadable) c.issues.push({ path: u.path, code: "IO", message: u.message });
   for (const chart of helmCharts)
     c.warnings.push(
       `${chart}: Helm chart templates/ skipped (templates are not YAML until rendered: scan the output of helm template)`,

@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { lstat, readdir } from "node:fs/promises";
 import { basename, join, relative, sep } from "node:path";
-import { BulwarkError } from "../errors.js";
+import { BulwarkError, errorMessage } from "../errors.js";
 
 /** Configuration files above this size are reported per file and not read. */
 export const MAX_CONFIG_FILE = 8 * 1024 * 1024;
@@ -33,6 +33,8 @@ export interface ConfigTree {
   files: ConfigFile[];
   /** Helm chart directories whose unrendered templates/ were skipped. */
   helmCharts: string[];
+  /** Directories that could not be listed: reported, never skipped silently. */
+  unreadable: Array<{ path: string; message: string }>;
 }
 
 /**
@@ -49,18 +51,23 @@ export async function listConfigFiles(root: string, includeNoise = false): Promi
   }
   if (info.isFile()) {
     const file = { path: root, display: root, type: classify(basename(root)) ?? "yaml", size: info.size };
-    return { files: [file], helmCharts: [] };
+    return { files: [file], helmCharts: [], unreadable: [] };
   }
   if (!info.isDirectory()) throw new BulwarkError("TARGET_UNKNOWN", `${root}: not a file or directory`);
   const out: ConfigFile[] = [];
   const helmCharts: string[] = [];
+  const unreadable: ConfigTree["unreadable"] = [];
   const stack = [root];
   while (stack.length) {
     const dir = stack.pop()!;
     let entries;
     try {
       entries = await readdir(dir, { withFileTypes: true });
-    } catch {
+    } catch (e) {
+      unreadable.push({
+        path: relative(root, dir).split(sep).join("/") || ".",
+        message: `cannot list directory: ${errorMessage(e)}`,
+      });
       continue;
     }
     entries.sort((a, b) => (a.name < b.name ? 1 : -1));
@@ -79,7 +86,7 @@ export async function listConfigFiles(root: string, includeNoise = false): Promi
     }
   }
   out.sort((a, b) => (a.display < b.display ? -1 : a.display > b.display ? 1 : 0));
-  return { files: out, helmCharts: helmCharts.sort() };
+  return { files: out, helmCharts: helmCharts.sort(), unreadable };
 }
 
 /**

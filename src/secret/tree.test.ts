@@ -113,6 +113,25 @@ describe("tree walk on hostile input", () => {
     );
   });
 
+  it("reads a file whose name is not valid UTF-8 (names are bytes) and shows the name escaped", async () => {
+    // Issue 11 defect 9: such a file used to get an "ENOENT" issue and its key was missed.
+    const dir = mkdtempSync(join(tmpdir(), "bulwark-secret-bytes-"));
+    try {
+      const secret = token();
+      const name = Buffer.concat([
+        Buffer.from(`${dir}/conf-`),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from(".env"),
+      ]);
+      writeFileSync(name, `TOKEN=${secret}\n`);
+      const bytesScan = await scanTree(ctx, dir);
+      expect(bytesScan.hits.map((h) => h.file)).toEqual(["conf-\\xff\\xfe.env"]);
+      expect(bytesScan.skipped.filter((k) => k.reason === "unreadable")).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("states why everything else was skipped", () => {
     const r = reasons(scan);
     expect(r["bin/tool"]).toMatch(/^binary: NUL byte/);

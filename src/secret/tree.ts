@@ -4,7 +4,7 @@ import type { SecretContext } from "./config.js";
 import { scanContent } from "./content.js";
 import { looksBinary } from "./noise.js";
 import type { SecretHit } from "./types.js";
-import { walkTree, type SkipReason, type Skipped } from "./walk.js";
+import { walkTree, type DiskPath, type SkipReason, type Skipped } from "./walk.js";
 
 /** Files up to this size are read whole (and may be parsed as manifests); bigger ones stream. */
 const WHOLE_FILE_BYTES = 8 * 1024 * 1024;
@@ -61,14 +61,14 @@ export async function scanTree(
   return result;
 }
 
-function scanWhole(ctx: SecretContext, path: string, rel: string): SecretHit[] | "binary" {
+function scanWhole(ctx: SecretContext, path: DiskPath, rel: string): SecretHit[] | "binary" {
   const buf = readFileSync(path);
   if (looksBinary(buf)) return "binary";
   return scanContent(ctx, rel, buf.toString("latin1"), buf);
 }
 
 /** Big files: 1 MiB at a time, so memory stays bounded whatever the file size. */
-function scanStreamed(ctx: SecretContext, path: string, rel: string): SecretHit[] | "binary" {
+function scanStreamed(ctx: SecretContext, path: DiskPath, rel: string): SecretHit[] | "binary" {
   const fd = openSync(path, "r");
   try {
     const buf = Buffer.allocUnsafe(CHUNK_BYTES);

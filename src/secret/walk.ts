@@ -17,9 +17,15 @@ export interface WalkOptions {
   maxDepth: number;
 }
 
+/**
+ * A path on disk. File names are bytes: a name that is not valid UTF-8 is kept as a Buffer
+ * path (which every fs call accepts) so the file is still read, not lost to an ENOENT.
+ */
+export type DiskPath = string | Buffer;
+
 export interface WalkedFile {
   /** Absolute path on disk. */
-  path: string;
+  path: DiskPath;
   /** Path relative to the scan root with "/" separators (the file as reported). */
   rel: string;
   size: number;
@@ -39,14 +45,19 @@ export function* walkTree(
   onSkip: (s: Skipped) => void,
 ): Generator<WalkedFile> {
   const top = statSync(root);
-  const display = (p: string): string => (p === root ? p : relative(root, p).split(sep).join("/"));
+  const display = (p: DiskPath): string =>
+    typeof p !== "string"
+      ? displayBytes(p.subarray(Buffer.byteLength(root) + 1))
+      : p === root
+        ? p
+        : relative(root, p).split(sep).join("/");
   if (!top.isDirectory()) {
     const file = checkFile(root, display(root), top.size, top.isFile(), options, onSkip);
     if (file) yield file;
     return;
   }
   const seenDirs = new Set<string>();
-  const stack: Array<{ dir: string; depth: number }> = [{ dir: root, depth: 0 }];
+  const stack: Array<{ dir: DiskPath; depth: number }> = [{ dir: root, depth: 0 }];
   while (stack.length) {
     const { dir, depth } = stack.pop()!;
     let info;
@@ -59,17 +70,17 @@ export function* walkTree(
       onSkip({ path: display(dir), reason: "unreadable", detail: errorMessage(e) });
       continue;
     }
-    let entries: Dirent[] = [];
+    let entries: Dirent<Buffer>[] = [];
     try {
-      entries = readdirSync(dir, { withFileTypes: true });
+      entries = readdirSync(dir, { withFileTypes: true, encoding: "buffer" });
     } catch (e) {
       onSkip({ path: display(dir), reason: "unreadable", detail: errorMessage(e) });
     }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const subdirs: string[] = [];
+    entries.sort((a, b) => Buffer.compare(a.name, b.name));
+    const subdirs: DiskPath[] = [];
     for (const entry of entries) {
-      const name = entry.name;
-      const path = join(dir, name);
+      const name = entry.name.toString("utf8");
+      const path = childPath(dir, entry.name);
       // The directory entry's type needs no extra system call; only files need their size.
       if (entry.isSymbolicLink()) {
         onSkip({ path: display(path), reason: "symlink", detail: "symbolic links are not followed" });
@@ -100,8 +111,41 @@ export function* walkTree(
   }
 }
 
+/** dir/name, as a string when both are valid UTF-8, else as bytes. */
+function childPath(dir: DiskPath, name: Buffer): DiskPath {
+  const text = name.toString("utf8");
+  if (typeof dir === "string" && Buffer.from(text, "utf8").equals(name)) return join(dir, text);
+  return Buffer.concat([typeof dir === "string" ? Buffer.from(dir) : dir, Buffer.from(sep), name]);
+}
+
+/** A byte path for people: valid UTF-8 as is, every other byte as \xNN. */
+export function displayBytes(bytes: Buffer): string {
+  let out = "";
+  let i = 0;
+  while (i < bytes.length) {
+    const len = utf8Length(bytes, i);
+    if (len > 0) {
+      out += bytes.subarray(i, i + len).toString("utf8");
+      i += len;
+    } else out += `\\x${bytes[i++]!.toString(16).padStart(2, "0")}`;
+  }
+  return out;
+}
+
+/** Length of the valid UTF-8 sequence at `i`, or 0 when the byte there starts none. */
+function utf8Length(b: Buffer, i: number): number {
+  const c = b[i]!;
+  const n =
+    c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+  if (n <= 1) return n;
+  if (i + n > b.length) return 0;
+  for (let k = 1; k < n; k++) if ((b[i + k]! & 0xc0) !== 0x80) return 0;
+  const seq = b.subarray(i, i + n);
+  return Buffer.from(seq.toString("utf8"), "utf8").equals(seq) ? n : 0;
+}
+
 function checkFile(
-  path: string,
+  path: DiskPath,
   rel: string,
   size: number,
   regular: boolean,
