@@ -2,7 +2,7 @@ import type { Image } from "../image/types.js";
 import type { LayerAnalysis } from "../scan/types.js";
 import { Attribution } from "./attribution.js";
 import { LayerStack, type Placed } from "./layers.js";
-import { isOsPackage, purlFor } from "./purl.js";
+import { isOsPackage, purlOrIssue, type PurlIssue } from "./purl.js";
 import type { Inventory, LayerInfo, Location, OsInfo, Package } from "./types.js";
 
 // Several files describe the OS; prefer the canonical one when more than one survives.
@@ -95,11 +95,14 @@ export function buildInventory(image: Image, layers: LayerAnalysis[]): Inventory
   const owned = ownedFileSet(survivors);
   const licenses = licenseFacts(survivors);
   const packages: Package[] = [];
+  const purlIssues: PurlIssue[] = [];
   for (const s of survivors) {
     for (const pkg of s.output.packages ?? []) {
       const placed = place(pkg, s.path, layers[attribution.introducedIn(s, pkg)]);
       if (!isOsPackage(placed) && placed.locations.some((l) => owned.has(l.path))) continue;
-      packages.push({ ...withLicenses(placed, licenses), purl: purlFor(placed, os) });
+      const { purl, issue } = purlOrIssue(placed, os);
+      if (issue) purlIssues.push(issue);
+      packages.push({ ...withLicenses(placed, licenses), purl });
     }
   }
   const inventory: Inventory = {
@@ -107,7 +110,7 @@ export function buildInventory(image: Image, layers: LayerAnalysis[]): Inventory
     source: image.source,
     layers: layerInfos(image, layers),
     packages,
-    issues: layers.flatMap((l) => l.issues.map((i) => ({ ...i }))),
+    issues: [...layers.flatMap((l) => l.issues.map((i) => ({ ...i }))), ...purlIssues],
   };
   if (!image.rootDir) {
     inventory.image = {
