@@ -4,6 +4,7 @@ import type { ReportFormat } from "./formats.js";
 import { renderJson } from "./json.js";
 import { renderSarif } from "./sarif.js";
 import { renderTable } from "./table.js";
+import { escapeStrings } from "../text/terminal.js";
 
 export { REPORT_FORMATS, parseReportFormat, type ReportFormat } from "./formats.js";
 
@@ -11,7 +12,7 @@ export { REPORT_FORMATS, parseReportFormat, type ReportFormat } from "./formats.
 export function renderReport(report: Report, format: ReportFormat): string {
   switch (format) {
     case "table":
-      return renderTable(report);
+      return renderTable(escapeStrings(report));
     case "json":
       return renderJson(report);
     case "sarif":

@@ -33,14 +33,25 @@ describe.skipIf(notDebian)("this machine's root filesystem", () => {
     expect(inv.os?.family).toBe("debian");
     // Every package without a purl is explained by an issue entry.
     const explained = new Set(inv.issues.filter((i) => i.code === "purl-incomplete").map((i) => i.path));
-    for (const p of inv.packages.filter((x) => !x.purl)) expect(explained.has(p.locations[0]?.path ?? "")).toBe(true);
+    for (const p of inv.packages.filter((x) => !x.purl))
+      expect(explained.has(p.locations[0]?.path ?? "")).toBe(true);
   }, 600_000);
 
   it.skipIf(noMirror)(
-    "scan rootfs / (vuln) exits 0 or 1 with a non-empty report",
+    "scan rootfs / (vuln) exits 0 with a report of the matched packages",
     async () => {
       await updateVulnDb({ cacheDir, source: SHARED_VULNDB });
-      const r = await runCli(["--cache-dir", cacheDir, "scan", "rootfs", "/", "--scanners", "vuln", "--format", "json"]);
+      const r = await runCli([
+        "--cache-dir",
+        cacheDir,
+        "scan",
+        "rootfs",
+        "/",
+        "--scanners",
+        "vuln",
+        "--format",
+        "json",
+      ]);
       expect(r.stderr).not.toMatch(/internal error/);
       expect(r.code).toBe(0);
       const report = JSON.parse(r.stdout) as Report;

@@ -4,7 +4,15 @@
  * real CLI; each gets the best identity available, and the ones without a groupId get
  * an issue entry instead of "internal error: Invalid purl".
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -40,7 +48,10 @@ async function sbomOf(root: string): Promise<{ code: number; inv: Inventory; std
 describe("maven repository layout", () => {
   it("reads the groupId from the directories under a known repository root", () => {
     expect(
-      groupFromRepoPath("/usr/share/maven-repo/org/apache/maven/maven-core/3.8.7/maven-core-3.8.7.jar", "maven-core"),
+      groupFromRepoPath(
+        "/usr/share/maven-repo/org/apache/maven/maven-core/3.8.7/maven-core-3.8.7.jar",
+        "maven-core",
+      ),
     ).toBe("org.apache.maven");
     expect(groupFromRepoPath("/root/.m2/repository/a/b/x/1.0/x-1.0.jar", "x")).toBe("a.b");
     expect(groupFromRepoPath("/opt/app/lib/x-1.0.jar", "x")).toBeUndefined();
@@ -69,7 +80,17 @@ describe.skipIf(!hasCommand("jar"))("jars without a full maven identity (jar bui
     const root = tmp();
     mkdirSync(join(root, "lib"), { recursive: true });
     buildJar(join(root, "lib/name-1.0.jar"), {});
-    const r = await runCli(["--cache-dir", tmp(), "scan", "rootfs", root, "--scanners", "secret", "--format", "json"]);
+    const r = await runCli([
+      "--cache-dir",
+      tmp(),
+      "scan",
+      "rootfs",
+      root,
+      "--scanners",
+      "secret",
+      "--format",
+      "json",
+    ]);
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(0);
   });
@@ -86,7 +107,9 @@ describe.skipIf(noMavenRepo)("Debian's own maven-repo jars (libmaven3-core-java)
     expect(code).toBe(0);
     expect(inv.packages.length).toBeGreaterThan(0);
     for (const p of inv.packages.filter((x) => !x.purl))
-      expect(inv.issues.some((i) => i.code === "purl-incomplete" && i.path === p.locations[0]?.path)).toBe(true);
+      expect(inv.issues.some((i) => i.code === "purl-incomplete" && i.path === p.locations[0]?.path)).toBe(
+        true,
+      );
   });
 
   it("a copied maven-repo tree gets its groupId from the repository layout", async () => {
