@@ -4,6 +4,7 @@ import { Attribution } from "./attribution.js";
 import { LayerStack, type Placed } from "./layers.js";
 import { isOsPackage, purlOrIssue, type PurlIssue } from "./purl.js";
 import type { Inventory, LayerInfo, Location, OsInfo, Package } from "./types.js";
+import { lockfileIssues, mergeLockfilePackages, type LockfileOptions } from "../lockfile/inventory.js";
 
 // Several files describe the OS; prefer the canonical one when more than one survives.
 const OS_FILE_RANK = ["/etc/os-release", "/usr/lib/os-release"];
@@ -87,7 +88,7 @@ function layerInfos(image: Image, layers: LayerAnalysis[]): LayerInfo[] {
  * only, each package attributed to the layer that introduced it, language packages that
  * an OS package owns reported once (as the OS package), purls filled in.
  */
-export function buildInventory(image: Image, layers: LayerAnalysis[]): Inventory {
+export function buildInventory(image: Image, layers: LayerAnalysis[], opts: LockfileOptions = {}): Inventory {
   const stack = new LayerStack(layers);
   const survivors = stack.survivors();
   const attribution = new Attribution(layers, stack);
@@ -109,8 +110,12 @@ export function buildInventory(image: Image, layers: LayerAnalysis[]): Inventory
     target: image.name,
     source: image.source,
     layers: layerInfos(image, layers),
-    packages,
-    issues: [...layers.flatMap((l) => l.issues.map((i) => ({ ...i }))), ...purlIssues],
+    packages: mergeLockfilePackages(packages, opts),
+    issues: [
+      ...layers.flatMap((l) => l.issues.map((i) => ({ ...i }))),
+      ...purlIssues,
+      ...lockfileIssues(survivors),
+    ],
   };
   if (!image.rootDir) {
     inventory.image = {
