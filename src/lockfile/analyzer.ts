@@ -5,7 +5,7 @@
  * that file; the rest of the tree is scanned. Notes (unpinned, unresolved) travel as facts.
  */
 import type { Analyzer, AnalyzerFile, AnalyzerOutput } from "../analyzer/types.js";
-import { baseName, decodeText, isRegularFile, MiB } from "../analyzer/common/util.js";
+import { baseName, decodeText, isRegularFile, MiB, parseError } from "../analyzer/common/util.js";
 import { lockParserFor } from "./registry.js";
 
 /** Larger dependency files exist only as attacks or generated noise; recorded as skipped by the walker. */
@@ -21,15 +21,17 @@ export const lockfileAnalyzer: Analyzer = {
   version: 1,
   wants(path, info) {
     return (
-      isRegularFile(info.mode) &&
-      info.size <= MAX_LOCKFILE_SIZE &&
-      !INSTALLED_DIRS.test(path) &&
-      lockParserFor(baseName(path)) !== undefined
+      isRegularFile(info.mode) && !INSTALLED_DIRS.test(path) && lockParserFor(baseName(path)) !== undefined
     );
   },
   async analyze(file: AnalyzerFile): Promise<AnalyzerOutput | undefined> {
     const parse = lockParserFor(baseName(file.path));
     if (!parse) return undefined;
+    // Oversized files are wanted so that the skip is recorded as an issue, never silent.
+    if (file.size > MAX_LOCKFILE_SIZE)
+      throw parseError(
+        `${file.path}: ${file.size} bytes is over the ${MAX_LOCKFILE_SIZE}-byte lockfile limit`,
+      );
     const result = parse(decodeText(await file.read(), file.path), file.path);
     const facts = result.notes.map((n) => ({
       kind: LOCKFILE_ISSUE,

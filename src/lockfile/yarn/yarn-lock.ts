@@ -4,7 +4,7 @@
  * ("lodash@^4.17.0, lodash@^4.17.21" or "lodash@npm:^4.17.21") for one resolved version.
  * yarn.lock does not say which packages are dev-only (package.json does): dev is not set.
  */
-import lockfile from "@yarnpkg/lockfile";
+import { parse as parseYarnV1 } from "@yarnpkg/lockfile";
 import { parse as parseYaml } from "yaml";
 import { isRecord, LineFinder, lockPackage, parseError, str, type LockResult } from "../common.js";
 
@@ -47,7 +47,7 @@ export function parseYarnLock(text: string, path: string): LockResult {
   }
   let parsed: { type: string; object: Record<string, unknown> };
   try {
-    parsed = lockfile.parse(text) as { type: string; object: Record<string, unknown> };
+    parsed = parseYarnV1(text) as { type: string; object: Record<string, unknown> };
   } catch (e) {
     throw parseError(`${path}: invalid yarn.lock (${e instanceof Error ? e.message : String(e)})`);
   }
