@@ -1,10 +1,9 @@
 /**
- * yarn.lock, classic (v1, its own format, parsed with @yarnpkg/lockfile) and Berry
- * (v2+, YAML with a `__metadata` entry). Keys are comma-separated specifiers
+ * yarn.lock, classic (v1, its own format) and Berry
+ * (v2+, YAML with a `__metadata` entry, parsed with `yaml`). Keys are comma-separated specifiers
  * ("lodash@^4.17.0, lodash@^4.17.21" or "lodash@npm:^4.17.21") for one resolved version.
  * yarn.lock does not say which packages are dev-only (package.json does): dev is not set.
  */
-import { parse as parseYarnV1 } from "@yarnpkg/lockfile";
 import { parse as parseYaml } from "yaml";
 import { isRecord, LineFinder, lockPackage, parseError, str, type LockResult } from "../common.js";
 
@@ -45,20 +44,37 @@ export function parseYarnLock(text: string, path: string): LockResult {
     if (!isRecord(doc)) throw parseError(`${path}: not a YAML mapping`);
     return collect(doc, text, path, true);
   }
-  let parsed: { type: string; object: Record<string, unknown> };
-  try {
-    parsed = parseYarnV1(text) as { type: string; object: Record<string, unknown> };
-  } catch (e) {
-    throw parseError(`${path}: invalid yarn.lock (${e instanceof Error ? e.message : String(e)})`);
+  return collect(parseClassic(text, path), text, path, false);
+}
+
+/**
+ * yarn v1's own format, read line by line: a top-level line "spec, spec:" opens an
+ * entry, indented `key value` lines fill it. Only what the inventory needs is kept
+ * (version, resolved); anything that fits neither shape is an error naming the line.
+ * (A line scanner, linear in the input, instead of @yarnpkg/lockfile, whose tokenizer
+ * took minutes on some hostile inputs in the property test.)
+ */
+function parseClassic(text: string, path: string): Record<string, unknown> {
+  const out: Record<string, Record<string, string>> = {};
+  let current: Record<string, string> | undefined;
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i]!;
+    if (!raw.trim() || raw.trimStart().startsWith("#")) continue;
+    if (raw.startsWith("<<<<<<<") || raw.startsWith(">>>>>>>"))
+      throw parseError(`${path}:${i + 1}: merge conflict marker`);
+    if (!/^\s/.test(raw)) {
+      if (!raw.endsWith(":"))
+        throw parseError(`${path}:${i + 1}: expected "specifier:" at the start of an entry`);
+      current = {};
+      out[raw.slice(0, -1)] = current;
+      continue;
+    }
+    if (!current) throw parseError(`${path}:${i + 1}: indented line outside an entry`);
+    const m = /^ {2}([\w-]+)\s+"?([^"]*)"?\s*$/.exec(raw);
+    if (m?.[1] && m[2] !== undefined) current[m[1]] = m[2];
   }
-  if (parsed.type !== "success") throw parseError(`${path}: yarn.lock has merge conflicts`);
-  // @yarnpkg/lockfile splits "a@1, a@2" keys into one key each; keep one package per entry.
-  const seen = new Set<unknown>();
-  const unique: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(parsed.object)) {
-    if (seen.has(v)) continue;
-    seen.add(v);
-    unique[k] = v;
-  }
-  return collect(unique, text, path, false);
+  if (!Object.keys(out).length && /\S/.test(text.replace(/^#.*$/gm, "")))
+    throw parseError(`${path}: no entries`);
+  return out;
 }
