@@ -19,6 +19,7 @@ describe("cataloger registry", () => {
       "composer",
       "dotnet",
       "cargo-auditable",
+      "lockfile",
     ]);
     for (const a of list) expect(Number.isInteger(a.version) && a.version > 0).toBe(true);
   });

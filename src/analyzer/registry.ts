@@ -15,6 +15,7 @@ import { npmAnalyzer } from "./npm/npm.js";
 import { osAnalyzer } from "./os/os.js";
 import { pythonAnalyzer } from "./python/python.js";
 import { rpmAnalyzer } from "./rpm/rpm.js";
+import { lockfileAnalyzer } from "../lockfile/analyzer.js";
 
 export function catalogers(): Analyzer[] {
   return [
@@ -30,5 +31,6 @@ export function catalogers(): Analyzer[] {
     composerAnalyzer,
     dotnetAnalyzer,
     cargoAuditableAnalyzer,
+    lockfileAnalyzer,
   ];
 }

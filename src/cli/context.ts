@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { escapeTerminal } from "../text/terminal.js";
 
 /** Options every command accepts. */
 export interface GlobalOptions {
@@ -13,5 +14,5 @@ export function globalOptions(cmd: Command): GlobalOptions {
 
 /** Progress and logs go to stderr so that reports on stdout stay machine-readable. */
 export function log(opts: GlobalOptions, message: string): void {
-  if (!opts.quiet) process.stderr.write(`${message}\n`);
+  if (!opts.quiet) process.stderr.write(`${escapeTerminal(message)}\n`);
 }

@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { BulwarkError, ExitCode, errorMessage } from "../errors.js";
 import { VERSION } from "../version.js";
 import { commands } from "./commands.js";
+import { escapeTerminal } from "../text/terminal.js";
 
 export function buildProgram(): Command {
   const program = new Command("bulwark")
@@ -32,11 +33,11 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? ExitCode.ok : ExitCode.error;
     }
     if (e instanceof BulwarkError) {
-      process.stderr.write(`bulwark: ${e.code}: ${e.message}\n`);
+      process.stderr.write(`bulwark: ${e.code}: ${escapeTerminal(e.message)}\n`);
       if (debug) process.stderr.write(`${e.stack ?? ""}\n`);
       return e.exitCode;
     }
-    process.stderr.write(`bulwark: internal error: ${errorMessage(e)}\n`);
+    process.stderr.write(`bulwark: internal error: ${escapeTerminal(errorMessage(e))}\n`);
     if (debug) process.stderr.write(`${(e as Error)?.stack ?? ""}\n`);
     else process.stderr.write("bulwark: run again with --debug for details\n");
     return ExitCode.error;

@@ -8,6 +8,7 @@ import { writeFileAtomic } from "./output.js";
 interface SbomFlags extends ImageAccessFlags {
   format: string;
   output?: string;
+  skipDev?: boolean;
 }
 
 /** `bulwark sbom TARGET`: the inventory of an image as CycloneDX, SPDX, JSON or a table. */
@@ -19,7 +20,8 @@ export function registerSbom(program: Command): void {
     )
     .argument("<target>", "image to inventory")
     .option("-f, --format <format>", `output format: ${SBOM_FORMATS.join(", ")}`, "table")
-    .option("-o, --output <file>", "write the SBOM to FILE (atomically) instead of standard output");
+    .option("-o, --output <file>", "write the SBOM to FILE (atomically) instead of standard output")
+    .option("--skip-dev", "leave out dev/test dependencies that lockfiles mark as such");
   addImageAccessFlags(sbom).action(async (target: string, flags: SbomFlags, cmd: Command) => {
     const g = globalOptions(cmd);
     const format = parseSbomFormat(flags.format);
@@ -28,6 +30,7 @@ export function registerSbom(program: Command): void {
     const text = await generateSbom(target, format, {
       cacheDir: cacheDir(g.cacheDir),
       ...imageAccessFlags(flags),
+      ...(flags.skipDev ? { skipDev: true } : {}),
       progress: (m) => log(g, m),
     });
     if (flags.output) {

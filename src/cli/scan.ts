@@ -22,6 +22,7 @@ interface ScanFlags extends ImageAccessFlags {
   disableRule: string[];
   baseline?: string;
   includeNoise?: boolean;
+  skipDev?: boolean;
   compliance?: string;
   allowedRegistries?: string;
 }
@@ -65,6 +66,7 @@ function runOptions(cmd: Command, flags: ScanFlags): RunOptions {
     disableRules: flags.disableRule,
     ...(flags.baseline ? { baseline: flags.baseline } : {}),
     ...(flags.includeNoise ? { includeNoise: true } : {}),
+    ...(flags.skipDev ? { skipDev: true } : {}),
     ...(flags.compliance ? { compliance: flags.compliance } : {}),
     ...(flags.allowedRegistries ? { allowedRegistries: list(flags.allowedRegistries) } : {}),
     ...imageAccessFlags(flags),
@@ -105,6 +107,7 @@ function addScanFlags(cmd: Command): Command {
     .option("--disable-rule <id>", "disable a secret or misconfiguration rule (repeatable)", repeatable, [])
     .option("--baseline <file>", "suppress secret fingerprints listed in FILE")
     .option("--include-noise", "also scan vendored and generated files normally skipped")
+    .option("--skip-dev", "leave out dev/test dependencies that lockfiles mark as such")
     .option("--compliance <name>", "compliance view: nist-800-190, cis-kubernetes, cis-docker, nsa-cisa")
     .option("--allowed-registries <list>", "registries images may come from (misconfig)");
 }

@@ -2,8 +2,9 @@ import type { Image } from "../image/types.js";
 import type { LayerAnalysis } from "../scan/types.js";
 import { Attribution } from "./attribution.js";
 import { LayerStack, type Placed } from "./layers.js";
-import { isOsPackage, purlFor } from "./purl.js";
+import { isOsPackage, purlOrIssue, type PurlIssue } from "./purl.js";
 import type { Inventory, LayerInfo, Location, OsInfo, Package } from "./types.js";
+import { lockfileIssues, mergeLockfilePackages, type LockfileOptions } from "../lockfile/inventory.js";
 
 // Several files describe the OS; prefer the canonical one when more than one survives.
 const OS_FILE_RANK = ["/etc/os-release", "/usr/lib/os-release"];
@@ -87,7 +88,7 @@ function layerInfos(image: Image, layers: LayerAnalysis[]): LayerInfo[] {
  * only, each package attributed to the layer that introduced it, language packages that
  * an OS package owns reported once (as the OS package), purls filled in.
  */
-export function buildInventory(image: Image, layers: LayerAnalysis[]): Inventory {
+export function buildInventory(image: Image, layers: LayerAnalysis[], opts: LockfileOptions = {}): Inventory {
   const stack = new LayerStack(layers);
   const survivors = stack.survivors();
   const attribution = new Attribution(layers, stack);
@@ -95,19 +96,26 @@ export function buildInventory(image: Image, layers: LayerAnalysis[]): Inventory
   const owned = ownedFileSet(survivors);
   const licenses = licenseFacts(survivors);
   const packages: Package[] = [];
+  const purlIssues: PurlIssue[] = [];
   for (const s of survivors) {
     for (const pkg of s.output.packages ?? []) {
       const placed = place(pkg, s.path, layers[attribution.introducedIn(s, pkg)]);
       if (!isOsPackage(placed) && placed.locations.some((l) => owned.has(l.path))) continue;
-      packages.push({ ...withLicenses(placed, licenses), purl: purlFor(placed, os) });
+      const { purl, issue } = purlOrIssue(placed, os);
+      if (issue) purlIssues.push(issue);
+      packages.push({ ...withLicenses(placed, licenses), purl });
     }
   }
   const inventory: Inventory = {
     target: image.name,
     source: image.source,
     layers: layerInfos(image, layers),
-    packages,
-    issues: layers.flatMap((l) => l.issues.map((i) => ({ ...i }))),
+    packages: mergeLockfilePackages(packages, opts),
+    issues: [
+      ...layers.flatMap((l) => l.issues.map((i) => ({ ...i }))),
+      ...purlIssues,
+      ...lockfileIssues(survivors),
+    ],
   };
   if (!image.rootDir) {
     inventory.image = {

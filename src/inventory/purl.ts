@@ -79,3 +79,32 @@ export function purlFor(pkg: Package, os?: OsInfo): string {
     undefined,
   ).toString();
 }
+
+/** A package whose coordinates cannot make a valid purl, recorded rather than fatal. */
+export interface PurlIssue {
+  path: string;
+  code: "purl-incomplete";
+  message: string;
+}
+
+/**
+ * The purl of a package, or — when its coordinates cannot make one (a maven jar with
+ * no groupId, say) — an empty purl and an issue naming the package. One odd package
+ * must never abort a scan; it stays in the inventory under the identity it has.
+ */
+export function purlOrIssue(pkg: Package, os?: OsInfo): { purl: string; issue?: PurlIssue } {
+  try {
+    return { purl: purlFor(pkg, os) };
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    const id = `${pkg.type}/${pkg.namespace ? `${pkg.namespace}/` : ""}${pkg.name}@${pkg.version}`;
+    return {
+      purl: "",
+      issue: {
+        path: pkg.locations[0]?.path ?? "",
+        code: "purl-incomplete",
+        message: `${id}: no package URL (${reason}); recorded without one, not matched against advisories`,
+      },
+    };
+  }
+}

@@ -6,6 +6,8 @@ export type PackageType =
 export interface Location {
   /** Absolute path inside the image, e.g. "/var/lib/dpkg/status". */
   path: string;
+  /** 1-based line of the entry, for packages read from a lockfile or manifest. */
+  line?: number;
   /** Compressed blob digest of the layer (absent for rootfs targets). */
   layerDigest?: string;
   /** Uncompressed diffID of the layer. */

@@ -5,6 +5,7 @@ import { renderJson } from "./json.js";
 import { jsonChunks } from "./json-stream.js";
 import { renderSarif } from "./sarif.js";
 import { renderTable, tableChunks } from "./table.js";
+import { escapeStrings } from "../text/terminal.js";
 
 export { REPORT_FORMATS, parseReportFormat, type ReportFormat } from "./formats.js";
 
@@ -14,7 +15,7 @@ export { REPORT_FORMATS, parseReportFormat, type ReportFormat } from "./formats.
  */
 export function renderReportChunks(report: Report, format: ReportFormat): Iterable<string> {
   if (format === "json") return jsonChunks(report);
-  if (format === "table") return tableChunks(report);
+  if (format === "table") return tableChunks(escapeStrings(report));
   return [renderReport(report, format)];
 }
 
@@ -22,7 +23,7 @@ export function renderReportChunks(report: Report, format: ReportFormat): Iterab
 export function renderReport(report: Report, format: ReportFormat): string {
   switch (format) {
     case "table":
-      return renderTable(report);
+      return renderTable(escapeStrings(report));
     case "json":
       return renderJson(report);
     case "sarif":

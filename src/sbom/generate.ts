@@ -11,6 +11,8 @@ export interface SbomOptions extends OpenImageOptions {
   progress?: (message: string) => void;
   /** Skip the per-layer result cache (neither read nor written). */
   noCache?: boolean;
+  /** Leave out dev/test dependencies that lockfiles mark as such. */
+  skipDev?: boolean;
 }
 
 /**
@@ -27,7 +29,7 @@ export async function generateInventory(target: string, opts: SbomOptions): Prom
       ...(opts.progress ? { progress: opts.progress } : {}),
       ...(opts.noCache ? { noCache: true } : {}),
     });
-    return buildInventory(image, layers);
+    return buildInventory(image, layers, { skipDev: opts.skipDev });
   } finally {
     await image.close();
   }

@@ -17,6 +17,8 @@ export interface ScanOptions extends OpenImageOptions {
   baseline?: string;
   /** secret/misconfig tree walks: include vendored/generated noise normally skipped */
   includeNoise?: boolean;
+  /** vuln: leave out dev/test dependencies that lockfiles mark as such */
+  skipDev?: boolean;
   /** misconfig */
   compliance?: string;
   allowedRegistries?: string[];

@@ -24,7 +24,7 @@ export async function withImageInput<T>(
       cacheDir: options.cacheDir,
       ...(options.progress ? { progress: options.progress } : {}),
     });
-    const inventory = buildInventory(image, layers);
+    const inventory = buildInventory(image, layers, { skipDev: options.skipDev });
     return await use({ image, inventory, layers });
   } finally {
     await image.close();

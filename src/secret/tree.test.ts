@@ -156,10 +156,16 @@ describe("tree walk on hostile input", () => {
   });
 
   it("keeps memory bounded on the 20 MiB file: it is read in 1 MiB chunks, never whole", async () => {
-    const before = process.memoryUsage().arrayBuffers;
-    const one = await scanTree(ctx, join(root, "logs/big.log"));
-    expect(one.hits).toHaveLength(2);
-    // External (Buffer) memory: one 1 MiB chunk buffer, not the 20 MiB file.
-    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(8 * 1024 * 1024);
+    // External (Buffer) memory: one 1 MiB chunk buffer, not the 20 MiB file. Garbage from
+    // other tests in this process can land in one measurement, so the least of three counts;
+    // reading the file whole would cost 20 MiB every time.
+    const growth: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const before = process.memoryUsage().arrayBuffers;
+      const one = await scanTree(ctx, join(root, "logs/big.log"));
+      expect(one.hits).toHaveLength(2);
+      growth.push(process.memoryUsage().arrayBuffers - before);
+    }
+    expect(Math.min(...growth)).toBeLessThan(8 * 1024 * 1024);
   });
 });

@@ -8,6 +8,7 @@ import type { Package } from "../../inventory/types.js";
 import type { Analyzer, AnalyzerFile, AnalyzerOutput } from "../types.js";
 import { baseName, isRegularFile, MiB, newPackage } from "../common/util.js";
 import { readZipEntries, type ZipLimits } from "./zip.js";
+import { groupFromRepoPath } from "./repo-layout.js";
 
 const ARCHIVE = /\.(jar|war|ear|jpi|hpi|par|sar|rar|kar)$/i;
 const POM_PROPERTIES = /^META-INF\/maven\/[^/]+\/[^/]+\/pom\.properties$/;
@@ -82,6 +83,7 @@ function packagesOf(facts: ArchiveFacts, fileName: string, path: string, archive
   }
   if (out.length > 0) return out;
   const m = fromManifest(facts.manifest, fileName);
+  if (m && !m.namespace && !archivePath) m.namespace = groupFromRepoPath(path, m.name);
   if (m)
     out.push(
       newPackage({
@@ -128,7 +130,7 @@ export async function javaPackages(buf: Buffer, path: string): Promise<Package[]
 
 export const javaAnalyzer: Analyzer = {
   name: "java",
-  version: 1,
+  version: 2,
   wants(path, info) {
     return ARCHIVE.test(path) && isRegularFile(info.mode) && info.size <= MAX_ARCHIVE_SIZE;
   },

@@ -11,7 +11,8 @@ import { updateVulnDb } from "../../vulndb/update.js";
 
 export const MATCH_TESTDATA = resolve(dirname(fileURLToPath(import.meta.url)), "../testdata");
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-export const SHARED_VULNDB = resolve(REPO_ROOT, "../shared/vulndb");
+// A git worktree sits deeper than the main checkout; BULWARK_SHARED_VULNDB points there.
+export const SHARED_VULNDB = process.env.BULWARK_SHARED_VULNDB ?? resolve(REPO_ROOT, "../shared/vulndb");
 
 /** Builds `<tmp>/source/osv/<Ecosystem>/all.zip` from fixture folders and imports it into `<tmp>/cache`. */
 export async function fixtureDb(

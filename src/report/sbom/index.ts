@@ -4,6 +4,7 @@ import type { SbomFormat } from "./formats.js";
 import type { RenderOptions } from "./options.js";
 import { renderSpdxSbom } from "./spdx.js";
 import { renderSbomTable } from "./table.js";
+import { escapeStrings } from "../../text/terminal.js";
 
 export type { RenderOptions } from "./options.js";
 export { SBOM_FORMATS, parseSbomFormat, type SbomFormat } from "./formats.js";
@@ -18,6 +19,6 @@ export function renderSbom(inv: Inventory, format: SbomFormat, opts: RenderOptio
     case "json":
       return `${JSON.stringify(inv, null, 2)}\n`;
     case "table":
-      return renderSbomTable(inv);
+      return renderSbomTable(escapeStrings(inv));
   }
 }
