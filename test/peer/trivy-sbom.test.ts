@@ -51,11 +51,18 @@ function ours(inv: Inventory, type: string): string[] {
 }
 
 /** Language packages with where they were found, so two copies at two paths both count. */
+/** Lockfiles (e.g. the image's /app/package-lock.json) add locations to installed packages. */
+const LOCKFILE =
+  /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|poetry\.lock|Pipfile\.lock|uv\.lock|requirements[^/]*\.txt)$/;
+
+/** Installed copies only: the independent walk reads installed packages, not lockfiles. */
 function oursAt(inv: Inventory, type: string): string[] {
   return sorted(
     inv.packages
       .filter((p) => p.type === type)
-      .flatMap((p) => p.locations.map((l) => `${p.name}@${p.version} ${l.path}`)),
+      .flatMap((p) =>
+        p.locations.filter((l) => !LOCKFILE.test(l.path)).map((l) => `${p.name}@${p.version} ${l.path}`),
+      ),
   );
 }
 
