@@ -122,8 +122,8 @@ function buildTree(root: string): string[] {
     [GEMFILE, "ruby"],
     [PIPFILE, "pipenv"],
   ] as const) {
-    if (!existsSync(file)) missing.push(`${file} not on this machine`);
-    else {
+    // Their tests skip (and say so) when these real project files are absent.
+    if (existsSync(file)) {
       mkdirSync(join(root, dir));
       copyFileSync(file, join(root, dir, file.slice(file.lastIndexOf("/") + 1)));
     }
