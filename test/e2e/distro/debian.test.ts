@@ -31,11 +31,11 @@ const HELD = ["libssl3", "openssl", "libexpat1"];
 function why(): string {
   if (process.getuid?.() !== 0) return "mmdebstrap needs root";
   for (const c of ["mmdebstrap", "apt-cache"]) if (!hasCommand(c)) return `${c} missing (Debian package)`;
-  if (
-    !existsSync("/usr/lib/python3/dist-packages/apt_pkg.cpython-311-x86_64-linux-gnu.so") &&
-    !hasCommand("python3")
-  )
-    return "python3-apt missing";
+  try {
+    execFileSync("/usr/bin/python3", ["-c", "import apt_pkg"], { stdio: "ignore" });
+  } catch {
+    return "python3-apt missing (Debian package python3-apt)";
+  }
   if (!existsSync(join(SHARED_VULNDB, "osv/Debian/all.zip")))
     return `no Debian advisories in ${SHARED_VULNDB}`;
   return "";
