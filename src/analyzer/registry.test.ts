@@ -38,5 +38,7 @@ describe("cataloger registry", () => {
     expect(wanted("/app/lib/x-1.0.jar")).toEqual(["java"]);
     expect(wanted("/usr/bin/app", exe)).toEqual(["gobinary", "cargo-auditable"]);
     expect(wanted("/etc/passwd")).toEqual([]);
+    expect(wanted("/src/app/yarn.lock")).toEqual(["lockfile"]);
+    expect(wanted("/src/app/node_modules/x/yarn.lock")).toEqual([]);
   });
 });

@@ -31,7 +31,7 @@ const PATHS: Record<string, string> = {
   composer: "/app/vendor/composer/installed.json",
   dotnet: "/app/x.deps.json",
   "cargo-auditable": "/usr/bin/x",
-  lockfile: "/srv/app/package-lock.json",
+  lockfile: "/src/package-lock.json",
 };
 
 /** Hostile inputs: empty, random, a real ELF cut short, ELF and zip headers followed by noise. */

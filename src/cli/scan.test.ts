@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { Report } from "../findings/types.js";
 import { runCli } from "./testutil/cli.js";
 
@@ -11,8 +11,13 @@ afterEach(() => {
   process.exitCode = undefined;
 });
 
+const made: string[] = [];
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 function tmp(): string {
-  return mkdtempSync(join(tmpdir(), "bulwark-cli-scan-"));
+  const dir = mkdtempSync(join(tmpdir(), "bulwark-cli-scan-"));
+  made.push(dir);
+  return dir;
 }
 
 /** A Dockerfile the misconfiguration checks fire on (runs as root, `latest`, curl | sh). */

@@ -7,9 +7,18 @@ export interface VulnerabilityFinding {
   /** Preferred id (CVE when the record has one, else the OSV id). */
   id: string;
   aliases: string[];
+  /** CVEs a distribution advisory fixes (OSV `upstream`), e.g. the CVEs of a DSA. */
+  upstream?: string[];
   severity: Severity;
   title?: string;
-  package: { name: string; version: string; purl: string; ecosystem: string };
+  /** OS packages: `name` is the binary package, `source` the source package the advisory names. */
+  package: {
+    name: string;
+    version: string;
+    purl: string;
+    ecosystem: string;
+    source?: { name: string; version: string };
+  };
   /** null when no fixed version exists ("unfixed"). */
   fixedVersion: string | null;
   /** fixed, affected (unfixed), will_not_fix, … as the data says. */

@@ -1,6 +1,7 @@
 import type { Severity, VulnerabilityFinding } from "../findings/types.js";
 import { severityRank } from "../findings/summary.js";
 import type { Inventory, Package } from "../inventory/types.js";
+import { isOsPackage } from "../inventory/purl.js";
 import { comparatorForEcosystem } from "../version/index.js";
 import type { Comparator } from "../version/types.js";
 import type { OsvRecord } from "../vulndb/osv.js";
@@ -37,7 +38,7 @@ export interface MatchResult {
 interface Subject {
   query: OsvQuery;
   /** The installed package as the user knows it (binary name and version for OS packages). */
-  installed: { name: string; version: string; purl: string };
+  installed: { name: string; version: string; purl: string; source?: { name: string; version: string } };
   location: VulnerabilityFinding["location"];
 }
 
@@ -58,7 +59,10 @@ export function subjectsOf(inventory: Pick<Inventory, "packages" | "os">): Subje
     const query = osvQueryFor(pkg, inventory.os);
     const location = locationOf(pkg);
     if (query) {
-      subjects.push({ query, installed: { name: pkg.name, version: pkg.version, purl: pkg.purl }, location });
+      const installed: Subject["installed"] = { name: pkg.name, version: pkg.version, purl: pkg.purl };
+      // OS advisories name the source package: say which one matched the binary package.
+      if (isOsPackage(pkg)) installed.source = { name: query.name, version: query.version };
+      subjects.push({ query, installed, location });
       if (query.name === "stdlib" && query.ecosystem === "Go")
         stdlibSeen.add(`${location.path}@${query.version}`);
     }
@@ -137,7 +141,9 @@ function toFinding(
       if (!cvss.some((c) => c.vector === s.vector)) cvss.push(s);
   const references = [...new Set(group.flatMap((h) => (h.record.references ?? []).map((r) => r.url)))];
   const title = titleOf(group);
-  const epss = epssOf(db, [id, ...aliases]);
+  // Distribution advisories (DSA/DLA, Alpine, Wolfi) list the CVEs they fix in `upstream`.
+  const upstream = [...new Set(group.flatMap((h) => h.record.upstream ?? []))].filter((u) => u !== id);
+  const epss = epssOf(db, [id, ...aliases, ...upstream]);
   return {
     kind: "vulnerability",
     id,
@@ -147,10 +153,11 @@ function toFinding(
     package: { ...subject.installed, ecosystem: subject.query.ecosystem },
     fixedVersion,
     status: fixedVersion ? "fixed" : (statuses[0] ?? "affected"),
-    kev: kevFlag(db, [id, ...aliases]),
+    kev: kevFlag(db, [id, ...aliases, ...upstream]),
     ...(epss !== undefined ? { epss } : {}),
     ...(cvss.length ? { cvss } : {}),
     location: subject.location,
+    ...(upstream.length ? { upstream } : {}),
     ...(references.length ? { references: references.slice(0, 10) } : {}),
   };
 }

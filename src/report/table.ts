@@ -10,6 +10,7 @@ import {
 import { renderComplianceTable, type ComplianceReport } from "../misconfig/compliance.js";
 import { comparatorForEcosystem } from "../version/index.js";
 import { renderComplianceFallback } from "./compliance.js";
+import { shareLine } from "./os-share.js";
 
 function bySeverityThenId<T extends Finding>(a: T, b: T): number {
   return severityRank(b.severity) - severityRank(a.severity) || a.id.localeCompare(b.id);
@@ -36,6 +37,7 @@ interface PackageGroup {
   name: string;
   version: string;
   ecosystem: string;
+  source?: { name: string; version: string };
   path: string;
   findings: VulnerabilityFinding[];
 }
@@ -75,22 +77,31 @@ function packageFix(g: PackageGroup): string {
   return `${best}${unfixed ? ` (${unfixed} without fix)` : ""}`;
 }
 
+/** The CVEs a distribution advisory fixes, the first three named. */
+function cves(f: VulnerabilityFinding): string {
+  const up = f.upstream ?? [];
+  if (!up.length) return "";
+  return ` (${up.slice(0, 3).join(", ")}${up.length > 3 ? `, +${up.length - 3}` : ""})`;
+}
+
 function* vulnSection(findings: VulnerabilityFinding[]): Generator<string> {
   if (!findings.length) return;
   yield* ["Vulnerabilities", ""];
   const width = idWidth(findings, 20);
   for (const g of groupByPackage(findings)) {
-    yield `${g.name} ${g.version} → ${packageFix(g)}  [${g.ecosystem}] ${g.path}`;
+    const source = g.source && g.source.name !== g.name ? ` (source ${g.source.name})` : "";
+    yield `${g.name} ${g.version}${source} → ${packageFix(g)}  [${g.ecosystem}] ${g.path}`;
     for (const f of [...g.findings].sort(bySeverityThenId)) {
       const fix = f.fixedVersion ?? (f.status && f.status !== "affected" ? f.status : "unfixed");
       const kev = f.kev ? "KEV " : "";
-      yield `  ${pad(f.severity, 9)}${pad(f.id, width)}${pad(`→ ${fix}`, 16)} ${kev}${oneLine(f.title)}`;
+      yield `  ${pad(f.severity, 9)}${pad(f.id, width)}${pad(`→ ${fix}`, 16)} ${kev}${oneLine(f.title)}${cves(f)}`;
     }
     yield "";
   }
   const fixable = findings.filter((f) => f.fixedVersion !== null).length;
   const kev = findings.filter((f) => f.kev).length;
   yield `${fixable} of ${findings.length} findings have a fix${kev ? `; ${kev} known exploited (KEV)` : ""}`;
+  yield shareLine(findings);
   yield "";
 }
 

@@ -2,10 +2,10 @@
  * `bulwark scan image` through the CLI on a real test image (test/fixtures) and the real
  * mirror ../shared/vulndb: formats, --fail-on, --vex, the ignore file, exit codes.
  */
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/testutil/cli.js";
 import type { Report, VulnerabilityFinding } from "../../src/findings/types.js";
 import { SHARED_VULNDB } from "../../src/match/testutil/testdb.js";
@@ -19,8 +19,13 @@ let cacheDir: string;
 let img: BuiltImage;
 let base: string[];
 
+const made: string[] = [];
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 function tmpFile(name: string, text: string): string {
-  const p = join(mkdtempSync(join(tmpdir(), "bulwark-e2e-cli-")), name);
+  const dir = mkdtempSync(join(tmpdir(), "bulwark-e2e-cli-"));
+  made.push(dir);
+  const p = join(dir, name);
   writeFileSync(p, text);
   return p;
 }
@@ -28,6 +33,7 @@ function tmpFile(name: string, text: string): string {
 describe.skipIf(!haveMirror)("bulwark scan image (CLI, real image, real mirror)", () => {
   beforeAll(async () => {
     cacheDir = mkdtempSync(join(tmpdir(), "bulwark-e2e-vulncli-"));
+    made.push(cacheDir);
     img = await buildImage(recipes.nodeModules);
     await updateVulnDb({ cacheDir, source: SHARED_VULNDB });
     base = ["--cache-dir", cacheDir, "scan", "image", img.ociRef, "--scanners", "vuln"];

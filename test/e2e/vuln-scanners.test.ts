@@ -2,10 +2,10 @@
  * One `scan image` runs every selected scanner over one walk of a real test image: the
  * `deletes` recipe plants AWS credentials in one layer and deletes them in a later one.
  */
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SHARED_VULNDB } from "../../src/match/testutil/testdb.js";
 import { scanTarget } from "../../src/scan/run.js";
 import { updateVulnDb } from "../../src/vulndb/update.js";
@@ -18,6 +18,9 @@ let cacheDir: string;
 let img: BuiltImage;
 
 describe.skipIf(!haveMirror)("scan image with several scanners", () => {
+  afterAll(() => {
+    if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
+  });
   beforeAll(async () => {
     cacheDir = mkdtempSync(join(tmpdir(), "bulwark-e2e-scanners-"));
     img = await buildImage(recipes.deletes);

@@ -4,10 +4,10 @@
  * Expected advisories were read from the mirror's records (ids, ranges) and are facts
  * about those packages, not outputs of Bulwark.
  */
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Report, VulnerabilityFinding } from "../../src/findings/types.js";
 import type { Inventory } from "../../src/inventory/types.js";
 import { SHARED_VULNDB } from "../../src/match/testutil/testdb.js";
@@ -35,6 +35,9 @@ function byEcosystem(eco: string): VulnerabilityFinding[] {
 describe.skipIf(!haveMirror)(
   "vulnerability scan of the node-modules image (mirror: ../shared/vulndb)",
   () => {
+    afterAll(() => {
+      if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
+    });
     beforeAll(async () => {
       cacheDir = mkdtempSync(join(tmpdir(), "bulwark-e2e-vuln-"));
       img = await buildImage(recipes.nodeModules);

@@ -63,7 +63,11 @@ export async function trivyRootfs(dir: string): Promise<TrivyComponent[]> {
   const work = await mkdtemp(join(tmpdir(), "bulwark-trivy-"));
   try {
     const out = join(work, "sbom.json");
-    await execFileP(bin, trivyRootfsArgs(dir, out, cache), { maxBuffer: 64 * 1024 * 1024 });
+    // Trivy leaves trivy-* temp dirs in $TMPDIR; keep them inside the work dir removed below.
+    await execFileP(bin, trivyRootfsArgs(dir, out, cache), {
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, TMPDIR: work },
+    });
     const bom = JSON.parse(await readFile(out, "utf8")) as { components?: TrivyComponent[] };
     return bom.components ?? [];
   } finally {
