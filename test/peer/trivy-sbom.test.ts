@@ -51,11 +51,14 @@ function ours(inv: Inventory, type: string): string[] {
 }
 
 /** Language packages with where they were found, so two copies at two paths both count. */
+/** Installed locations only: the walk below reads installed manifests, not lockfiles (located by line). */
 function oursAt(inv: Inventory, type: string): string[] {
   return sorted(
     inv.packages
       .filter((p) => p.type === type)
-      .flatMap((p) => p.locations.map((l) => `${p.name}@${p.version} ${l.path}`)),
+      .flatMap((p) =>
+        p.locations.filter((l) => l.line === undefined).map((l) => `${p.name}@${p.version} ${l.path}`),
+      ),
   );
 }
 
