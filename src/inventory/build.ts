@@ -5,6 +5,7 @@ import { LayerStack, type Placed } from "./layers.js";
 import { isOsPackage, purlOrIssue, type PurlIssue } from "./purl.js";
 import type { Inventory, LayerInfo, Location, OsInfo, Package } from "./types.js";
 import { lockfileIssues, mergeLockfilePackages, type LockfileOptions } from "../lockfile/inventory.js";
+import { followIncludes } from "../lockfile/includes.js";
 
 // Several files describe the OS; prefer the canonical one when more than one survives.
 const OS_FILE_RANK = ["/etc/os-release", "/usr/lib/os-release"];
@@ -90,7 +91,10 @@ function layerInfos(image: Image, layers: LayerAnalysis[]): LayerInfo[] {
  */
 export function buildInventory(image: Image, layers: LayerAnalysis[], opts: LockfileOptions = {}): Inventory {
   const stack = new LayerStack(layers);
-  const survivors = stack.survivors();
+  const walked = stack.survivors();
+  // Requirements files' `-r` includes, resolved against the tree now that it is known.
+  const includes = followIncludes(image.rootDir, walked);
+  const survivors = [...walked, ...includes.placed];
   const attribution = new Attribution(layers, stack);
   const os = chooseOs(survivors);
   const owned = ownedFileSet(survivors);
@@ -114,7 +118,7 @@ export function buildInventory(image: Image, layers: LayerAnalysis[], opts: Lock
     issues: [
       ...layers.flatMap((l) => l.issues.map((i) => ({ ...i }))),
       ...purlIssues,
-      ...lockfileIssues(survivors),
+      ...lockfileIssues(survivors, includes.followed),
     ],
   };
   if (!image.rootDir) {

@@ -38,6 +38,7 @@ export const lockfileAnalyzer: Analyzer = {
       path: file.path,
       code: n.code,
       message: n.message,
+      ...(n.target ? { target: n.target } : {}),
     }));
     if (!result.packages.length && !facts.length) return undefined;
     return { packages: result.packages, ...(facts.length ? { facts } : {}) };

@@ -14,6 +14,8 @@ export { parseError };
 export interface LockNote {
   code: "not-checkable" | "unresolved" | "not-followed";
   message: string;
+  /** not-followed: the include as written (`-r base.in`), resolved later against the tree when it is on disk. */
+  target?: string;
 }
 
 export interface LockResult {

@@ -6,6 +6,7 @@
 import type { Inventory, Package } from "../inventory/types.js";
 import type { AnalyzerOutput } from "../analyzer/types.js";
 import { LOCKFILE_ISSUE } from "./analyzer.js";
+import { includeKey } from "./includes.js";
 
 export interface LockfileOptions {
   /** Leave out packages that only lockfiles mark as dev/test dependencies. */
@@ -13,11 +14,17 @@ export interface LockfileOptions {
 }
 
 /** Notes of the lockfiles that survive in the final filesystem, as inventory issues. */
-export function lockfileIssues(survivors: Array<{ output: AnalyzerOutput }>): Inventory["issues"] {
+export function lockfileIssues(
+  survivors: Array<{ output: AnalyzerOutput }>,
+  followed: Set<string> = new Set(),
+): Inventory["issues"] {
   const out: Inventory["issues"] = [];
   for (const s of survivors)
     for (const f of s.output.facts ?? [])
-      if (f.kind === LOCKFILE_ISSUE)
+      if (
+        f.kind === LOCKFILE_ISSUE &&
+        !(typeof f.target === "string" && followed.has(includeKey(String(f.path), f.target)))
+      )
         out.push({ path: String(f.path), code: String(f.code), message: String(f.message) });
   return out;
 }

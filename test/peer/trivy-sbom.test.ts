@@ -50,18 +50,16 @@ function ours(inv: Inventory, type: string): string[] {
   return sorted(inv.packages.filter((p) => p.type === type).map((p) => `${p.name} ${p.version}`));
 }
 
-/** Language packages with where they were found, so two copies at two paths both count. */
-/** Lockfiles (e.g. the image's /app/package-lock.json) add locations to installed packages. */
-const LOCKFILE =
-  /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|poetry\.lock|Pipfile\.lock|uv\.lock|requirements[^/]*\.txt)$/;
-
-/** Installed copies only: the independent walk reads installed packages, not lockfiles. */
+/**
+ * Language packages with where they were found, so two copies at two paths both count; installed
+ * locations only: the walk below reads installed manifests, not lockfiles (located by line).
+ */
 function oursAt(inv: Inventory, type: string): string[] {
   return sorted(
     inv.packages
       .filter((p) => p.type === type)
       .flatMap((p) =>
-        p.locations.filter((l) => !LOCKFILE.test(l.path)).map((l) => `${p.name}@${p.version} ${l.path}`),
+        p.locations.filter((l) => l.line === undefined).map((l) => `${p.name}@${p.version} ${l.path}`),
       ),
   );
 }

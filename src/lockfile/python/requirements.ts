@@ -50,8 +50,10 @@ export function parseRequirements(text: string, path: string, ctx: RequirementsC
     if (inc) {
       const target = inc[2] ?? "";
       const included = ctx.readInclude?.(path, target);
-      if (!included) note("not-followed", line, `include ${target} is not in the scanned tree`);
-      else if (!seen.has(included.path) && inc[1]?.startsWith("-r") !== false) {
+      if (!included) {
+        note("not-followed", line, `include ${target} is not in the scanned tree`);
+        out.notes[out.notes.length - 1]!.target = target;
+      } else if (!seen.has(included.path) && inc[1]?.startsWith("-r") !== false) {
         seen.add(included.path);
         const sub = parseRequirements(included.text, included.path, { ...ctx, seen });
         out.packages.push(...sub.packages);

@@ -116,7 +116,11 @@ function buildTree(root: string): string[] {
   });
   // Hand-written: requirements files are written by people, not generated.
   mkdirSync(join(root, "python"));
-  writeFileSync(join(root, "python/requirements.txt"), "Django==3.2.0\nrequests==2.19.0\nflask>=1.0\n");
+  writeFileSync(
+    join(root, "python/requirements.txt"),
+    "Django==3.2.0\nrequests==2.19.0\nflask>=1.0\n-r base.in\n-r requirements-dev.txt\n-r ../../../elsewhere.txt\n",
+  );
+  writeFileSync(join(root, "python/base.in"), "urllib3==1.24.1\n");
   writeFileSync(join(root, "python/requirements-dev.txt"), "pytest==6.0.0\n");
   for (const [file, dir] of [
     [GEMFILE, "ruby"],
@@ -218,6 +222,14 @@ describe("packages equal each lockfile's own entries", () => {
     );
     const pytest = inv.packages.find((p) => p.name === "pytest");
     expect(pytest?.metadata?.dev).toBe(true);
+  });
+
+  it("requirements: -r includes followed inside the tree; one outside it is an issue", () => {
+    expect(entriesOf("/python/base.in")).toEqual(["urllib3@1.24.1"]);
+    const notFollowed = inv.issues.filter((i) => i.code === "not-followed").map((i) => i.message);
+    expect(notFollowed).toEqual([
+      "/python/requirements.txt:6: include ../../../elsewhere.txt is not in the scanned tree",
+    ]);
   });
 });
 
