@@ -5,24 +5,13 @@
  * 2.36), so this explores blindly but deterministically (seeded), and runs anywhere.
  */
 import { createHash } from "node:crypto";
+import { prng as rng } from "../src/secret/testutil/generate.js";
 import type { FuzzTarget } from "./targets.js";
 
 /** Errors a parser is allowed to throw: the typed ones its caller records against the file. */
 export function isExpectedError(e: unknown): boolean {
   const name = (e as { name?: string } | null)?.name;
   return name === "BulwarkError" || e?.constructor?.name === "YamlError";
-}
-
-/** mulberry32: a tiny seeded generator, so a run can be repeated exactly. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const INTERESTING = [

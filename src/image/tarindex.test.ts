@@ -1,35 +1,16 @@
 import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { gnuTarTree, makeTarVariants, sha256 } from "../../test/fixtures/tar-variants.js";
 import { indexTar } from "./tarindex.js";
 
 // Differential test: the archive index must see exactly the file tree that GNU tar and
 // Python's tarfile see (as the container runtimes do), for every header variant.
-const here = import.meta.dirname;
 const work = mkdtempSync(join(tmpdir(), "bulwark-tarindex-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-execFileSync("python3", [join(here, "../../test/fixtures/tar-variants.py"), work]);
-const archives = readdirSync(work).filter((f) => f.endsWith(".tar"));
-
-const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
-
-function gnuTarTree(archive: string): Record<string, string> {
-  const dir = mkdtempSync(join(work, "x-"));
-  execFileSync("tar", ["-xf", archive, "-C", dir]);
-  const tree: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else tree[relative(dir, p)] = sha(readFileSync(p));
-    }
-  };
-  walk(dir);
-  return tree;
-}
+const archives = makeTarVariants(work);
 
 function pythonTree(archive: string): Record<string, string> {
   const script = [
@@ -48,7 +29,7 @@ async function bulwarkTree(archive: string): Promise<Record<string, string>> {
   const data = readFileSync(archive);
   const tree: Record<string, string> = {};
   for (const [name, m] of await indexTar(archive))
-    tree[name] = sha(data.subarray(m.offset, m.offset + m.size));
+    tree[name] = sha256(data.subarray(m.offset, m.offset + m.size));
   return tree;
 }
 
@@ -66,7 +47,7 @@ describe("tar index agrees with GNU tar and Python tarfile", () => {
 
   it.each(archives)("%s", async (name) => {
     const archive = join(work, name);
-    const gnu = gnuTarTree(archive);
+    const gnu = gnuTarTree(archive, work);
     expect(Object.keys(gnu).length).toBeGreaterThan(0);
     expect(pythonTree(archive)).toEqual(gnu);
     expect(await bulwarkTree(archive)).toEqual(gnu);
