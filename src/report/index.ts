@@ -3,19 +3,20 @@ import { renderCycloneDx } from "./cyclonedx.js";
 import type { ReportFormat } from "./formats.js";
 import { renderJson } from "./json.js";
 import { jsonChunks } from "./json-stream.js";
-import { renderSarif } from "./sarif.js";
+import { renderSarif, sarifLog } from "./sarif.js";
 import { renderTable, tableChunks } from "./table.js";
 import { escapeStrings } from "../text/terminal.js";
 
 export { REPORT_FORMATS, parseReportFormat, type ReportFormat } from "./formats.js";
 
 /**
- * The report as pieces of text, for writing without holding it whole: JSON and the table are
- * streamed (a million findings is over V8's string limit); the other formats are one piece.
+ * The report as pieces of text, for writing without holding it whole: JSON, SARIF and the
+ * table are streamed (a million findings is over V8's string limit); CycloneDX is one piece.
  */
 export function renderReportChunks(report: Report, format: ReportFormat): Iterable<string> {
   if (format === "json") return jsonChunks(report);
   if (format === "table") return tableChunks(escapeStrings(report));
+  if (format === "sarif") return jsonChunks(sarifLog(report));
   return [renderReport(report, format)];
 }
 

@@ -1,11 +1,11 @@
 /**
  * JSON text in pieces, identical to `JSON.stringify(value, null, 2)`, so a report with a
  * million findings is written without ever holding the whole text (V8 strings stop at
- * ~512 MB). Long arrays are split into one piece per element; smaller subtrees are
- * stringified whole, which is faster. `wholeBelow` 0 splits everything (for tests).
+ * ~512 MB). Containers holding a long array are split, one piece per element; other
+ * subtrees are stringified whole, which is faster. `wholeBelow` 0 splits everything (for tests).
  */
 export function* jsonChunks(value: unknown, wholeBelow = 64): Generator<string> {
-  yield* chunksOf(value, "", "  ", wholeBelow, 0);
+  yield* chunksOf(value, "", "  ", wholeBelow);
   yield "\n";
 }
 
@@ -19,14 +19,8 @@ function whole(value: unknown, pad: string, step: string): string {
   return pad ? text.replace(/\n/g, `\n${pad}`) : text;
 }
 
-function* chunksOf(
-  value: unknown,
-  pad: string,
-  step: string,
-  wholeBelow: number,
-  depth: number,
-): Generator<string> {
-  if (!splits(value, wholeBelow, depth)) {
+function* chunksOf(value: unknown, pad: string, step: string, wholeBelow: number): Generator<string> {
+  if (!splits(value, wholeBelow)) {
     yield whole(value, pad, step);
     return;
   }
@@ -38,7 +32,7 @@ function* chunksOf(
       const item: unknown = value[i];
       // As JSON.stringify: undefined, functions and symbols in arrays become null.
       if (item === undefined || typeof item === "function" || typeof item === "symbol") yield "null";
-      else yield* chunksOf(item, inner, step, wholeBelow, depth + 1);
+      else yield* chunksOf(item, inner, step, wholeBelow);
     }
     yield `\n${pad}]`;
     return;
@@ -49,18 +43,19 @@ function* chunksOf(
     if (item === undefined || typeof item === "function" || typeof item === "symbol") continue;
     yield `${first ? "" : ","}\n${inner}${JSON.stringify(key)}: `;
     first = false;
-    yield* chunksOf(item, inner, step, wholeBelow, depth + 1);
+    yield* chunksOf(item, inner, step, wholeBelow);
   }
   yield first ? "}" : `\n${pad}}`;
 }
 
 /**
- * Split long arrays, and the top two levels of objects (where a report keeps its long arrays);
- * everything else is one piece. Empty containers are always one piece ("[]", "{}").
+ * Split a container that holds a long array anywhere below it (a report's findings, a SARIF
+ * run's results); everything else is one piece. Empty containers are always one piece.
  */
-function splits(v: unknown, wholeBelow: number, depth: number): v is Record<string, unknown> | unknown[] {
+function splits(v: unknown, wholeBelow: number): v is Record<string, unknown> | unknown[] {
   if (!isPlainContainer(v)) return false;
-  const n = Array.isArray(v) ? v.length : Object.keys(v).length;
-  if (n === 0) return false;
-  return Array.isArray(v) ? n >= wholeBelow : depth < 2 || wholeBelow === 0;
+  const values = Array.isArray(v) ? v : Object.values(v);
+  if (values.length === 0) return false;
+  if (wholeBelow === 0 || (Array.isArray(v) && v.length >= wholeBelow)) return true;
+  return values.some((x) => splits(x, wholeBelow));
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderReportChunks } from "./index.js";
+import { renderSarif } from "./sarif.js";
 import { renderTable } from "./table.js";
 import { syntheticReport } from "./testutil/synthetic.js";
 
@@ -26,5 +27,12 @@ describe("reports at scale", () => {
     expect(pieces).toBeGreaterThan(250_000);
     expect(bytes).toBeGreaterThan(100_000_000);
     expect(tail.trimEnd().endsWith("}")).toBe(true);
+  });
+
+  it("streams SARIF in pieces that add up to renderSarif's text", () => {
+    const small = syntheticReport(5_000);
+    const pieces = [...renderReportChunks(small, "sarif")];
+    expect(pieces.length).toBeGreaterThan(5_000);
+    expect(pieces.join("")).toBe(renderSarif(small));
   });
 });
