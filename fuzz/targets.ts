@@ -16,6 +16,7 @@ import { indexTar, parsePax } from "../src/image/tarindex.js";
 import { parseDockerfile } from "../src/misconfig/dockerfile/parser.js";
 import { parseYamlDocuments } from "../src/misconfig/yaml-source.js";
 import { allSchemes, comparatorForScheme } from "../src/version/index.js";
+import { lockParserFor } from "../src/lockfile/registry.js";
 import { parseKev } from "../src/vulndb/kev.js";
 import { validateOsvRecord } from "../src/vulndb/validate.js";
 
@@ -73,6 +74,17 @@ export const targets: FuzzTarget[] = [
         return;
       }
       validateOsvRecord(json);
+    },
+  },
+  {
+    name: "lockfile",
+    about: "every lockfile/manifest format: the first line names the file (package-lock.json, …)",
+    run(d) {
+      const t = text(d);
+      const nl = t.indexOf("\n");
+      const name = nl < 0 ? t : t.slice(0, nl);
+      const parse = lockParserFor(name) ?? lockParserFor("package-lock.json")!;
+      parse(nl < 0 ? "" : t.slice(nl + 1), name);
     },
   },
   { name: "kev", about: "CISA KEV catalogue", run: (d) => parseKev(d, "kev") },
