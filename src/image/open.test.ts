@@ -113,6 +113,22 @@ describe("openImage on local images", () => {
     expect(await readdir(join(cacheDir, "tmp"))).toEqual([]);
   });
 
+  it("reads a docker archive whose members' sizes only PAX records carry, as docker does (issue 11 defect 2)", async () => {
+    const pax = join(work, "image-docker-pax.tar");
+    execFileSync("python3", [
+      join(import.meta.dirname, "../../test/fixtures/pax-sizes.py"),
+      dockerArchive,
+      pax,
+    ]);
+    // GNU tar agrees the rewritten archive holds the same members with the same sizes.
+    expect(execFileSync("tar", ["-tvf", pax]).toString()).toEqual(
+      execFileSync("tar", ["-tvf", dockerArchive]).toString(),
+    );
+    expect(await summary(await openImage(`docker-archive:${pax}`, { cacheDir }))).toEqual(
+      await summary(await openImage(`docker-archive:${dockerArchive}`, { cacheDir })),
+    );
+  });
+
   it("sweeps temp copies that killed runs left behind, and bounds a new spool (issue 11 defect 8)", async () => {
     const gz = join(work, "image-docker-2.tar.gz");
     await writeFile(gz, gzipSync(await readFile(dockerArchive)));
