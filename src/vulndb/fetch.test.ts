@@ -6,6 +6,7 @@ import { rmSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { BulwarkError } from "../errors.js";
+import { downloadToBuffer, downloadToFile } from "./fetch.js";
 import { openVulnDb, updateVulnDb } from "./index.js";
 import { MIRROR, MIRROR_PRESENT, SKIP_REASON, serveDir, sha256, tempDir } from "./testutil/mirror.js";
 import { dbPath } from "./schema.js";
@@ -128,4 +129,60 @@ describe("downloads", () => {
       db.close();
     },
   );
+});
+
+describe("downloads are bounded in size and time (issue 11 defects 3 and 4)", () => {
+  const endless = () =>
+    listen((_req, res) => {
+      const chunk = Buffer.alloc(64 * 1024, 0x61);
+      const pump = () => {
+        while (res.write(chunk));
+      };
+      res.on("drain", pump);
+      res.on("close", () => res.off("drain", pump));
+      pump();
+    });
+
+  async function withEnv<T>(vars: Record<string, string>, run: () => Promise<T>): Promise<T> {
+    Object.assign(process.env, vars);
+    try {
+      return await run();
+    } finally {
+      for (const k of Object.keys(vars)) delete process.env[k];
+    }
+  }
+
+  it("stops an endless KEV body at its bound", async () => {
+    const url = `${await endless()}/kev.json`;
+    await withEnv({ BULWARK_MAX_KEV_BYTES: String(1024 * 1024) }, async () => {
+      await expect(downloadToBuffer(url)).rejects.toMatchObject({
+        code: "FILE_TOO_LARGE",
+        message: `cannot download ${url}: more than 1048576 bytes (raise BULWARK_MAX_KEV_BYTES)`,
+      });
+    });
+  });
+
+  it("stops an endless feed zip at its bound", async () => {
+    const url = `${await endless()}/osv/npm/all.zip`;
+    await withEnv({ BULWARK_MAX_FEED_ZIP_BYTES: String(2 * 1024 * 1024) }, async () => {
+      await expect(downloadToFile(url, join(work, "endless.zip"))).rejects.toMatchObject({
+        code: "FILE_TOO_LARGE",
+        message: expect.stringContaining("more than 2097152 bytes"),
+      });
+    });
+  });
+
+  it("gives up on a server that trickles past the total deadline", async () => {
+    const base = await listen((_req, res) => {
+      res.writeHead(200);
+      const t = setInterval(() => res.write("["), 20);
+      res.on("close", () => clearInterval(t));
+    });
+    await withEnv({ BULWARK_DOWNLOAD_TOTAL_MS: "300" }, async () => {
+      await expect(downloadToBuffer(`${base}/kev.json`)).rejects.toMatchObject({
+        code: "NETWORK",
+        message: expect.stringContaining("stalled or passed its deadline"),
+      });
+    });
+  });
 });
