@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { BulwarkError, errorMessage } from "../errors.js";
 import type { ScanOptions } from "../scan/options.js";
 import type { ScanResult } from "../scan/types.js";
@@ -5,11 +6,12 @@ import { Collector } from "./collector.js";
 import { composeRules, composeServices } from "./compose/rules.js";
 import { parseDockerfile } from "./dockerfile/parser.js";
 import { dockerfileRules } from "./dockerfile/rules.js";
-import { listConfigFiles, readConfigText, type ConfigFile } from "./files.js";
+import { listConfigFiles, MAX_CONFIG_FILE, readConfigText, type ConfigFile } from "./files.js";
 import { KubernetesFamily } from "./kubernetes/family.js";
 import { runRules } from "./rules.js";
 import { inlineDirectives } from "./suppress.js";
 import { parseYamlDocuments, YamlError, type YamlDoc } from "./yaml-source.js";
+import { shiftDirectives, shiftDoc, yamlPieces, type YamlPiece } from "./yaml-stream.js";
 
 /** Check ids the user turned off (--disable-rules accepts misconfig ids too). */
 export function disabledChecks(options: Pick<ScanOptions, "disableRules">): Set<string> {
@@ -53,6 +55,12 @@ async function scanFile(
   k8s: KubernetesFamily,
   disabled: Set<string>,
 ): Promise<boolean> {
+  // Manifest bundles past the whole-file cap are parsed a few documents at a time.
+  if (file.type === "yaml" && fileSize(file) > MAX_CONFIG_FILE) {
+    let relevant = false;
+    for (const piece of yamlPieces(file.path)) relevant = scanYaml(file, piece, c, k8s, disabled) || relevant;
+    return relevant;
+  }
   const text = readConfigText(file);
   if (file.type === "dockerfile") {
     scanDockerfile(file.display, text, c, disabled);
@@ -60,9 +68,19 @@ async function scanFile(
   }
   // Cheap pre-filter: JSON files that cannot be manifests (package.json, tsconfig) are skipped unparsed.
   if (file.type === "json" && !(text.includes('"apiVersion"') && text.includes('"kind"'))) return false;
+  return scanYaml(file, { text, lineOffset: 0 }, c, k8s, disabled);
+}
+
+function scanYaml(
+  file: ConfigFile,
+  { text, lineOffset }: YamlPiece,
+  c: Collector,
+  k8s: KubernetesFamily,
+  disabled: Set<string>,
+): boolean {
   let docs: YamlDoc[];
   try {
-    docs = parseYamlDocuments(text);
+    docs = parseYamlDocuments(text).map((d) => shiftDoc(d, lineOffset));
   } catch (e) {
     if (e instanceof YamlError && text.includes("{{"))
       throw new YamlError(
@@ -70,7 +88,7 @@ async function scanFile(
       );
     throw e;
   }
-  const inline = inlineDirectives(text);
+  const inline = shiftDirectives(inlineDirectives(text), lineOffset);
   let relevant = false;
   for (const doc of docs) {
     if (KubernetesFamily.isKubernetes(doc)) {
@@ -98,6 +116,15 @@ async function scanFile(
     }
   }
   return relevant;
+}
+
+/** The size on disk, or 0 when it cannot be read (the read that follows reports why). */
+function fileSize(file: ConfigFile): number {
+  try {
+    return statSync(file.path).size;
+  } catch {
+    return 0;
+  }
 }
 
 export function scanDockerfile(display: string, text: string, c: Collector, disabled?: Set<string>): void {
