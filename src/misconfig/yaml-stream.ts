@@ -30,9 +30,16 @@ export function* yamlPieces(path: string, pieceBytes = 4 * 1024 * 1024): Generat
   try {
     for (;;) {
       const n = readSync(fd, buf, 0, buf.length, null);
+      if (lineNo === 0 && buf.subarray(0, Math.min(n, 8192)).includes(0))
+        throw new BulwarkError("PARSE", "binary content (NUL bytes), not a text configuration file");
       const text = n > 0 ? decoder.write(buf.subarray(0, n)) : decoder.end();
       const parts = (pending + text).split("\n");
       pending = n > 0 ? (parts.pop() ?? "") : "";
+      if (pending.length > MAX_DOCUMENT)
+        throw new BulwarkError(
+          "FILE_TOO_LARGE",
+          `a line from line ${lineNo + 1} is over ${MAX_DOCUMENT} bytes`,
+        );
       for (const line of parts) {
         if (size >= pieceBytes && line.startsWith("---")) {
           yield { text: lines.join("\n"), lineOffset };
