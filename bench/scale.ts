@@ -48,7 +48,7 @@ function manifest(objects: number): string {
   for (let i = 0; i < objects; i++)
     docs.push(
       `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\n  namespace: team-${i % 20}\n` +
-        `data:\n  key: value-${i}\n  other: "${"x".repeat(200)}"\n`,
+        `data:\n  key: value-${i}\n  other: "${"x".repeat(500)}"\n`,
     );
   return docs.join("---\n");
 }

@@ -5,7 +5,7 @@ import { renderJson } from "./json.js";
 import { jsonChunks } from "./json-stream.js";
 import { renderSarif, sarifLog } from "./sarif.js";
 import { renderTable, tableChunks } from "./table.js";
-import { escapeStrings } from "../text/terminal.js";
+import { escapeTerminal } from "../text/terminal.js";
 
 export { REPORT_FORMATS, parseReportFormat, type ReportFormat } from "./formats.js";
 
@@ -15,7 +15,7 @@ export { REPORT_FORMATS, parseReportFormat, type ReportFormat } from "./formats.
  */
 export function renderReportChunks(report: Report, format: ReportFormat): Iterable<string> {
   if (format === "json") return jsonChunks(report);
-  if (format === "table") return tableChunks(escapeStrings(report));
+  if (format === "table") return tableChunks(report, escapeTerminal);
   if (format === "sarif") return jsonChunks(sarifLog(report));
   return [renderReport(report, format)];
 }
@@ -24,7 +24,7 @@ export function renderReportChunks(report: Report, format: ReportFormat): Iterab
 export function renderReport(report: Report, format: ReportFormat): string {
   switch (format) {
     case "table":
-      return renderTable(escapeStrings(report));
+      return renderTable(report, escapeTerminal);
     case "json":
       return renderJson(report);
     case "sarif":
