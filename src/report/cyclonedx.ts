@@ -35,6 +35,9 @@ function sourceOf(id: string): Models.Vulnerability.Source {
 
 function vulnerability(f: VulnerabilityFinding, ref: Models.Component): Models.Vulnerability.Vulnerability {
   const v = new Models.Vulnerability.Vulnerability({
+    // The library sorts vulnerabilities by bom-ref and invents a random one when none is
+    // given, which made the order change from run to run; id + component is unique and stable.
+    bomRef: `${f.id}|${ref.bomRef}`,
     id: f.id,
     source: sourceOf(f.id),
     ...(f.title ? { description: f.title } : {}),
