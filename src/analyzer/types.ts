@@ -40,3 +40,11 @@ export interface Analyzer {
   wants(path: string, info: { size: number; mode: number }): boolean;
   analyze(file: AnalyzerFile): Promise<AnalyzerOutput | undefined>;
 }
+
+/** One analyzer result and the layer it came from. */
+export interface Placed {
+  layer: number;
+  analyzer: string;
+  path: string;
+  output: AnalyzerOutput;
+}

@@ -88,3 +88,33 @@ export interface Report {
   issues: Array<{ path: string; code: string; message: string; layer?: string }>;
   warnings?: string[];
 }
+
+/** A `--compliance` view: framework controls and their status from the findings. */
+export type ControlStatus = "pass" | "fail" | "not-applicable";
+
+export interface ComplianceControl {
+  id: string;
+  title?: string;
+  status: ControlStatus;
+  /** Bulwark checks mapped to the control. */
+  checks: string[];
+  /** The mapped checks that produced findings nothing suppressed. */
+  failed: string[];
+  /**
+   * Findings of the mapped checks that were suppressed with a reason (inline, annotation,
+   * ignore file). They do not fail the control, but they are counted so a "pass" that
+   * rests on accepted risks is visible. Absent when there are none.
+   */
+  suppressed?: number;
+  /** The mapped checks those suppressed findings came from. */
+  suppressedChecks?: string[];
+}
+
+export interface ComplianceReport {
+  /** A framework name of `--compliance` (see the misconfiguration frameworks). */
+  framework: string;
+  title: string;
+  controls: ComplianceControl[];
+  /** `passWithSuppressions`: passing controls that have suppressed findings. */
+  totals: { pass: number; fail: number; notApplicable: number; passWithSuppressions: number };
+}

@@ -9,27 +9,7 @@ import { parseReference } from "./reference.js";
 import { findCredentials } from "./registry/credentials.js";
 import { openRegistryImage } from "./registry/image.js";
 import type { Image } from "./types.js";
-
-export interface OpenImageOptions {
-  /** Bulwark's cache dir: the only place anything may be written (e.g. a decompressed archive). */
-  cacheDir: string;
-  /** "linux/amd64" (default), "linux/arm64/v8"; picks from image indexes. */
-  platform?: string;
-  username?: string;
-  password?: string;
-  /** Allow plain HTTP and unverified TLS for the registry. */
-  insecure?: boolean;
-  /** PEM file of extra CA certificates to trust for the registry and its token realm. */
-  caFile?: string;
-  /** Path of a docker config.json; default $DOCKER_CONFIG/config.json or ~/.docker/config.json. */
-  dockerConfig?: string;
-}
-
-/** The image-access part of a command's options, as openImage takes it. */
-export function imageAccess(o: OpenImageOptions): OpenImageOptions {
-  const { cacheDir, platform, username, password, insecure, caFile, dockerConfig } = o;
-  return { cacheDir, platform, username, password, insecure, caFile, dockerConfig };
-}
+import type { OpenImageOptions } from "./types.js";
 
 type Kind = "docker-archive" | "oci-archive" | "oci" | "rootfs" | "registry";
 

@@ -1,5 +1,6 @@
 import type { LayerAnalysis } from "../scan/types.js";
-import type { LayerStack, Placed } from "./layers.js";
+import type { LayerStack } from "./layers.js";
+import type { Placed } from "../analyzer/types.js";
 import type { Package } from "./types.js";
 
 export function packageKey(p: Pick<Package, "type" | "namespace" | "name" | "version" | "arch">): string {

@@ -1,7 +1,8 @@
 import type { Image } from "../image/types.js";
 import type { LayerAnalysis } from "../scan/types.js";
 import { Attribution } from "./attribution.js";
-import { LayerStack, type Placed } from "./layers.js";
+import { LayerStack } from "./layers.js";
+import type { Placed } from "../analyzer/types.js";
 import { isOsPackage, purlOrIssue, type PurlIssue } from "./purl.js";
 import type { Inventory, LayerInfo, Location, OsInfo, Package } from "./types.js";
 import { lockfileIssues, mergeLockfilePackages, type LockfileOptions } from "../lockfile/inventory.js";

@@ -1,13 +1,6 @@
 import type { AnalyzerOutput } from "../analyzer/types.js";
 import type { LayerAnalysis } from "../scan/types.js";
-
-/** One analyzer result and the layer it came from. */
-export interface Placed {
-  layer: number;
-  analyzer: string;
-  path: string;
-  output: AnalyzerOutput;
-}
+import type { Placed } from "../analyzer/types.js";
 
 /** "/a/b/c" → ["/a/b", "/a"]: the proper ancestors, nearest first. */
 export function ancestors(path: string): string[] {

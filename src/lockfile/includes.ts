@@ -7,7 +7,7 @@
  */
 import { lstatSync, readFileSync, realpathSync } from "node:fs";
 import { join, posix } from "node:path";
-import type { Placed } from "../inventory/layers.js";
+import type { Placed } from "../analyzer/types.js";
 import { LOCKFILE_ISSUE, MAX_LOCKFILE_SIZE } from "./analyzer.js";
 import { parseRequirements } from "./python/requirements.js";
 

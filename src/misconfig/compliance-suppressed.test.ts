@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../findings/types.js";
 import { scanTarget, type RunOptions } from "../scan/run.js";
-import type { ComplianceReport } from "./compliance.js";
+import type { ComplianceReport } from "../findings/types.js";
 
 // The compliance view must be computed from what survives every suppression: the ignore
 // file is applied by the orchestrator (scanTarget), after the scanner has run.

@@ -2,7 +2,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { isBulwarkError } from "../errors.js";
-import { renderComplianceTable, type ComplianceReport } from "./compliance.js";
+import type { ComplianceReport } from "../findings/types.js";
+import { renderComplianceTable } from "../report/compliance.js";
 import { scanConfigPath } from "./engine.js";
 
 const testdata = join(dirname(fileURLToPath(import.meta.url)), "testdata");

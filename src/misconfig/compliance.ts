@@ -1,34 +1,7 @@
+import type { ComplianceControl, ComplianceReport, ControlStatus } from "../findings/types.js";
 import { BulwarkError } from "../errors.js";
 import { CONTROL_TITLES, FRAMEWORKS, isFramework, type FrameworkName } from "./frameworks.js";
 import type { CheckMeta } from "./types.js";
-
-export type ControlStatus = "pass" | "fail" | "not-applicable";
-
-export interface ComplianceControl {
-  id: string;
-  title?: string;
-  status: ControlStatus;
-  /** Bulwark checks mapped to the control. */
-  checks: string[];
-  /** The mapped checks that produced findings nothing suppressed. */
-  failed: string[];
-  /**
-   * Findings of the mapped checks that were suppressed with a reason (inline, annotation,
-   * ignore file). They do not fail the control, but they are counted so a "pass" that
-   * rests on accepted risks is visible. Absent when there are none.
-   */
-  suppressed?: number;
-  /** The mapped checks those suppressed findings came from. */
-  suppressedChecks?: string[];
-}
-
-export interface ComplianceReport {
-  framework: FrameworkName;
-  title: string;
-  controls: ComplianceControl[];
-  /** `passWithSuppressions`: passing controls that have suppressed findings. */
-  totals: { pass: number; fail: number; notApplicable: number; passWithSuppressions: number };
-}
 
 /** Validates `--compliance`; undefined when not asked for. */
 export function parseFramework(name: string | undefined): FrameworkName | undefined {
@@ -116,30 +89,4 @@ function controlResult(
     failed,
     ...(suppressed ? { suppressed, suppressedChecks } : {}),
   };
-}
-
-/** Plain-text table for the table report writer. */
-export function renderComplianceTable(compliance: ComplianceReport): string {
-  const rows = compliance.controls.map((c) => [
-    c.id,
-    c.suppressed ? `${c.status.toUpperCase()} (${c.suppressed} suppressed)` : c.status.toUpperCase(),
-    c.title ?? "",
-    (c.failed.length ? c.failed : c.checks).join(", "),
-  ]);
-  const header = ["CONTROL", "STATUS", "TITLE", "CHECKS (failed, else mapped)"];
-  const widths = header.map((h, i) => Math.min(60, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
-  const fmt = (r: string[]): string =>
-    r
-      .map((cell, i) => (i === r.length - 1 ? cell : cell.slice(0, widths[i]).padEnd(widths[i]!)))
-      .join("  ")
-      .trimEnd();
-  const t = compliance.totals;
-  const withSuppressions = t.passWithSuppressions
-    ? ` (${t.passWithSuppressions} with suppressed findings)`
-    : "";
-  return [
-    `${compliance.title}: ${t.pass} pass${withSuppressions}, ${t.fail} fail, ${t.notApplicable} not applicable`,
-    fmt(header),
-    ...rows.map(fmt),
-  ].join("\n");
 }

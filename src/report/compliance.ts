@@ -1,3 +1,5 @@
+import type { ComplianceReport } from "../findings/types.js";
+
 /**
  * A plain rendering of `summary.compliance` for the table. The misconfiguration
  * scanner owns the compliance model and its own renderer; this fallback prints any
@@ -18,4 +20,30 @@ export function renderComplianceFallback(compliance: unknown): string[] {
     );
   }
   return lines;
+}
+
+/** Plain-text table for the table report writer. */
+export function renderComplianceTable(compliance: ComplianceReport): string {
+  const rows = compliance.controls.map((c) => [
+    c.id,
+    c.suppressed ? `${c.status.toUpperCase()} (${c.suppressed} suppressed)` : c.status.toUpperCase(),
+    c.title ?? "",
+    (c.failed.length ? c.failed : c.checks).join(", "),
+  ]);
+  const header = ["CONTROL", "STATUS", "TITLE", "CHECKS (failed, else mapped)"];
+  const widths = header.map((h, i) => Math.min(60, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
+  const fmt = (r: string[]): string =>
+    r
+      .map((cell, i) => (i === r.length - 1 ? cell : cell.slice(0, widths[i]).padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
+  const t = compliance.totals;
+  const withSuppressions = t.passWithSuppressions
+    ? ` (${t.passWithSuppressions} with suppressed findings)`
+    : "";
+  return [
+    `${compliance.title}: ${t.pass} pass${withSuppressions}, ${t.fail} fail, ${t.notApplicable} not applicable`,
+    fmt(header),
+    ...rows.map(fmt),
+  ].join("\n");
 }

@@ -7,10 +7,10 @@ import {
   type SecretFinding,
   type VulnerabilityFinding,
 } from "../findings/types.js";
-import { renderComplianceTable, type ComplianceReport } from "../misconfig/compliance.js";
 import { comparatorForEcosystem } from "../version/index.js";
-import { renderComplianceFallback } from "./compliance.js";
+import { renderComplianceFallback, renderComplianceTable } from "./compliance.js";
 import { shareLine } from "./os-share.js";
+import type { ComplianceReport } from "../findings/types.js";
 
 function bySeverityThenId<T extends Finding>(a: T, b: T): number {
   return severityRank(b.severity) - severityRank(a.severity) || a.id.localeCompare(b.id);

@@ -1,5 +1,6 @@
 import { catalogers } from "../analyzer/registry.js";
-import { imageAccess, openImage, type OpenImageOptions } from "../image/open.js";
+import { openImage } from "../image/open.js";
+import { imageAccess, type OpenImageOptions } from "../image/types.js";
 import { buildInventory } from "../inventory/build.js";
 import type { Inventory } from "../inventory/types.js";
 import { renderSbom, type SbomFormat } from "../report/sbom/index.js";

@@ -1,5 +1,5 @@
 import type { Severity } from "../findings/types.js";
-import type { OpenImageOptions } from "../image/open.js";
+import type { OpenImageOptions } from "../image/types.js";
 
 /**
  * Options of `bulwark scan …`, parsed once by the CLI and handed to every scanner;

@@ -1,6 +1,7 @@
 import { catalogers } from "../analyzer/registry.js";
 import type { Analyzer } from "../analyzer/types.js";
-import { imageAccess, openImage } from "../image/open.js";
+import { openImage } from "../image/open.js";
+import { imageAccess } from "../image/types.js";
 import { buildInventory } from "../inventory/build.js";
 import { walkImage } from "../walker/walk.js";
 import type { ScanOptions } from "./options.js";
