@@ -1,10 +1,20 @@
+import { defaultServerConditions } from "vite";
 import { defineConfig } from "vitest/config";
+
+// `@bulwark/<pkg>` resolves to packages/<pkg>/src through the "bulwark-source" export condition,
+// in the test workers (Vite) and in every child process a test starts (NODE_OPTIONS is inherited),
+// so tests always run the sources, never a stale dist/.
+const SOURCE = "--conditions=bulwark-source";
+if (!(process.env.NODE_OPTIONS ?? "").includes(SOURCE))
+  process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} ${SOURCE}`.trim();
 
 // Image builds and registry round-trips are slow on a 2-core machine; the
 // timeouts below are hang guards, not performance limits (benchmarks hold those).
 export default defineConfig({
+  resolve: { conditions: ["bulwark-source", ...defaultServerConditions] },
+  ssr: { resolve: { conditions: ["bulwark-source", ...defaultServerConditions] } },
   test: {
-    include: ["src/**/*.test.ts", "test/**/*.test.ts", "fuzz/**/*.test.ts", "packages/*/src/**/*.test.ts"],
+    include: ["packages/*/src/**/*.test.ts", "test/**/*.test.ts", "fuzz/**/*.test.ts"],
     testTimeout: 600_000,
     hookTimeout: 1_800_000,
     pool: "forks",

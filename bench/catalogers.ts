@@ -7,7 +7,7 @@
  */
 import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { catalogers } from "../src/analyzer/registry.js";
+import { catalogers } from "../packages/scanner/src/analyzer/registry.js";
 
 interface Wanted {
   path: string;

@@ -75,7 +75,7 @@ async function phase(which: string, dir: string): Promise<void> {
       }
     }
   } else {
-    const { generateInventory } = await import("../src/sbom/index.js");
+    const { generateInventory } = await import("../packages/scanner/src/scan/sbom.js");
     const cacheDir = mkdtempSync(join(tmpdir(), "bulwark-bench-lock-cache-"));
     try {
       count = (await generateInventory(`rootfs:${dir}`, { cacheDir, noCache: true })).packages.length;

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { scanConfigPath } from "../src/misconfig/engine.js";
+import { scanConfigPath } from "../packages/scanner/src/misconfig/engine.js";
 
 const GOAL_FILES_PER_SECOND = 2000;
 

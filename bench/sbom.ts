@@ -17,10 +17,10 @@ import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildImage } from "../test/fixtures/images.js";
-import { bigImage, recipes } from "../test/fixtures/recipes.js";
-import type { ImageRecipe } from "../test/fixtures/recipe-types.js";
-import { trivyBinary, trivyRootfsArgs } from "../test/peer/trivy.js";
+import { buildImage } from "../packages/testkit/src/fixtures/images.js";
+import { bigImage, recipes } from "../packages/testkit/src/fixtures/recipes.js";
+import type { ImageRecipe } from "../packages/testkit/src/fixtures/recipe-types.js";
+import { trivyBinary, trivyRootfsArgs } from "../packages/testkit/src/peer/trivy.js";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -57,7 +57,7 @@ function bulwarkCommand(): { cmd: string; pre: string[]; label: string } {
     return { cmd: process.execPath, pre: [dist], label: "dist" };
   return {
     cmd: process.execPath,
-    pre: ["--import", "tsx", join(repo, "src/cli/bin.ts")],
+    pre: ["--import", "tsx", join(repo, "packages/cli/src/bin.ts")],
     label: "tsx (run npm run build for dist)",
   };
 }

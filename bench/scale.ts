@@ -82,7 +82,7 @@ export async function run(): Promise<void> {
     writeFileSync(join(rootfs, "var/lib/dpkg/status"), statusFile(235_000));
     const statusSize = statSync(join(rootfs, "var/lib/dpkg/status")).size;
     const cache = join(work, "cache");
-    const bin = join(root, "src/cli/bin.ts");
+    const bin = join(root, "packages/cli/src/bin.ts");
     const s = peak(
       [
         bin,

@@ -8,12 +8,12 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { matchInventory } from "../src/match/matcher.js";
-import { withImageInput } from "../src/scan/pipeline.js";
-import { scanTarget } from "../src/scan/run.js";
-import { openVulnDb } from "../src/vulndb/store.js";
-import { updateVulnDb } from "../src/vulndb/update.js";
-import { buildImage, type ImageRecipe } from "../test/fixtures/images.js";
+import { matchInventory } from "../packages/scanner/src/match/matcher.js";
+import { withImageInput } from "../packages/scanner/src/scan/pipeline.js";
+import { scanTarget } from "../packages/scanner/src/scan/run.js";
+import { openVulnDb } from "../packages/vulndb/src/store.js";
+import { updateVulnDb } from "../packages/vulndb/src/update.js";
+import { buildImage, type ImageRecipe } from "../packages/testkit/src/fixtures/images.js";
 
 const MIRROR = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../shared/vulndb");
 

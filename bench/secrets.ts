@@ -9,12 +9,12 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildContext, type SecretContext } from "../src/secret/config.js";
-import { SecretEngine } from "../src/secret/engine.js";
-import { fingerprint } from "../src/secret/redact.js";
-import { builtinRules } from "../src/secret/rules/index.js";
-import { scanTree, type TreeScan } from "../src/secret/tree.js";
-import { walkTree } from "../src/secret/walk.js";
+import { buildContext, type SecretContext } from "../packages/scanner/src/secret/config.js";
+import { SecretEngine } from "../packages/scanner/src/secret/engine.js";
+import { fingerprint } from "../packages/scanner/src/secret/redact.js";
+import { builtinRules } from "../packages/scanner/src/secret/rules/index.js";
+import { scanTree, type TreeScan } from "../packages/scanner/src/secret/tree.js";
+import { walkTree } from "../packages/scanner/src/secret/walk.js";
 
 const GOAL_MB_S = 50;
 const PACKAGES = ["typescript@5.9.3", "aws-sdk@2.1692.0"];

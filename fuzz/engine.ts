@@ -5,7 +5,7 @@
  * 2.36), so this explores blindly but deterministically (seeded), and runs anywhere.
  */
 import { createHash } from "node:crypto";
-import { prng as rng } from "../src/secret/testutil/generate.js";
+import { prng as rng } from "../packages/scanner/src/secret/testutil/generate.js";
 import type { FuzzTarget } from "./targets.js";
 
 /** Errors a parser is allowed to throw: the typed ones its caller records against the file. */

@@ -6,19 +6,19 @@
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseApkInstalled } from "../src/analyzer/apk/apk.js";
-import { parseDpkgStatus } from "../src/analyzer/dpkg/dpkg.js";
-import { parseIgnoreFile } from "../src/findings/ignore.js";
-import { parseOpenVex } from "../src/findings/vex.js";
-import { parseConfig, parseManifest } from "../src/image/manifest.js";
-import { parseReference } from "../src/image/reference.js";
-import { indexTar, parsePax } from "../src/image/tarindex.js";
-import { parseDockerfile } from "../src/misconfig/dockerfile/parser.js";
-import { parseYamlDocuments } from "../src/misconfig/yaml-source.js";
-import { allSchemes, comparatorForScheme } from "../src/version/index.js";
-import { lockParserFor } from "../src/lockfile/registry.js";
-import { parseKev } from "../src/vulndb/kev.js";
-import { validateOsvRecord } from "../src/vulndb/validate.js";
+import { parseApkInstalled } from "../packages/scanner/src/analyzer/apk/apk.js";
+import { parseDpkgStatus } from "../packages/scanner/src/analyzer/dpkg/dpkg.js";
+import { parseIgnoreFile } from "../packages/scanner/src/findings/ignore.js";
+import { parseOpenVex } from "../packages/scanner/src/findings/vex.js";
+import { parseConfig, parseManifest } from "../packages/image/src/manifest.js";
+import { parseReference } from "../packages/image/src/reference.js";
+import { indexTar, parsePax } from "../packages/image/src/tarindex.js";
+import { parseDockerfile } from "../packages/scanner/src/misconfig/dockerfile/parser.js";
+import { parseYamlDocuments } from "../packages/scanner/src/misconfig/yaml-source.js";
+import { allSchemes, comparatorForScheme } from "../packages/vulndb/src/version/index.js";
+import { lockParserFor } from "../packages/scanner/src/analyzer/lockfile/registry.js";
+import { parseKev } from "../packages/vulndb/src/kev.js";
+import { validateOsvRecord } from "../packages/vulndb/src/validate.js";
 
 export interface FuzzTarget {
   name: string;

@@ -7,11 +7,11 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/testutil/cli.js";
-import type { Report } from "../../src/findings/types.js";
-import type { Inventory } from "../../src/inventory/types.js";
-import { SHARED_VULNDB } from "../../src/match/testutil/testdb.js";
-import { updateVulnDb } from "../../src/vulndb/update.js";
+import { runCli } from "../../packages/cli/src/testutil/cli.js";
+import type { Report } from "../../packages/model/src/finding.js";
+import type { Inventory } from "../../packages/model/src/package.js";
+import { SHARED_VULNDB } from "../../packages/scanner/src/match/testutil/testdb.js";
+import { updateVulnDb } from "../../packages/vulndb/src/update.js";
 
 const notDebian = existsSync("/var/lib/dpkg/status") ? "" : "not a Debian host (no /var/lib/dpkg/status)";
 const noMirror = existsSync(join(SHARED_VULNDB, "osv")) ? "" : `no vulnerability mirror at ${SHARED_VULNDB}`;

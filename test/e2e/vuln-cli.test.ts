@@ -6,12 +6,12 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/testutil/cli.js";
-import type { Report, VulnerabilityFinding } from "../../src/findings/types.js";
-import { SHARED_VULNDB } from "../../src/match/testutil/testdb.js";
-import { updateVulnDb } from "../../src/vulndb/update.js";
-import { buildImage, type BuiltImage } from "../fixtures/images.js";
-import { recipes } from "../fixtures/recipes.js";
+import { runCli } from "../../packages/cli/src/testutil/cli.js";
+import type { Report, VulnerabilityFinding } from "../../packages/model/src/finding.js";
+import { SHARED_VULNDB } from "../../packages/scanner/src/match/testutil/testdb.js";
+import { updateVulnDb } from "../../packages/vulndb/src/update.js";
+import { buildImage, type BuiltImage } from "../../packages/testkit/src/fixtures/images.js";
+import { recipes } from "../../packages/testkit/src/fixtures/recipes.js";
 
 const haveMirror = existsSync(join(SHARED_VULNDB, "osv"));
 

@@ -6,11 +6,11 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SHARED_VULNDB } from "../../src/match/testutil/testdb.js";
-import { scanTarget } from "../../src/scan/run.js";
-import { updateVulnDb } from "../../src/vulndb/update.js";
-import { buildImage, type BuiltImage } from "../fixtures/images.js";
-import { recipes } from "../fixtures/recipes.js";
+import { SHARED_VULNDB } from "../../packages/scanner/src/match/testutil/testdb.js";
+import { scanTarget } from "../../packages/scanner/src/scan/run.js";
+import { updateVulnDb } from "../../packages/vulndb/src/update.js";
+import { buildImage, type BuiltImage } from "../../packages/testkit/src/fixtures/images.js";
+import { recipes } from "../../packages/testkit/src/fixtures/recipes.js";
 
 const haveMirror = existsSync(join(SHARED_VULNDB, "osv"));
 

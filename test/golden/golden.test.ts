@@ -15,11 +15,11 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { runCli } from "../../src/cli/testutil/cli.js";
-import { SHARED_VULNDB } from "../../src/match/testutil/testdb.js";
-import { updateVulnDb } from "../../src/vulndb/update.js";
-import { buildImage, testCacheRoot, type BuiltImage } from "../fixtures/images.js";
-import { recipes } from "../fixtures/recipes.js";
+import { runCli } from "../../packages/cli/src/testutil/cli.js";
+import { SHARED_VULNDB } from "../../packages/scanner/src/match/testutil/testdb.js";
+import { updateVulnDb } from "../../packages/vulndb/src/update.js";
+import { buildImage, testCacheRoot, type BuiltImage } from "../../packages/testkit/src/fixtures/images.js";
+import { recipes } from "../../packages/testkit/src/fixtures/recipes.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const goldenDir = join(here, "testdata");

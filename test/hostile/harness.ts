@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 export const repoRoot = resolve(import.meta.dirname, "../..");
-const bin = join(repoRoot, "src", "cli", "bin.ts");
+const bin = join(repoRoot, "packages", "cli", "src", "bin.ts");
 
 export interface HostileRun {
   code: number | null;

@@ -35,7 +35,7 @@ describe.skipIf(!root)(
           process.execPath,
           "--import",
           import.meta.resolve("tsx"),
-          join(repoRoot, "src/cli/bin.ts"),
+          join(repoRoot, "packages/cli/src/bin.ts"),
         ].concat([
           "--cache-dir",
           cache,

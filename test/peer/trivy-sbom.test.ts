@@ -6,12 +6,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Inventory } from "../../src/inventory/types.js";
-import { generateInventory } from "../../src/sbom/generate.js";
-import { buildImage } from "../fixtures/images.js";
-import { recipes } from "../fixtures/recipes.js";
-import { walkLanguagePackages } from "./fswalk.js";
-import { trivyBinary, trivyRootfs, type TrivyComponent } from "./trivy.js";
+import type { Inventory } from "../../packages/model/src/package.js";
+import { generateInventory } from "../../packages/scanner/src/scan/sbom.js";
+import { buildImage } from "../../packages/testkit/src/fixtures/images.js";
+import { recipes } from "../../packages/testkit/src/fixtures/recipes.js";
+import { walkLanguagePackages } from "../../packages/testkit/src/peer/fswalk.js";
+import { trivyBinary, trivyRootfs, type TrivyComponent } from "../../packages/testkit/src/peer/trivy.js";
 
 let cacheDir: string;
 beforeAll(async () => {

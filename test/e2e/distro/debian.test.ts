@@ -13,12 +13,12 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cached, hasCommand, run } from "../../../src/analyzer/testutil/testcache.js";
-import { runCli } from "../../../src/cli/testutil/cli.js";
-import type { Report, VulnerabilityFinding } from "../../../src/findings/types.js";
-import { SHARED_VULNDB } from "../../../src/match/testutil/testdb.js";
-import { osLanguageShare } from "../../../src/report/os-share.js";
-import { updateVulnDb } from "../../../src/vulndb/update.js";
+import { cached, hasCommand, run } from "../../../packages/scanner/src/analyzer/testutil/testcache.js";
+import { runCli } from "../../../packages/cli/src/testutil/cli.js";
+import type { Report, VulnerabilityFinding } from "../../../packages/model/src/finding.js";
+import { SHARED_VULNDB } from "../../../packages/scanner/src/match/testutil/testdb.js";
+import { osLanguageShare } from "../../../packages/scanner/src/report/os-share.js";
+import { updateVulnDb } from "../../../packages/vulndb/src/update.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SOURCES = [

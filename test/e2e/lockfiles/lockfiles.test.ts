@@ -13,11 +13,11 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../../../src/cli/testutil/cli.js";
-import type { Report, VulnerabilityFinding } from "../../../src/findings/types.js";
-import type { Inventory, Package } from "../../../src/inventory/types.js";
-import { SHARED_VULNDB } from "../../../src/match/testutil/testdb.js";
-import { updateVulnDb } from "../../../src/vulndb/update.js";
+import { runCli } from "../../../packages/cli/src/testutil/cli.js";
+import type { Report, VulnerabilityFinding } from "../../../packages/model/src/finding.js";
+import type { Inventory, Package } from "../../../packages/model/src/package.js";
+import { SHARED_VULNDB } from "../../../packages/scanner/src/match/testutil/testdb.js";
+import { updateVulnDb } from "../../../packages/vulndb/src/update.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PINS = { lodash: "4.17.4", minimist: "0.0.8" };

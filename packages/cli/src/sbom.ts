@@ -1,0 +1,43 @@
+import type { Command } from "commander";
+import { cacheDir } from "@bulwark/scanner";
+import { SBOM_FORMATS, parseSbomFormat } from "@bulwark/scanner";
+import { globalOptions, log } from "./context.js";
+import { addImageAccessFlags, imageAccessFlags, type ImageAccessFlags } from "./image-flags.js";
+import { writeFileAtomic } from "./output.js";
+
+interface SbomFlags extends ImageAccessFlags {
+  format: string;
+  output?: string;
+  skipDev?: boolean;
+}
+
+/** `bulwark sbom TARGET`: the inventory of an image as CycloneDX, SPDX, JSON or a table. */
+export function registerSbom(program: Command): void {
+  const sbom = program
+    .command("sbom")
+    .description(
+      "list every package in an image (SBOM): registry ref, docker-archive:, oci-archive:, oci:, rootfs:",
+    )
+    .argument("<target>", "image to inventory")
+    .option("-f, --format <format>", `output format: ${SBOM_FORMATS.join(", ")}`, "table")
+    .option("-o, --output <file>", "write the SBOM to FILE (atomically) instead of standard output")
+    .option("--skip-dev", "leave out dev/test dependencies that lockfiles mark as such");
+  addImageAccessFlags(sbom).action(async (target: string, flags: SbomFlags, cmd: Command) => {
+    const g = globalOptions(cmd);
+    const format = parseSbomFormat(flags.format);
+    // Loaded on use, so that other commands start without the catalogers and writers.
+    const { generateSbom } = await import("@bulwark/scanner");
+    const text = await generateSbom(target, format, {
+      cacheDir: cacheDir(g.cacheDir),
+      ...imageAccessFlags(flags),
+      ...(flags.skipDev ? { skipDev: true } : {}),
+      progress: (m) => log(g, m),
+    });
+    if (flags.output) {
+      writeFileAtomic(flags.output, text);
+      log(g, `wrote ${flags.output}`);
+    } else {
+      process.stdout.write(text);
+    }
+  });
+}

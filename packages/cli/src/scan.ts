@@ -1,0 +1,138 @@
+import type { Command } from "commander";
+import { cacheDir } from "@bulwark/scanner";
+import { BulwarkError, ExitCode } from "@bulwark/model";
+import { parseSeverity, severityRank } from "@bulwark/model";
+import type { Report, Severity } from "@bulwark/model";
+import { REPORT_FORMATS, parseReportFormat } from "@bulwark/scanner";
+import type { RunOptions, TargetKind } from "@bulwark/scanner";
+import { globalOptions, log } from "./context.js";
+import { addImageAccessFlags, imageAccessFlags, type ImageAccessFlags } from "./image-flags.js";
+import { writeChunks } from "./output.js";
+
+interface ScanFlags extends ImageAccessFlags {
+  scanners?: string;
+  format: string;
+  output?: string;
+  severity?: string;
+  ignoreUnfixed?: boolean;
+  failOn?: string;
+  ignoreFile?: string;
+  vex: string[];
+  secretConfig?: string;
+  disableRule: string[];
+  baseline?: string;
+  includeNoise?: boolean;
+  skipDev?: boolean;
+  compliance?: string;
+  allowedRegistries?: string;
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function repeatable(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function parseSeverityFlag(flag: string, value: string): Severity {
+  const s = parseSeverity(value);
+  if (!s)
+    throw new BulwarkError(
+      "USAGE",
+      `${flag}: unknown severity "${value}" (expected CRITICAL, HIGH, MEDIUM, LOW or UNKNOWN)`,
+    );
+  return s;
+}
+
+/** True when a remaining finding is at or above the --fail-on severity. */
+export function failOnMatched(report: Report, threshold: Severity): boolean {
+  return report.findings.some((f) => severityRank(f.severity) >= severityRank(threshold));
+}
+
+function runOptions(cmd: Command, flags: ScanFlags): RunOptions {
+  const g = globalOptions(cmd);
+  return {
+    cacheDir: cacheDir(g.cacheDir),
+    scanners: list(flags.scanners),
+    severities: list(flags.severity).map((s) => parseSeverityFlag("--severity", s)),
+    ...(flags.ignoreUnfixed ? { ignoreUnfixed: true } : {}),
+    vexFiles: flags.vex,
+    ...(flags.ignoreFile ? { ignoreFile: flags.ignoreFile } : {}),
+    ...(flags.secretConfig ? { secretConfig: flags.secretConfig } : {}),
+    disableRules: flags.disableRule,
+    ...(flags.baseline ? { baseline: flags.baseline } : {}),
+    ...(flags.includeNoise ? { includeNoise: true } : {}),
+    ...(flags.skipDev ? { skipDev: true } : {}),
+    ...(flags.compliance ? { compliance: flags.compliance } : {}),
+    ...(flags.allowedRegistries ? { allowedRegistries: list(flags.allowedRegistries) } : {}),
+    ...imageAccessFlags(flags),
+    progress: (m) => log(g, m),
+  };
+}
+
+async function runScan(kind: TargetKind, target: string, flags: ScanFlags, cmd: Command): Promise<void> {
+  // Validate every flag before scanning: a typo must not cost a long scan.
+  const format = parseReportFormat(flags.format);
+  const failOn = flags.failOn ? parseSeverityFlag("--fail-on", flags.failOn) : undefined;
+  const opts = runOptions(cmd, flags);
+  // Loaded on use: `bulwark --help` and the other commands start without the scanners.
+  const { scanTarget } = await import("@bulwark/scanner");
+  const { renderReportChunks } = await import("@bulwark/scanner");
+  const report = await scanTarget(kind, target, opts);
+  for (const w of report.warnings ?? []) log(globalOptions(cmd), `warning: ${w}`);
+  await writeChunks(renderReportChunks(report, format), flags.output);
+  if (failOn && failOnMatched(report, failOn)) process.exitCode = ExitCode.findings;
+}
+
+function addScanFlags(cmd: Command): Command {
+  return addImageAccessFlags(cmd)
+    .option("--scanners <list>", "comma-separated: vuln, misconfig, secret (default depends on the target)")
+    .option("--format <format>", `report format: ${REPORT_FORMATS.join(", ")}`, "table")
+    .option("--output <file>", "write the report to FILE instead of standard output")
+    .option("--severity <list>", "only report these severities (e.g. CRITICAL,HIGH)")
+    .option("--ignore-unfixed", "drop vulnerabilities that have no fixed version")
+    .option("--fail-on <severity>", "exit 1 when a finding at or above SEVERITY remains")
+    .option("--ignore-file <file>", "suppressions file (default: ./.bulwarkignore.yaml when present)")
+    .option(
+      "--vex <file>",
+      "OpenVEX document; not_affected/fixed statements suppress (repeatable)",
+      repeatable,
+      [],
+    )
+    .option("--secret-config <file>", "extra secret rules (secret scanner)")
+    .option("--disable-rule <id>", "disable a secret or misconfiguration rule (repeatable)", repeatable, [])
+    .option("--baseline <file>", "suppress secret fingerprints listed in FILE")
+    .option("--include-noise", "also scan vendored and generated files normally skipped")
+    .option("--skip-dev", "leave out dev/test dependencies that lockfiles mark as such")
+    .option("--compliance <name>", "compliance view: nist-800-190, cis-kubernetes, cis-docker, nsa-cisa")
+    .option("--allowed-registries <list>", "registries images may come from (misconfig)");
+}
+
+function subcommand(scan: Command, name: string, arg: string, kind: TargetKind, description: string): void {
+  addScanFlags(scan.command(name).argument(arg).description(description)).action(
+    async (target: string | undefined, flags: ScanFlags, cmd: Command) =>
+      runScan(kind, target ?? "/", flags, cmd),
+  );
+}
+
+/** `bulwark scan image|rootfs|fs|config|host`. */
+export function registerScan(program: Command): void {
+  const scan = program
+    .command("scan")
+    .description("scan a target for vulnerabilities, misconfigurations and secrets");
+  subcommand(scan, "image", "<target>", "image", "scan a container image (registry, archive, OCI layout)");
+  subcommand(scan, "rootfs", "<dir>", "rootfs", "scan an extracted root filesystem");
+  subcommand(scan, "fs", "<path>", "fs", "scan a file or directory tree");
+  subcommand(scan, "config", "<path>", "config", "scan Dockerfiles, Kubernetes manifests, Compose files");
+  subcommand(
+    scan,
+    "host",
+    "[root]",
+    "host",
+    "scan this node's configuration under ROOT (default /), read only",
+  );
+}

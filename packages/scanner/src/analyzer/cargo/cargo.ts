@@ -1,0 +1,64 @@
+/**
+ * Rust binaries built with cargo-auditable: the `.dep-v0` ELF section holds zlib-compressed
+ * JSON {packages: [{name, version, source, kind, dependencies, root}]}. Build-time-only
+ * dependencies (kind "build") are not linked into the binary and are left out.
+ */
+import { inflateSync } from "node:zlib";
+import type { Package } from "@bulwark/model";
+import type { Analyzer, AnalyzerFile, AnalyzerOutput } from "@bulwark/model";
+import { Elf, isElf } from "../common/elf.js";
+import { isExecutable, isObject, MiB, newPackage, parseError, parseJson, str } from "../common/util.js";
+
+const SECTION = ".dep-v0";
+const SECTION_NAME_BYTES = Buffer.from(SECTION, "latin1");
+const MAX_JSON = 8 * MiB;
+
+export function auditablePackages(json: unknown, path: string): Package[] {
+  if (!isObject(json) || !Array.isArray(json.packages))
+    throw parseError(`${path}: ${SECTION} has no packages array`);
+  const out: Package[] = [];
+  for (const p of json.packages) {
+    if (!isObject(p)) continue;
+    const name = str(p.name);
+    const version = str(p.version);
+    if (!name || !version) throw parseError(`${path}: ${SECTION} package without name or version`);
+    if (p.kind === "build") continue;
+    const metadata: Record<string, string | boolean> = {};
+    const source = str(p.source);
+    if (source) metadata.source = source;
+    if (p.root === true) metadata.root = true;
+    out.push(newPackage({ type: "cargo", name, version, path, metadata }));
+  }
+  return out;
+}
+
+export function readAuditableSection(elf: Elf, path: string): unknown {
+  const section = elf.section(SECTION);
+  if (!section) return undefined;
+  let json: Buffer;
+  try {
+    json = inflateSync(elf.sectionData(section), { maxOutputLength: MAX_JSON });
+  } catch (e) {
+    throw parseError(
+      `${path}: ${SECTION} is not valid zlib data (${e instanceof Error ? e.message : String(e)})`,
+    );
+  }
+  return parseJson(json, `${path} ${SECTION}`);
+}
+
+export const cargoAuditableAnalyzer: Analyzer = {
+  name: "cargo-auditable",
+  version: 1,
+  wants(_path, info) {
+    return isExecutable(info.mode) && info.size >= 64 && info.size <= 256 * MiB;
+  },
+  async analyze(file: AnalyzerFile): Promise<AnalyzerOutput | undefined> {
+    const buf = await file.read();
+    // The section name sits in .shstrtab; without it there is nothing to parse.
+    if (!isElf(buf) || buf.indexOf(SECTION_NAME_BYTES) < 0) return undefined;
+    const json = readAuditableSection(new Elf(buf), file.path);
+    if (json === undefined) return undefined;
+    const packages = auditablePackages(json, file.path);
+    return packages.length > 0 ? { packages } : undefined;
+  },
+};

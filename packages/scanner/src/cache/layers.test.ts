@@ -1,0 +1,67 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Analyzer } from "../../../model/src/analyzer.js";
+import { analyzerKey, layerCachePath, readLayerCache, writeLayerCache } from "./layers.js";
+
+const analyzer = (name: string, version: number): Analyzer => ({
+  name,
+  version,
+  wants: () => false,
+  analyze: async () => undefined,
+});
+const DIFF = "sha256:" + "ab".repeat(32);
+const content = (n: number) => ({
+  results: [{ analyzer: "npm", path: `/app/${n}/package.json`, output: { packages: [] } }],
+  whiteouts: [],
+  opaqueDirs: [],
+  paths: Array.from({ length: 2000 }, (_, i) => `/app/${n}/file-${i}`),
+  issues: [],
+});
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "bulwark-cache-"));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("layer cache files", () => {
+  it("keys by diffID and the sorted analyzer name@version list", () => {
+    const a = [analyzer("npm", 2), analyzer("dpkg", 1)];
+    expect(analyzerKey(a)).toEqual(["dpkg@1", "npm@2"]);
+    expect(layerCachePath(dir, DIFF, a)).toBe(layerCachePath(dir, DIFF, [...a].reverse()));
+    expect(layerCachePath(dir, DIFF, a)).not.toBe(
+      layerCachePath(dir, DIFF, [analyzer("npm", 3), analyzer("dpkg", 1)]),
+    );
+    expect(() => layerCachePath(dir, "sha256:../../etc", a)).toThrow();
+  });
+
+  it("survives concurrent writers: one complete file, no temp files left", async () => {
+    const a = [analyzer("npm", 1)];
+    await Promise.all([1, 2, 3, 4].map((n) => writeLayerCache(dir, DIFF, a, content(n))));
+    expect(await readdir(join(dir, "layers"))).toHaveLength(1);
+    const got = await readLayerCache(dir, DIFF, a);
+    expect([1, 2, 3, 4].map((n) => JSON.stringify(content(n)))).toContain(JSON.stringify(got));
+  });
+
+  it("ignores files for another diffID or analyzer set, or of another shape", async () => {
+    const a = [analyzer("npm", 1)];
+    const file = layerCachePath(dir, DIFF, a);
+    await writeLayerCache(dir, DIFF, a, content(1));
+    const stored = JSON.parse(await readFile(file, "utf8")) as Record<string, unknown>;
+    for (const bad of [
+      { ...stored, diffId: "sha256:" + "cd".repeat(32) },
+      { ...stored, analyzers: ["npm@9"] },
+      { ...stored, paths: "x" },
+      { ...stored, schema: 0 },
+    ]) {
+      await writeFile(file, JSON.stringify(bad));
+      expect(await readLayerCache(dir, DIFF, a)).toBeUndefined();
+    }
+    await rm(file);
+    expect(await readLayerCache(dir, DIFF, a)).toBeUndefined();
+  });
+});

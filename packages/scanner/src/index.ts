@@ -1,0 +1,25 @@
+/**
+ * @bulwark/scanner — the build-stage pipeline over an image or a tree: layer walk → analyzers →
+ * inventory → vulnerability matching, misconfiguration checks and secret rules → findings →
+ * reports. `scanTarget` and `generateSbom` run it end to end; the parts are exported for tools
+ * that need one stage (the server re-matches stored inventories with `matchInventory`).
+ */
+export { scanTarget, DEFAULT_SCANNERS, type RunOptions, type TargetKind } from "./scan/run.js";
+export { generateInventory, generateSbom, type SbomOptions } from "./scan/sbom.js";
+export { renderReport, renderReportChunks, REPORT_FORMATS, type ReportFormat } from "./report/index.js";
+export { parseReportFormat } from "./report/formats.js";
+export {
+  SBOM_FORMATS,
+  parseSbomFormat,
+  renderSbom,
+  type RenderOptions,
+  type SbomFormat,
+} from "./report/sbom/index.js";
+export { matchInventory, type AdvisorySource, type MatchResult } from "./match/matcher.js";
+export { applyIgnores, loadIgnoreFile, parseIgnoreFile, type IgnoreEntry } from "./findings/ignore.js";
+export { applyVex, loadVexFiles, parseOpenVex, type VexStatement } from "./findings/vex.js";
+export { cacheDir } from "./cache/dirs.js";
+export { catalog } from "./misconfig/catalog.js";
+export type { CheckMeta } from "./misconfig/types.js";
+export { kubernetesRules } from "./secret/kubernetes.js";
+export { builtinRules } from "./secret/rules/index.js";

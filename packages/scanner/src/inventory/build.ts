@@ -1,0 +1,141 @@
+import type { Image } from "@bulwark/model";
+import type { LayerAnalysis } from "@bulwark/model";
+import { Attribution } from "./attribution.js";
+import { LayerStack } from "./layers.js";
+import type { Placed } from "@bulwark/model";
+import { isOsPackage, purlOrIssue, type PurlIssue } from "./purl.js";
+import type { Inventory, LayerInfo, Location, OsInfo, Package } from "@bulwark/model";
+import {
+  lockfileIssues,
+  mergeLockfilePackages,
+  type LockfileOptions,
+} from "../analyzer/lockfile/inventory.js";
+import { followIncludes } from "../analyzer/lockfile/includes.js";
+
+// Several files describe the OS; prefer the canonical one when more than one survives.
+const OS_FILE_RANK = ["/etc/os-release", "/usr/lib/os-release"];
+
+function osRank(path: string): number {
+  const i = OS_FILE_RANK.indexOf(path);
+  return i < 0 ? OS_FILE_RANK.length : i;
+}
+
+function chooseOs(survivors: Placed[]): OsInfo | undefined {
+  const candidates = survivors.filter((s) => s.output.os);
+  candidates.sort((a, b) => osRank(a.path) - osRank(b.path) || b.layer - a.layer);
+  return candidates[0]?.output.os;
+}
+
+// On merged-/usr systems dpkg lists "/bin/x" while the layer tar holds "/usr/bin/x".
+const MERGED_DIRS = /^\/(bin|sbin|lib|lib32|lib64|libx32)\//;
+
+function ownedFileSet(survivors: Placed[]): Set<string> {
+  const owned = new Set<string>();
+  for (const s of survivors) {
+    const sets = [...(s.output.ownedFiles ? [s.output.ownedFiles] : []), ...(s.output.ownedFileSets ?? [])];
+    for (const f of sets.flatMap((set) => set.files)) {
+      owned.add(f);
+      if (MERGED_DIRS.test(f)) owned.add(`/usr${f}`);
+    }
+  }
+  return owned;
+}
+
+/**
+ * OS package databases carry no licenses; the dpkg cataloger reads them from
+ * /usr/share/doc/<pkg>/copyright and reports them as facts, joined here by package name.
+ */
+function licenseFacts(survivors: Placed[]): Map<string, string[]> {
+  const byPackage = new Map<string, string[]>();
+  for (const fact of survivors.flatMap((s) => s.output.facts ?? [])) {
+    if (fact.kind !== "license" || typeof fact.package !== "string" || !Array.isArray(fact.licenses))
+      continue;
+    byPackage.set(`${String(fact.type)}/${fact.package}`, fact.licenses.map(String));
+  }
+  return byPackage;
+}
+
+function withLicenses(pkg: Package, licenses: Map<string, string[]>): Package {
+  if (pkg.licenses.length) return pkg;
+  const found = licenses.get(`${pkg.type}/${pkg.name}`);
+  return found ? { ...pkg, licenses: found } : pkg;
+}
+
+function layerInfo(layer: LayerAnalysis | undefined): Omit<Location, "path"> {
+  const info: Omit<Location, "path"> = {};
+  if (layer?.digest) info.layerDigest = layer.digest;
+  if (layer?.diffId) info.layerDiffId = layer.diffId;
+  if (layer?.createdBy !== undefined) info.createdBy = layer.createdBy;
+  return info;
+}
+
+function place(pkg: Package, path: string, layer: LayerAnalysis | undefined): Package {
+  const info = layerInfo(layer);
+  const locations = pkg.locations?.length ? pkg.locations : [{ path }];
+  return { ...pkg, locations: locations.map((l) => ({ ...info, ...l, path: l.path || path })) };
+}
+
+function layerInfos(image: Image, layers: LayerAnalysis[]): LayerInfo[] {
+  return layers
+    .filter(() => !image.rootDir)
+    .map((l) => {
+      const info: LayerInfo = {};
+      if (l.digest) info.digest = l.digest;
+      if (l.diffId) info.diffId = l.diffId;
+      if (l.createdBy !== undefined) info.createdBy = l.createdBy;
+      const size = image.layers[l.index]?.size;
+      if (size !== undefined) info.size = size;
+      return info;
+    });
+}
+
+/**
+ * Merge per-layer analyzer results into the image's inventory: the final filesystem
+ * only, each package attributed to the layer that introduced it, language packages that
+ * an OS package owns reported once (as the OS package), purls filled in.
+ */
+export function buildInventory(image: Image, layers: LayerAnalysis[], opts: LockfileOptions = {}): Inventory {
+  const stack = new LayerStack(layers);
+  const walked = stack.survivors();
+  // Requirements files' `-r` includes, resolved against the tree now that it is known.
+  const includes = followIncludes(image.rootDir, walked);
+  const survivors = [...walked, ...includes.placed];
+  const attribution = new Attribution(layers, stack);
+  const os = chooseOs(survivors);
+  const owned = ownedFileSet(survivors);
+  const licenses = licenseFacts(survivors);
+  const packages: Package[] = [];
+  const purlIssues: PurlIssue[] = [];
+  for (const s of survivors) {
+    for (const pkg of s.output.packages ?? []) {
+      const placed = place(pkg, s.path, layers[attribution.introducedIn(s, pkg)]);
+      if (!isOsPackage(placed) && placed.locations.some((l) => owned.has(l.path))) continue;
+      const { purl, issue } = purlOrIssue(placed, os);
+      if (issue) purlIssues.push(issue);
+      packages.push({ ...withLicenses(placed, licenses), purl });
+    }
+  }
+  const inventory: Inventory = {
+    target: image.name,
+    source: image.source,
+    layers: layerInfos(image, layers),
+    packages: mergeLockfilePackages(packages, opts),
+    issues: [
+      ...layers.flatMap((l) => l.issues.map((i) => ({ ...i }))),
+      ...purlIssues,
+      ...lockfileIssues(survivors, includes.followed),
+    ],
+  };
+  if (!image.rootDir) {
+    inventory.image = {
+      digest: image.digest,
+      configDigest: image.configDigest,
+      repoTags: image.repoTags,
+      repoDigests: image.repoDigests,
+      architecture: image.config.architecture,
+      os: image.config.os,
+    };
+  }
+  if (os) inventory.os = os;
+  return inventory;
+}

@@ -1,0 +1,87 @@
+import { statSync } from "node:fs";
+import type { FileIssue } from "@bulwark/model";
+import type { VulnerabilityFinding } from "@bulwark/model";
+import type { Inventory } from "@bulwark/model";
+import type { ScanOptions } from "@bulwark/model";
+import { withImageInput } from "../scan/pipeline.js";
+import type { ScanResult, Scanner } from "@bulwark/model";
+import { ecosystemBase } from "@bulwark/vulndb";
+import { dbAgeWarning, openVulnDb } from "@bulwark/vulndb";
+import { matchInventory } from "./matcher.js";
+
+/** Fails early (DB_MISSING / DB_CORRUPT) before any image is read, when vuln scanning is asked for. */
+export function checkVulnDb(cacheDir: string): void {
+  openVulnDb(cacheDir).close();
+}
+
+/**
+ * Ecosystems the inventory needs but the database has no advisories for: their
+ * packages were not checked, which must not read as "no vulnerabilities".
+ */
+export function missingEcosystems(
+  needed: Record<string, number>,
+  imported: Record<string, number>,
+): string[] {
+  const have = new Set(
+    Object.entries(imported)
+      .filter(([, n]) => n > 0)
+      .map(([eco]) => ecosystemBase(eco)),
+  );
+  return Object.entries(needed)
+    .filter(([eco]) => !have.has(ecosystemBase(eco)))
+    .map(
+      ([eco, n]) =>
+        `the vulnerability database has no ${ecosystemBase(eco)} advisories: ${n} ${eco} package(s) were not checked (bulwark db update --ecosystems ${JSON.stringify(ecosystemBase(eco))})`,
+    );
+}
+
+/** Matches an inventory against the database in the cache dir. */
+export function scanInventory(
+  inventory: Pick<Inventory, "packages" | "os">,
+  options: ScanOptions,
+): ScanResult {
+  const db = openVulnDb(options.cacheDir);
+  try {
+    const status = db.status();
+    const age = dbAgeWarning(status);
+    const started = performance.now();
+    const result = matchInventory(inventory, db);
+    const missing = missingEcosystems(result.stats.byEcosystem, status.ecosystems);
+    options.progress?.(
+      `matched ${result.stats.queries} packages in ${Math.round(performance.now() - started)} ms: ${result.findings.length} vulnerabilities`,
+    );
+    const findings: VulnerabilityFinding[] = result.findings;
+    return {
+      findings,
+      warnings: [...(age ? [age] : []), ...missing, ...result.warnings],
+      summary: {
+        vulnerabilities: {
+          packages: result.stats.packages,
+          fixable: findings.filter((f) => f.fixedVersion !== null).length,
+          kev: findings.filter((f) => f.kev).length,
+          ...(result.stats.invalidVersions ? { invalidVersions: result.stats.invalidVersions } : {}),
+        },
+      },
+    };
+  } finally {
+    db.close();
+  }
+}
+
+/** Vulnerabilities of the packages an image or a directory tree contains. */
+export const vulnScanner: Scanner = {
+  name: "vuln",
+  async scanImage(input, options) {
+    return scanInventory(input.inventory, options);
+  },
+  /** A directory is scanned as a root filesystem: the same catalogers as an image. */
+  async scanPath(path, options) {
+    if (!statSync(path, { throwIfNoEntry: false })?.isDirectory())
+      return { findings: [], warnings: [`vuln: ${path} is not a directory; vulnerability scanning skipped`] };
+    return withImageInput(`rootfs:${path}`, [], options, async (input) => ({
+      ...scanInventory(input.inventory, options),
+      // Inventory issues carry the same codes as FileIssue, typed as plain strings there.
+      issues: input.inventory.issues as FileIssue[],
+    }));
+  },
+};

@@ -1,0 +1,60 @@
+import type { Severity } from "@bulwark/model";
+
+/** Exceptions that keep a rule quiet: file paths, matched text, or words inside the secret. */
+export interface Allowlist {
+  /** Regexes tested against the file path. */
+  paths?: string[];
+  /** Regexes tested against the secret itself. */
+  regexes?: string[];
+  /** Case-insensitive words; a secret containing one is not reported. */
+  stopwords?: string[];
+}
+
+/** A secret rule as data: what users write in `--secret-config` and what the built-in list holds. */
+export interface SecretRuleSpec {
+  id: string;
+  title: string;
+  severity: Severity;
+  /** Lower-case literals; the regex only runs on text that contains one of them (the hot path). */
+  keywords: string[];
+  /** JavaScript regex source. Every quantifier must be bounded (no `*`, `+`, `{n,}`). */
+  regex: string;
+  /** Flags besides "g" (e.g. "i"). */
+  flags?: string;
+  /** Capture group that holds the secret; 0 = the whole match. */
+  secretGroup?: number;
+  /** Minimum Shannon entropy (bits per character) of the secret. */
+  entropy?: number;
+  /**
+   * True when every match starts exactly where one of the keywords starts: the regex then
+   * runs only at keyword positions instead of over the whole text (the fast path).
+   */
+  anchored?: boolean;
+  allowlist?: Allowlist;
+}
+
+/** A rule ready to run. */
+export interface CompiledRule {
+  spec: SecretRuleSpec;
+  regex: RegExp;
+  /** The same regex with the sticky flag, for anchored rules. */
+  sticky: RegExp;
+  pathAllow: RegExp[];
+  secretAllow: RegExp[];
+  stopwords: string[];
+}
+
+/** One secret found in one piece of text; carries the secret's hash, never the secret. */
+export interface SecretHit {
+  ruleId: string;
+  title: string;
+  severity: Severity;
+  /** 1-based. */
+  line: number;
+  /** Redacted match. */
+  match: string;
+  /** sha256 hex of the secret. */
+  secretHash: string;
+  /** Set when an inline `bulwark:allow` comment sits on the line. */
+  allowed?: string;
+}

@@ -1,0 +1,32 @@
+import { createReadStream, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import type { Analyzer } from "../../../model/src/analyzer.js";
+import { gnuTarTree, makeTarVariants, sha256 } from "../../../testkit/src/fixtures/tar-variants.js";
+import { walkTar } from "./tarlayer.js";
+
+// Differential test: a layer walk offers the analyzers exactly the files GNU tar extracts
+// (the tree a container runtime would build), for every tar header variant, including
+// hard links (offered under their own name) and duplicate names (the last one wins).
+const work = mkdtempSync(join(tmpdir(), "bulwark-tar-diff-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+const archives = makeTarVariants(work);
+
+const everything: Analyzer = {
+  name: "everything",
+  version: 1,
+  wants: () => true,
+  analyze: async (file) => ({ facts: [{ sha: sha256(await file.read()) }] }),
+};
+
+describe("layer walk agrees with GNU tar", () => {
+  it.each(archives)("%s", async (name) => {
+    const archive = join(work, name);
+    const out = await walkTar(createReadStream(archive), [everything], "sha256:test");
+    const tree: Record<string, string> = {};
+    for (const r of out.results) tree[r.path] = String(r.output.facts?.[0]?.sha);
+    expect(out.issues).toEqual([]);
+    expect(tree).toEqual(gnuTarTree(archive, work, "/"));
+  });
+});
