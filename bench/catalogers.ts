@@ -16,7 +16,7 @@ interface Wanted {
 }
 
 function collect(dirs: string[]): Wanted[] {
-  const analyzers = catalogers();
+  const analyzers = catalogers;
   const out: Wanted[] = [];
   const visit = (dir: string) => {
     let entries;
@@ -48,7 +48,7 @@ export async function run(args: string[]): Promise<void> {
   for (const f of files) readFileSync(f.path);
   const plainMs = performance.now() - t0;
 
-  const analyzers = catalogers();
+  const analyzers = catalogers;
   let peak = process.memoryUsage().rss;
   let packages = 0;
   let issues = 0;

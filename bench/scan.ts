@@ -79,12 +79,7 @@ export async function run(_args: string[]): Promise<void> {
     const imported = await updateVulnDb({ cacheDir, source: MIRROR });
     const importMs = performance.now() - t;
 
-    const inventory = await withImageInput(
-      img.ociRef,
-      [],
-      { cacheDir, scanners: [] },
-      async (i) => i.inventory,
-    );
+    const inventory = await withImageInput(img.ociRef, [], { cacheDir }, async (i) => i.inventory);
     const db = openVulnDb(cacheDir);
     let matchMs = Infinity;
     let findings = 0;

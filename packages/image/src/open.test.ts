@@ -116,7 +116,7 @@ describe("openImage on local images", () => {
   it("reads a docker archive whose members' sizes only PAX records carry, as docker does (issue 11 defect 2)", async () => {
     const pax = join(work, "image-docker-pax.tar");
     execFileSync("python3", [
-      join(import.meta.dirname, "../../test/fixtures/pax-sizes.py"),
+      join(import.meta.dirname, "../../testkit/src/fixtures/pax-sizes.py"),
       dockerArchive,
       pax,
     ]);

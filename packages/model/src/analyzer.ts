@@ -1,4 +1,5 @@
-import type { OsInfo, Package } from "./package.js";
+import type { Severity } from "./finding.js";
+import type { OsInfo, Package, PackageType } from "./package.js";
 
 /** A file offered to an analyzer while its layer streams past. */
 export interface AnalyzerFile {
@@ -27,8 +28,52 @@ export interface AnalyzerOutput {
    * (apk `installed`, the rpmdb): one entry per owning OS package. Owner is the package name.
    */
   ownedFileSets?: Array<{ owner: string; files: string[] }>;
-  /** Anything else a scanner wants to carry from the layer walk (secrets, file-mode facts). */
-  facts?: Array<Record<string, unknown>>;
+  /** Licenses an OS package database lacks, read from the package's copyright file (dpkg). */
+  licenses?: PackageLicenses[];
+  /** Notes on a lockfile (unpinned, unresolved, an include not followed), reported as issues. */
+  lockfileNotes?: LockfileNote[];
+  /** File-mode and account facts for the image misconfiguration checks. */
+  fsFacts?: FsFact[];
+  /** Redacted secret matches for the secret scanner. */
+  secretHits?: SecretHit[];
+}
+
+export interface PackageLicenses {
+  type: PackageType;
+  package: string;
+  licenses: string[];
+}
+
+export interface LockfileNote {
+  /** The lockfile. */
+  path: string;
+  code: string;
+  message: string;
+  /** For an include that was not followed: the included path, relative to the lockfile. */
+  target?: string;
+}
+
+/** A file-mode or account fact seen during the layer walk (image misconfiguration checks). */
+export type FsFact =
+  | { type: "setuid"; path: string; mode: number }
+  | { type: "world-writable"; path: string; mode: number }
+  | { type: "sshd"; path: string }
+  | { type: "passwd"; path: string; uid0: Array<{ name: string; line: number }> }
+  | { type: "shadow"; path: string; empty: Array<{ name: string; line: number }> };
+
+/** One redacted secret match in a file (the secret scanner's rules). */
+export interface SecretHit {
+  ruleId: string;
+  title: string;
+  severity: Severity;
+  /** 1-based. */
+  line: number;
+  /** Redacted match. */
+  match: string;
+  /** sha256 hex of the secret. */
+  secretHash: string;
+  /** Set when an inline `bulwark:allow` comment sits on the line. */
+  allowed?: string;
 }
 
 export interface Analyzer {

@@ -58,10 +58,20 @@ export type ScannerName = "vuln" | "misconfig" | "secret";
  */
 export interface Scanner<Options = ScanOptions> {
   name: ScannerName;
+  /** What it looks for, in messages: "vulnerability", "secret". */
+  label: string;
+  /**
+   * Checks run before any target is read, so a missing prerequisite (the vulnerability
+   * database) fails in a second rather than after a long image walk. Throws BulwarkError.
+   */
+  preflight?(options: Options): void;
   /** Analyzers this scanner needs during the image layer walk (beyond the package catalogers). */
   analyzers?(options: Options): Analyzer[];
   scanImage?(input: ImageScanInput, options: Options): Promise<ScanResult>;
-  /** Scan a file or directory tree on disk (`scan fs`, `scan config`, `scan rootfs`). */
+  /**
+   * Scan a file or directory tree on disk (`scan fs`, `scan config`). A scanner without it
+   * that has scanImage gets a directory walked as a root filesystem by the pipeline instead.
+   */
   scanPath?(path: string, options: Options): Promise<ScanResult>;
   /** Scan a node's configuration under ROOT (`scan host`); read only. */
   scanHost?(root: string, options: Options): Promise<ScanResult>;

@@ -3,7 +3,7 @@ import { catalogers } from "./registry.js";
 
 describe("cataloger registry", () => {
   it("lists every package type once, with stable names and numeric versions", () => {
-    const list = catalogers();
+    const list = catalogers;
     const names = list.map((a) => a.name);
     expect(new Set(names).size).toBe(names.length);
     expect(names).toEqual([
@@ -28,9 +28,7 @@ describe("cataloger registry", () => {
     const file = { size: 1000, mode: 0o100644 };
     const exe = { size: 1000, mode: 0o100755 };
     const wanted = (path: string, info = file) =>
-      catalogers()
-        .filter((a) => a.wants(path, info))
-        .map((a) => a.name);
+      catalogers.filter((a) => a.wants(path, info)).map((a) => a.name);
     expect(wanted("/var/lib/dpkg/status")).toEqual(["dpkg"]);
     expect(wanted("/etc/os-release")).toEqual(["os"]);
     expect(wanted("/app/node_modules/x/package.json")).toEqual(["npm"]);

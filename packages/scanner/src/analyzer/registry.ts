@@ -17,20 +17,18 @@ import { pythonAnalyzer } from "./python/python.js";
 import { rpmAnalyzer } from "./rpm/rpm.js";
 import { lockfileAnalyzer } from "./lockfile/analyzer.js";
 
-export function catalogers(): Analyzer[] {
-  return [
-    osAnalyzer,
-    dpkgAnalyzer,
-    apkAnalyzer,
-    rpmAnalyzer,
-    npmAnalyzer,
-    pythonAnalyzer,
-    goBinaryAnalyzer,
-    javaAnalyzer,
-    gemAnalyzer,
-    composerAnalyzer,
-    dotnetAnalyzer,
-    cargoAuditableAnalyzer,
-    lockfileAnalyzer,
-  ];
-}
+export const catalogers: readonly Analyzer[] = [
+  osAnalyzer,
+  dpkgAnalyzer,
+  apkAnalyzer,
+  rpmAnalyzer,
+  npmAnalyzer,
+  pythonAnalyzer,
+  goBinaryAnalyzer,
+  javaAnalyzer,
+  gemAnalyzer,
+  composerAnalyzer,
+  dotnetAnalyzer,
+  cargoAuditableAnalyzer,
+  lockfileAnalyzer,
+];

@@ -17,11 +17,11 @@ interface CacheFile extends Stored {
 }
 
 /** "dpkg@1", "npm@3", … sorted: the analyzer part of the cache key. */
-export function analyzerKey(analyzers: Analyzer[]): string[] {
+export function analyzerKey(analyzers: readonly Analyzer[]): string[] {
   return analyzers.map((a) => `${a.name}@${a.version}`).sort();
 }
 
-export function layerCachePath(cacheDir: string, diffId: string, analyzers: Analyzer[]): string {
+export function layerCachePath(cacheDir: string, diffId: string, analyzers: readonly Analyzer[]): string {
   const keyHash = createHash("sha256").update(analyzerKey(analyzers).join("\n")).digest("hex").slice(0, 16);
   const hex = diffId.replace(/^sha256:/, "");
   if (!/^[a-f0-9]{64}$/.test(hex)) throw new Error(`not a sha256 diffID: ${diffId}`);
@@ -44,7 +44,7 @@ function isStored(value: unknown, diffId: string, key: string[]): value is Cache
 export async function readLayerCache(
   cacheDir: string,
   diffId: string,
-  analyzers: Analyzer[],
+  analyzers: readonly Analyzer[],
 ): Promise<Stored | undefined> {
   let text: string;
   try {
@@ -71,7 +71,7 @@ export async function readLayerCache(
 export async function writeLayerCache(
   cacheDir: string,
   diffId: string,
-  analyzers: Analyzer[],
+  analyzers: readonly Analyzer[],
   content: Stored,
 ): Promise<void> {
   const file = layerCachePath(cacheDir, diffId, analyzers);

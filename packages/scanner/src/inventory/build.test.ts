@@ -241,7 +241,7 @@ describe("buildInventory", () => {
     const copyright = (name: string): [string, string, AnalyzerOutput] => [
       "dpkg",
       `/usr/share/doc/${name}/copyright`,
-      { facts: [{ kind: "license", type: "deb", package: name, licenses: ["GPL-2+"] }] },
+      { licenses: [{ type: "deb", package: name, licenses: ["GPL-2+"] }] },
     ];
     const inv = buildInventory(
       image,

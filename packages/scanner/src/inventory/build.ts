@@ -47,11 +47,8 @@ function ownedFileSet(survivors: Placed[]): Set<string> {
  */
 function licenseFacts(survivors: Placed[]): Map<string, string[]> {
   const byPackage = new Map<string, string[]>();
-  for (const fact of survivors.flatMap((s) => s.output.facts ?? [])) {
-    if (fact.kind !== "license" || typeof fact.package !== "string" || !Array.isArray(fact.licenses))
-      continue;
-    byPackage.set(`${String(fact.type)}/${fact.package}`, fact.licenses.map(String));
-  }
+  for (const fact of survivors.flatMap((s) => s.output.licenses ?? []))
+    byPackage.set(`${fact.type}/${fact.package}`, fact.licenses);
   return byPackage;
 }
 

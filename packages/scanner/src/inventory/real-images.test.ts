@@ -37,7 +37,7 @@ async function inventoryOf(
     const open = layer.open.bind(layer);
     layer.open = () => (opens++, open());
   }
-  const layers = await walkImage(image, catalogers(), { cacheDir, noCache: opts.noCache ?? true });
+  const layers = await walkImage(image, catalogers, { cacheDir, noCache: opts.noCache ?? true });
   await image.close();
   return { image, inventory: buildInventory(image, layers), opens };
 }
@@ -84,7 +84,7 @@ describe("inventory of real Debian images", () => {
   // `age` to /usr/local/bin, outside dpkg: that copy is a Go binary of its own.
   it("reports Go programs installed by dpkg once, as the Debian packages", async () => {
     const image = await openImage(withGo.ociRef, { cacheDir });
-    const layers = await walkImage(image, catalogers(), { cacheDir, noCache: true });
+    const layers = await walkImage(image, catalogers, { cacheDir, noCache: true });
     const goFiles = layers.flatMap((l) =>
       l.results.filter((r) => r.output.packages?.some((p) => p.type === "golang")).map((r) => r.path),
     );

@@ -1,9 +1,6 @@
-import { statSync } from "node:fs";
-import type { FileIssue } from "@bulwark/model";
 import type { VulnerabilityFinding } from "@bulwark/model";
 import type { Inventory } from "@bulwark/model";
 import type { ScanOptions } from "@bulwark/model";
-import { withImageInput } from "../scan/pipeline.js";
 import type { ScanResult, Scanner } from "@bulwark/model";
 import { ecosystemBase } from "@bulwark/vulndb";
 import { dbAgeWarning, openVulnDb } from "@bulwark/vulndb";
@@ -68,20 +65,15 @@ export function scanInventory(
   }
 }
 
-/** Vulnerabilities of the packages an image or a directory tree contains. */
+/**
+ * Vulnerabilities of the packages an image contains. A directory tree is walked as a root
+ * filesystem by the pipeline (no scanPath), with the same catalogers as an image.
+ */
 export const vulnScanner: Scanner = {
   name: "vuln",
+  label: "vulnerability",
+  preflight: (options) => checkVulnDb(options.cacheDir),
   async scanImage(input, options) {
     return scanInventory(input.inventory, options);
-  },
-  /** A directory is scanned as a root filesystem: the same catalogers as an image. */
-  async scanPath(path, options) {
-    if (!statSync(path, { throwIfNoEntry: false })?.isDirectory())
-      return { findings: [], warnings: [`vuln: ${path} is not a directory; vulnerability scanning skipped`] };
-    return withImageInput(`rootfs:${path}`, [], options, async (input) => ({
-      ...scanInventory(input.inventory, options),
-      // Inventory issues carry the same codes as FileIssue, typed as plain strings there.
-      issues: input.inventory.issues as FileIssue[],
-    }));
   },
 };

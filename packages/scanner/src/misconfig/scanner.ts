@@ -7,6 +7,7 @@ import { scanImageMisconfig } from "./image/scan.js";
 /** The misconfiguration scanner: config files, image config and filesystem, hosts. */
 export const misconfigScanner: Scanner = {
   name: "misconfig",
+  label: "misconfiguration",
   analyzers: () => [misconfigFsAnalyzer],
   scanImage: (input, options) => scanImageMisconfig(input, options),
   scanPath: (path, options) => scanConfigPath(path, options),

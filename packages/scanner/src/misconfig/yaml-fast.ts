@@ -7,7 +7,7 @@ import {
   type Event,
   type ScalarEvent,
 } from "js-yaml";
-import type { Path, YamlDoc } from "./yaml-source.js";
+import type { Path, YamlDoc } from "./yaml-doc.js";
 import { LineIndex } from "@bulwark/model";
 
 /**

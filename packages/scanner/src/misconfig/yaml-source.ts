@@ -1,21 +1,11 @@
 import { parseYamlFast } from "./yaml-fast.js";
 import { LineCounter, isMap, isSeq, isScalar, parseAllDocuments, type Document, type Node } from "yaml";
+import type { Path, YamlDoc } from "./yaml-doc.js";
+
+export type { Path, YamlDoc };
 
 /** Guards against billion-laughs documents: yaml refuses to expand more aliases than this. */
 export const MAX_ALIAS_COUNT = 100;
-
-export type Path = ReadonlyArray<string | number>;
-
-/** One parsed YAML (or JSON) document with what is needed to turn paths into lines. */
-export interface YamlDoc {
-  index: number;
-  value: unknown;
-  /** First line of the document's content and the line where its header comments start. */
-  startLine: number;
-  headerStartLine: number;
-  endLine: number;
-  lineAt(path: Path): number;
-}
 
 export class YamlError extends Error {}
 

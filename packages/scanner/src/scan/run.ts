@@ -1,15 +1,14 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { BulwarkError } from "@bulwark/model";
 import { applyIgnores, loadIgnoreFile, type IgnoreEntry } from "../findings/ignore.js";
 import { buildReport } from "@bulwark/model";
 import type { Finding, Report, Suppressed } from "@bulwark/model";
 import { applyVex, loadVexFiles, type VexStatement } from "../findings/vex.js";
-import { checkVulnDb } from "../match/scanner.js";
 import { VERSION } from "@bulwark/model";
 import type { ScanOptions } from "@bulwark/model";
 import { withImageInput } from "./pipeline.js";
 import { scanners as registered } from "./registry.js";
-import type { FinalFindings, ScanResult, Scanner } from "@bulwark/model";
+import type { FinalFindings, ImageScanInput, ScanResult, Scanner } from "@bulwark/model";
 
 export type TargetKind = "image" | "rootfs" | "fs" | "config" | "host";
 
@@ -63,7 +62,7 @@ function supports(s: Scanner, kind: TargetKind): boolean {
   if (kind === "image") return Boolean(s.scanImage);
   if (kind === "rootfs") return Boolean(s.scanImage);
   if (kind === "host") return Boolean(s.scanHost);
-  return Boolean(s.scanPath);
+  return Boolean(s.scanPath ?? s.scanImage);
 }
 
 async function runScanners(
@@ -76,9 +75,7 @@ async function runScanners(
     const imageTarget = kind === "rootfs" && !target.startsWith("rootfs:") ? `rootfs:${target}` : target;
     const extra = selected.flatMap((s) => s.analyzers?.(opts) ?? []);
     return withImageInput(imageTarget, extra, opts, async (input) => {
-      const results: ScanResult[] = [
-        { findings: [], issues: input.inventory.issues as ScanResult["issues"] },
-      ];
+      const results: ScanResult[] = [inventoryIssues(input)];
       for (const s of selected) results.push(await s.scanImage!(input, opts));
       return results;
     });
@@ -87,9 +84,28 @@ async function runScanners(
   if (!existsSync(path)) throw new BulwarkError("TARGET_NOT_FOUND", `${path} does not exist`);
   const results: ScanResult[] = [];
   for (const s of selected) {
-    results.push(await (kind === "host" ? s.scanHost!(path, opts) : s.scanPath!(path, opts)));
+    if (kind === "host") results.push(await s.scanHost!(path, opts));
+    else if (s.scanPath) results.push(await s.scanPath(path, opts));
+    else results.push(...(await scanTreeAsImage(s, path, opts)));
   }
   return results;
+}
+
+/** Inventory issues carry the same codes as FileIssue, typed as plain strings there. */
+function inventoryIssues(input: ImageScanInput): ScanResult {
+  return { findings: [], issues: input.inventory.issues as ScanResult["issues"] };
+}
+
+/** A scanner of images only (vuln) sees a directory as a root filesystem: one walk, its own analyzers. */
+async function scanTreeAsImage(s: Scanner, path: string, opts: RunOptions): Promise<ScanResult[]> {
+  if (!statSync(path, { throwIfNoEntry: false })?.isDirectory())
+    return [
+      { findings: [], warnings: [`${s.name}: ${path} is not a directory; ${s.label} scanning skipped`] },
+    ];
+  return withImageInput(`rootfs:${path}`, s.analyzers?.(opts) ?? [], opts, async (input) => [
+    inventoryIssues(input),
+    await s.scanImage!(input, opts),
+  ]);
 }
 
 function uniqueIssues(results: ScanResult[]): Report["issues"] {
@@ -156,7 +172,7 @@ export async function scanTarget(kind: TargetKind, target: string, opts: RunOpti
   // Read the suppressions and the database before the (possibly long) scan, so bad input fails fast.
   const ignores = loadIgnoreFile(opts.ignoreFile, opts.cwd);
   const vex = loadVexFiles(opts.vexFiles ?? []);
-  if (selected.some((s) => s.name === "vuln")) checkVulnDb(opts.cacheDir);
+  for (const s of selected) s.preflight?.(opts);
 
   const results = await runScanners(kind, target, selected, opts);
   const all = results.flatMap((r) => r.findings);

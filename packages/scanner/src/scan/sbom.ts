@@ -1,20 +1,9 @@
-import { catalogers } from "../analyzer/registry.js";
-import { openImage } from "@bulwark/image";
-import { imageAccess, type OpenImageOptions } from "@bulwark/model";
-import { buildInventory } from "../inventory/build.js";
 import type { Inventory } from "@bulwark/model";
 import { renderSbom, type SbomFormat } from "../report/sbom/index.js";
-import { walkImage } from "../walker/walk.js";
+import { withImageInput, type PipelineOptions } from "./pipeline.js";
 
 /** openImage's options (cache dir, platform, credentials) plus progress and cache control. */
-export interface SbomOptions extends OpenImageOptions {
-  /** Progress lines (for a terminal); never part of the output. */
-  progress?: (message: string) => void;
-  /** Skip the per-layer result cache (neither read nor written). */
-  noCache?: boolean;
-  /** Leave out dev/test dependencies that lockfiles mark as such. */
-  skipDev?: boolean;
-}
+export type SbomOptions = PipelineOptions;
 
 /**
  * The complete package inventory of TARGET (registry reference, `docker-archive:FILE`,
@@ -22,18 +11,7 @@ export interface SbomOptions extends OpenImageOptions {
  * opened, its layers walked once with every package cataloger, and the image closed.
  */
 export async function generateInventory(target: string, opts: SbomOptions): Promise<Inventory> {
-  const image = await openImage(target, imageAccess(opts));
-  try {
-    opts.progress?.(`cataloguing ${target}`);
-    const layers = await walkImage(image, catalogers(), {
-      cacheDir: opts.cacheDir,
-      ...(opts.progress ? { progress: opts.progress } : {}),
-      ...(opts.noCache ? { noCache: true } : {}),
-    });
-    return buildInventory(image, layers, { skipDev: opts.skipDev });
-  } finally {
-    await image.close();
-  }
+  return withImageInput(target, [], opts, async ({ inventory }) => inventory, "cataloguing");
 }
 
 /** The SBOM of TARGET rendered in `format` (see renderSbom). */

@@ -7,7 +7,8 @@ import type { SecretHit } from "./types.js";
 
 export const SECRET_ANALYZER = "secret";
 /** Bump when what the analyzer emits for the same file changes. */
-const ANALYZER_VERSION = 1;
+// 2: hits moved from the untyped `facts` field to `secretHits` (cached layer results change shape).
+const ANALYZER_VERSION = 2;
 /** Files bigger than this in an image layer are not read (the layer streams; the file would sit in memory). */
 export const IMAGE_MAX_FILE_BYTES = 32 * 1024 * 1024;
 
@@ -34,7 +35,7 @@ export function secretAnalyzer(ctx: SecretContext, includeNoise: boolean): Analy
       const buf = await file.read();
       if (looksBinary(buf)) return undefined;
       const hits = scanContent(ctx, file.path, buf.toString("latin1"), buf);
-      return hits.length ? { facts: hits.map((h) => ({ ...h })) } : undefined;
+      return hits.length ? { secretHits: hits } : undefined;
     },
   };
 }
@@ -63,12 +64,6 @@ export function removedIn(layers: LayerAnalysis[], from: number, path: string): 
   return undefined;
 }
 
-function isHit(fact: Record<string, unknown>): fact is Record<string, unknown> & SecretHit {
-  return (
-    typeof fact.ruleId === "string" && typeof fact.line === "number" && typeof fact.secretHash === "string"
-  );
-}
-
 /** Hits from every layer, each with the layer it ships in and, if any, the layer that hides it. */
 export function imageLayerHits(input: ImageScanInput): ImageHit[] {
   const out: ImageHit[] = [];
@@ -76,9 +71,8 @@ export function imageLayerHits(input: ImageScanInput): ImageHit[] {
     for (const result of layer.results) {
       if (result.analyzer !== SECRET_ANALYZER) continue;
       const hidden = removedIn(input.layers, i, result.path);
-      for (const fact of result.output.facts ?? []) {
-        if (!isHit(fact)) continue;
-        const hit: ImageHit = { file: result.path, hit: fact };
+      for (const found of result.output.secretHits ?? []) {
+        const hit: ImageHit = { file: result.path, hit: found };
         const id = layerId(layer);
         if (id) hit.layer = id;
         const gone = hidden && layerId(hidden);

@@ -97,6 +97,7 @@ async function scanImage(input: ImageScanInput, options: ScanOptions): Promise<S
 /** Secret detection: source trees, manifests, every image layer, image config. */
 export const secretScanner: Scanner = {
   name: "secret",
+  label: "secret",
   // Disabled rules are filtered after the walk, so that disabling one keeps cached layer results.
   analyzers: (options) => [
     secretAnalyzer(buildContext({ secretConfig: options.secretConfig }), options.includeNoise ?? false),

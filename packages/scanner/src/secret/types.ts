@@ -45,16 +45,4 @@ export interface CompiledRule {
 }
 
 /** One secret found in one piece of text; carries the secret's hash, never the secret. */
-export interface SecretHit {
-  ruleId: string;
-  title: string;
-  severity: Severity;
-  /** 1-based. */
-  line: number;
-  /** Redacted match. */
-  match: string;
-  /** sha256 hex of the secret. */
-  secretHash: string;
-  /** Set when an inline `bulwark:allow` comment sits on the line. */
-  allowed?: string;
-}
+export type { SecretHit } from "@bulwark/model";

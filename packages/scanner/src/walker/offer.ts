@@ -30,7 +30,7 @@ export class SharedContent {
 }
 
 /** Analyzers interested in this file, by path and metadata only. */
-export function interested(analyzers: Analyzer[], path: string, meta: FileMeta): Analyzer[] {
+export function interested(analyzers: readonly Analyzer[], path: string, meta: FileMeta): Analyzer[] {
   return analyzers.filter((a) => a.wants(path, { size: meta.size, mode: meta.mode }));
 }
 

@@ -28,7 +28,7 @@ function statAll(root: string, dir: string, entries: Dirent[]): Array<Stats | Er
  * never followed and the walk cannot leave `root`; like `find -xdev` it stays on the
  * root's filesystem (no /proc or bind mounts of a live system).
  */
-export async function walkRootfs(root: string, analyzers: Analyzer[]): Promise<LayerContent> {
+export async function walkRootfs(root: string, analyzers: readonly Analyzer[]): Promise<LayerContent> {
   const out: LayerContent = { results: [], whiteouts: [], opaqueDirs: [], paths: [], issues: [] };
   const rootDev = lstatSync(root).dev;
   const pending: string[] = ["/"];
@@ -65,7 +65,7 @@ async function offer(
   root: string,
   path: string,
   st: Stats,
-  analyzers: Analyzer[],
+  analyzers: readonly Analyzer[],
   out: LayerContent,
 ): Promise<void> {
   const meta: FileMeta = { size: st.size, mode: st.mode, uid: st.uid, gid: st.gid };

@@ -81,7 +81,7 @@ class KeptFiles {
 async function offerHardLink(
   header: Headers,
   path: string,
-  analyzers: Analyzer[],
+  analyzers: readonly Analyzer[],
   layer: string,
   out: LayerContent,
   kept: KeptFiles,
@@ -108,7 +108,7 @@ async function offerHardLink(
 async function handleEntry(
   header: Headers,
   entry: EntryStream,
-  analyzers: Analyzer[],
+  analyzers: readonly Analyzer[],
   layer: string,
   out: LayerContent,
   kept: KeptFiles,
@@ -151,7 +151,11 @@ function corrupt(e: unknown, layer: string): BulwarkError {
 }
 
 /** Walk one layer's tar stream, offering wanted files to the analyzers. */
-export async function walkTar(tar: Readable, analyzers: Analyzer[], layer: string): Promise<LayerContent> {
+export async function walkTar(
+  tar: Readable,
+  analyzers: readonly Analyzer[],
+  layer: string,
+): Promise<LayerContent> {
   const out: LayerContent = { results: [], whiteouts: [], opaqueDirs: [], paths: [], issues: [] };
   const kept = new KeptFiles();
   const extract = tarExtract();

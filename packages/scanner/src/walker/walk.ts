@@ -44,7 +44,7 @@ interface WalkRun {
 async function walkLayer(
   layer: Layer,
   index: number,
-  analyzers: Analyzer[],
+  analyzers: readonly Analyzer[],
   limits: LayerLimits,
   run: WalkRun,
 ): Promise<LayerContent> {
@@ -76,7 +76,7 @@ async function walkLayer(
 async function walkOpened(
   raw: Readable,
   layer: Layer,
-  analyzers: Analyzer[],
+  analyzers: readonly Analyzer[],
   limits: LayerLimits,
   label: string,
 ): Promise<LayerContent> {
@@ -106,7 +106,7 @@ async function walkOpened(
 
 async function cached(
   layer: Layer,
-  analyzers: Analyzer[],
+  analyzers: readonly Analyzer[],
   opts: WalkOptions,
 ): Promise<LayerContent | undefined> {
   if (opts.noCache || !layer.diffId) return undefined;
@@ -115,7 +115,7 @@ async function cached(
 
 async function remember(
   layer: Layer,
-  analyzers: Analyzer[],
+  analyzers: readonly Analyzer[],
   content: LayerContent,
   opts: WalkOptions,
 ): Promise<void> {
@@ -134,7 +134,7 @@ async function remember(
  */
 export async function walkImage(
   image: Image,
-  analyzers: Analyzer[],
+  analyzers: readonly Analyzer[],
   opts: WalkOptions,
 ): Promise<LayerAnalysis[]> {
   if (image.rootDir) {
@@ -173,7 +173,7 @@ async function analyseLayer(
   layer: Layer,
   index: number,
   total: number,
-  analyzers: Analyzer[],
+  analyzers: readonly Analyzer[],
   limits: LayerLimits,
   opts: WalkOptions,
   run: WalkRun,

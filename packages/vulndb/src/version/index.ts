@@ -19,19 +19,22 @@ import type { Comparator, SchemeName } from "./types.js";
 export type { Comparator, SchemeName } from "./types.js";
 export { goToolchainToSemver } from "./go.js";
 
-const SCHEMES: Record<SchemeName, Comparator> = {
-  deb: dpkgComparator,
-  apk: apkComparator,
-  rpm: rpmComparator,
-  semver: semverComparator,
-  pep440: pep440Comparator,
-  go: goComparator,
-  maven: mavenComparator,
-  gem: gemComparator,
-  nuget: nugetComparator,
-  cargo: cargoComparator,
-  composer: composerComparator,
-};
+/** The explicit list of comparators; each names its scheme. */
+export const comparators: readonly Comparator[] = [
+  dpkgComparator,
+  apkComparator,
+  rpmComparator,
+  semverComparator,
+  pep440Comparator,
+  goComparator,
+  mavenComparator,
+  gemComparator,
+  nugetComparator,
+  cargoComparator,
+  composerComparator,
+];
+
+const SCHEMES = new Map(comparators.map((c) => [c.scheme, c]));
 
 /**
  * OSV ecosystem (the part before the first ":", so "Debian:12" → "Debian") →
@@ -62,17 +65,17 @@ const ECOSYSTEMS: Record<string, SchemeName> = {
 };
 
 export function comparatorForScheme(scheme: SchemeName): Comparator {
-  return SCHEMES[scheme];
+  return SCHEMES.get(scheme)!;
 }
 
 /** The comparator for an OSV ecosystem name, with or without a release suffix; undefined when unknown. */
 export function comparatorForEcosystem(ecosystem: string): Comparator | undefined {
   const base = ecosystem.split(":")[0]?.trim().toLowerCase() ?? "";
   const scheme = ECOSYSTEMS[base];
-  return scheme ? SCHEMES[scheme] : undefined;
+  return scheme ? SCHEMES.get(scheme) : undefined;
 }
 
 /** Every scheme, for tools that list or test them all. */
 export function allSchemes(): SchemeName[] {
-  return Object.keys(SCHEMES) as SchemeName[];
+  return comparators.map((c) => c.scheme as SchemeName);
 }

@@ -27,9 +27,7 @@ describe("dpkg copyright licenses", () => {
     const results = await walkDir(dpkgAnalyzer, "/usr/share/doc", "/usr/share/doc");
     expect(packagesOf(results)).toEqual([]);
     const ours = new Map(
-      results
-        .flatMap((r) => r.output.facts ?? [])
-        .map((f) => [String(f.package), f.licenses as string[]] as const),
+      results.flatMap((r) => r.output.licenses ?? []).map((f) => [f.package, f.licenses] as const),
     );
     const theirs = shellLicenses();
     expect(theirs.size).toBeGreaterThan(50);
@@ -53,8 +51,8 @@ describe("dpkg copyright licenses", () => {
     const text =
       "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\nFiles: *\nCopyright: x\nLicense: MIT\n\nFiles: a/*\nLicense: GPL-2+ or Artistic\n\nLicense: MIT\n text\n";
     const out = await offer(dpkgAnalyzer, bufferFile("/usr/share/doc/libx1/copyright", text));
-    expect(out?.facts).toEqual([
-      { kind: "license", type: "deb", package: "libx1", licenses: ["MIT", "GPL-2+ or Artistic"] },
+    expect(out?.licenses).toEqual([
+      { type: "deb", package: "libx1", licenses: ["MIT", "GPL-2+ or Artistic"] },
     ]);
   });
 });

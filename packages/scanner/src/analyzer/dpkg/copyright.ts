@@ -1,3 +1,4 @@
+import type { PackageLicenses } from "@bulwark/model";
 /**
  * Licenses of Debian packages from machine-readable (DEP-5) copyright files,
  * /usr/share/doc/<package>/copyright. The status database carries no license, so the
@@ -31,9 +32,9 @@ export function dep5Licenses(text: string): string[] | undefined {
   return [...out];
 }
 
-export function copyrightFact(path: string, text: string): Record<string, unknown> | undefined {
+export function copyrightFact(path: string, text: string): PackageLicenses | undefined {
   if (text.includes("\0")) throw parseError(`${path}: binary content where text was expected`);
   const licenses = dep5Licenses(text);
   if (!licenses || licenses.length === 0) return undefined;
-  return { kind: "license", type: "deb", package: packageOfCopyright(path), licenses };
+  return { type: "deb", package: packageOfCopyright(path), licenses };
 }

@@ -91,7 +91,8 @@ function isStatusDFile(path: string): boolean {
 
 export const dpkgAnalyzer: Analyzer = {
   name: "dpkg",
-  version: 2,
+  // 3: copyright licenses moved from the untyped `facts` field to `licenses`.
+  version: 3,
   wants(path, info) {
     if (!isRegularFile(info.mode)) return false;
     if (path === STATUS) return info.size <= 256 * MiB;
@@ -108,7 +109,7 @@ export const dpkgAnalyzer: Analyzer = {
   async analyze(file: AnalyzerFile): Promise<AnalyzerOutput | undefined> {
     if (isCopyrightPath(file.path)) {
       const fact = copyrightFact(file.path, (await file.read()).toString("utf8"));
-      return fact ? { facts: [fact] } : undefined;
+      return fact ? { licenses: [fact] } : undefined;
     }
     const text = decodeText(await file.read(), file.path);
     if (file.path.endsWith(".list") && file.path.startsWith(INFO)) {

@@ -14,11 +14,10 @@ export const MAX_LOCKFILE_SIZE = 64 * MiB;
 // Files inside installed dependencies are those packages' own manifests, not the project's.
 const INSTALLED_DIRS = /\/(node_modules|site-packages|dist-packages|vendor|\.git)\//;
 
-export const LOCKFILE_ISSUE = "lockfile-note";
-
 export const lockfileAnalyzer: Analyzer = {
   name: "lockfile",
-  version: 1,
+  // 2: notes moved from the untyped `facts` field to `lockfileNotes`.
+  version: 2,
   wants(path, info) {
     return (
       isRegularFile(info.mode) && !INSTALLED_DIRS.test(path) && lockParserFor(baseName(path)) !== undefined
@@ -33,14 +32,13 @@ export const lockfileAnalyzer: Analyzer = {
         `${file.path}: ${file.size} bytes is over the ${MAX_LOCKFILE_SIZE}-byte lockfile limit`,
       );
     const result = parse(decodeText(await file.read(), file.path), file.path);
-    const facts = result.notes.map((n) => ({
-      kind: LOCKFILE_ISSUE,
+    const notes = result.notes.map((n) => ({
       path: file.path,
       code: n.code,
       message: n.message,
       ...(n.target ? { target: n.target } : {}),
     }));
-    if (!result.packages.length && !facts.length) return undefined;
-    return { packages: result.packages, ...(facts.length ? { facts } : {}) };
+    if (!result.packages.length && !notes.length) return undefined;
+    return { packages: result.packages, ...(notes.length ? { lockfileNotes: notes } : {}) };
   },
 };

@@ -8,7 +8,7 @@
 import { lstatSync, readFileSync, realpathSync } from "node:fs";
 import { join, posix } from "node:path";
 import type { Placed } from "@bulwark/model";
-import { LOCKFILE_ISSUE, MAX_LOCKFILE_SIZE } from "./analyzer.js";
+import { MAX_LOCKFILE_SIZE } from "./analyzer.js";
 import { parseRequirements } from "./python/requirements.js";
 
 /** Key of one include note, to drop the issue once the include was followed. */
@@ -39,9 +39,9 @@ export function followIncludes(
   const followed = new Set<string>();
   const seen = new Set<string>();
   for (const s of survivors) {
-    for (const f of s.output.facts ?? []) {
-      if (f.kind !== LOCKFILE_ISSUE || f.code !== "not-followed" || typeof f.target !== "string") continue;
-      const from = String(f.path);
+    for (const f of s.output.lockfileNotes ?? []) {
+      if (f.code !== "not-followed" || f.target === undefined) continue;
+      const from = f.path;
       const target = posix.normalize(posix.join(posix.dirname(from), f.target));
       if (catalogued.has(target) || seen.has(target)) {
         followed.add(includeKey(from, f.target));

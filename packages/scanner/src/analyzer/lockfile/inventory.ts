@@ -5,7 +5,6 @@
  */
 import type { Inventory, Package } from "@bulwark/model";
 import type { AnalyzerOutput } from "@bulwark/model";
-import { LOCKFILE_ISSUE } from "./analyzer.js";
 import { includeKey } from "./includes.js";
 
 export interface LockfileOptions {
@@ -20,12 +19,9 @@ export function lockfileIssues(
 ): Inventory["issues"] {
   const out: Inventory["issues"] = [];
   for (const s of survivors)
-    for (const f of s.output.facts ?? [])
-      if (
-        f.kind === LOCKFILE_ISSUE &&
-        !(typeof f.target === "string" && followed.has(includeKey(String(f.path), f.target)))
-      )
-        out.push({ path: String(f.path), code: String(f.code), message: String(f.message) });
+    for (const f of s.output.lockfileNotes ?? [])
+      if (!(f.target !== undefined && followed.has(includeKey(f.path, f.target))))
+        out.push({ path: f.path, code: f.code, message: f.message });
   return out;
 }
 

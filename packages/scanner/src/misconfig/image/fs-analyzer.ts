@@ -1,4 +1,6 @@
-import type { Analyzer, AnalyzerFile } from "@bulwark/model";
+import type { Analyzer, AnalyzerFile, FsFact } from "@bulwark/model";
+
+export type { FsFact };
 
 const S_IFMT = 0o170000;
 const S_IFREG = 0o100000;
@@ -8,13 +10,6 @@ const SSHD = new Set(["/usr/sbin/sshd", "/usr/bin/sshd", "/sbin/sshd", "/usr/sbi
 const ACCOUNT_FILES = new Set(["/etc/passwd", "/etc/shadow"]);
 /** Account files bigger than this are not account files worth parsing. */
 const MAX_ACCOUNT_FILE = 4 * 1024 * 1024;
-
-export type FsFact =
-  | { type: "setuid"; path: string; mode: number }
-  | { type: "world-writable"; path: string; mode: number }
-  | { type: "sshd"; path: string }
-  | { type: "passwd"; path: string; uid0: Array<{ name: string; line: number }> }
-  | { type: "shadow"; path: string; empty: Array<{ name: string; line: number }> };
 
 function fileType(mode: number): number {
   // Some walkers pass permission bits only; treat those as regular files.
@@ -35,7 +30,8 @@ function isWorldWritable(mode: number): boolean {
  */
 export const misconfigFsAnalyzer: Analyzer = {
   name: "misconfig-fs",
-  version: 1,
+  // 2: facts moved from the untyped `facts` field to `fsFacts` (cached layer results change shape).
+  version: 2,
   wants(path, info) {
     if (ACCOUNT_FILES.has(path)) return info.size <= MAX_ACCOUNT_FILE;
     if (SSHD.has(path)) return true;
@@ -62,7 +58,7 @@ export const misconfigFsAnalyzer: Analyzer = {
         path: file.path,
         empty: emptyPasswords((await file.read()).toString("utf8")),
       });
-    return facts.length ? { facts: facts as unknown as Array<Record<string, unknown>> } : undefined;
+    return facts.length ? { fsFacts: facts } : undefined;
   },
 };
 

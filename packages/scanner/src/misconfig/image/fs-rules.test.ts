@@ -13,7 +13,7 @@ function layer(index: number, facts: FsFact[], extra: Partial<LayerAnalysis> = {
     results: facts.map((f) => ({
       analyzer: "misconfig-fs",
       path: f.path,
-      output: { facts: [f as unknown as Record<string, unknown>] },
+      output: { fsFacts: [f] },
     })),
     whiteouts: [],
     opaqueDirs: [],

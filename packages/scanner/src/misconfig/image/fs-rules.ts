@@ -30,7 +30,7 @@ export function finalFacts(layers: readonly LayerAnalysis[]): FsFact[] {
     for (const p of layer.paths) state.delete(p);
     for (const r of layer.results) {
       if (r.analyzer !== misconfigFsAnalyzer.name) continue;
-      for (const f of (r.output.facts ?? []) as unknown as FsFact[]) {
+      for (const f of r.output.fsFacts ?? []) {
         const list = state.get(f.path) ?? [];
         list.push(f);
         state.set(f.path, list);

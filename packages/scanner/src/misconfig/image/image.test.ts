@@ -111,7 +111,9 @@ describe("image misconfiguration on a real umoci-built image", () => {
     const setuid = facts.filter((f) => f.type === "setuid").map((f) => f.path);
     expect(setuid).toEqual(["/usr/bin/keeps-suid"]);
     // The walk itself saw all three in layer 1.
-    const layer1 = layers[0]!.results.flatMap((r) => r.output.facts ?? []).filter((f) => f.type === "setuid");
+    const layer1 = layers[0]!.results
+      .flatMap((r) => r.output.fsFacts ?? [])
+      .filter((f) => f.type === "setuid");
     expect(layer1.map((f) => f.path).sort()).toEqual([
       "/usr/bin/cleared-sgid",
       "/usr/bin/deleted-suid",
