@@ -7,8 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { openVulnDb, updateVulnDb } from "../packages/vulndb/src/index.js";
-import type { ImportReport } from "../packages/vulndb/src/index.js";
+import { openVulnDb, updateVulnDb, type ImportReport } from "../packages/vulndb/src/index.js";
 
 const IMPORT_GOAL_S = 5;
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");

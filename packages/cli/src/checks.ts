@@ -1,8 +1,7 @@
 /** `bulwark checks list [--format table|json]`: prints the misconfiguration check catalog. */
 import type { Command } from "commander";
 import { BulwarkError } from "@bulwark/model";
-import { catalog } from "@bulwark/scanner";
-import type { CheckMeta } from "@bulwark/scanner";
+import { catalog, type CheckMeta } from "@bulwark/scanner";
 
 function table(checks: readonly CheckMeta[]): string {
   const rows = checks.map((c) => [

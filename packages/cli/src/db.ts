@@ -2,10 +2,14 @@
 import type { Command } from "commander";
 import { cacheDir } from "@bulwark/scanner";
 import { BulwarkError } from "@bulwark/model";
-import { dbAgeWarning, openVulnDb, updateVulnDb } from "@bulwark/vulndb";
-import type { ImportReport, VulnDbStatus } from "@bulwark/vulndb";
-import { globalOptions, log } from "./context.js";
-import type { GlobalOptions } from "./context.js";
+import {
+  dbAgeWarning,
+  openVulnDb,
+  updateVulnDb,
+  type ImportReport,
+  type VulnDbStatus,
+} from "@bulwark/vulndb";
+import { globalOptions, log, type GlobalOptions } from "./context.js";
 
 const INVALID_SHOWN = 10;
 

@@ -1,8 +1,6 @@
 import { Command, CommanderError } from "commander";
-import { BulwarkError, ExitCode, errorMessage } from "@bulwark/model";
-import { VERSION } from "@bulwark/model";
+import { BulwarkError, ExitCode, errorMessage, VERSION, escapeTerminal } from "@bulwark/model";
 import { commands } from "./commands.js";
-import { escapeTerminal } from "@bulwark/model";
 
 export function buildProgram(): Command {
   const program = new Command("bulwark")

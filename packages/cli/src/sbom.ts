@@ -1,6 +1,5 @@
 import type { Command } from "commander";
-import { cacheDir } from "@bulwark/scanner";
-import { SBOM_FORMATS, parseSbomFormat } from "@bulwark/scanner";
+import { cacheDir, SBOM_FORMATS, parseSbomFormat } from "@bulwark/scanner";
 import { globalOptions, log } from "./context.js";
 import { addImageAccessFlags, imageAccessFlags, type ImageAccessFlags } from "./image-flags.js";
 import { writeFileAtomic } from "./output.js";

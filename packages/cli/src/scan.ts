@@ -1,10 +1,19 @@
 import type { Command } from "commander";
-import { cacheDir } from "@bulwark/scanner";
-import { BulwarkError, ExitCode } from "@bulwark/model";
-import { parseSeverity, severityRank } from "@bulwark/model";
-import type { Report, Severity } from "@bulwark/model";
-import { REPORT_FORMATS, parseReportFormat } from "@bulwark/scanner";
-import type { RunOptions, TargetKind } from "@bulwark/scanner";
+import {
+  cacheDir,
+  REPORT_FORMATS,
+  parseReportFormat,
+  type RunOptions,
+  type TargetKind,
+} from "@bulwark/scanner";
+import {
+  BulwarkError,
+  ExitCode,
+  parseSeverity,
+  severityRank,
+  type Report,
+  type Severity,
+} from "@bulwark/model";
 import { globalOptions, log } from "./context.js";
 import { addImageAccessFlags, imageAccessFlags, type ImageAccessFlags } from "./image-flags.js";
 import { writeChunks } from "./output.js";

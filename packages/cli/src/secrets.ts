@@ -1,8 +1,7 @@
 /** `bulwark secrets rules [--format table|json]`: prints the secret rule catalog. */
 import type { Command } from "commander";
 import { BulwarkError } from "@bulwark/model";
-import { kubernetesRules } from "@bulwark/scanner";
-import { builtinRules } from "@bulwark/scanner";
+import { kubernetesRules, builtinRules } from "@bulwark/scanner";
 
 interface RuleRow {
   id: string;

@@ -4,16 +4,19 @@ import { join } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
-import { BulwarkError, errorMessage } from "@bulwark/model";
-import { makeTempDir, spoolBudget } from "@bulwark/model";
-import { collectStream, MAX_METADATA_BYTES, openVerified, type BlobStore } from "./blobstore.js";
+import { BulwarkError, errorMessage, makeTempDir, spoolBudget, type Image } from "@bulwark/model";
+import {
+  collectStream,
+  MAX_METADATA_BYTES,
+  openVerified,
+  type BlobStore,
+  BLOB_READ_CHUNK,
+} from "./blobstore.js";
 import { verifyBuffer } from "./digest.js";
-import { BLOB_READ_CHUNK } from "./blobstore.js";
 import { blobPath, openLayout } from "./layout.js";
 import { buildLayers, parseConfig } from "./manifest.js";
 import type { Platform } from "./platform.js";
 import { indexTar, type TarMember } from "./tarindex.js";
-import type { Image } from "@bulwark/model";
 
 /** One member's bytes, read in place; big reads because layers are big. */
 function memberStream(file: string, m: TarMember) {

@@ -1,12 +1,10 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import { BulwarkError } from "@bulwark/model";
+import { BulwarkError, type Image, readBoundedFileSync } from "@bulwark/model";
 import { BLOB_READ_CHUNK, openVerified, readSmallBlob, type BlobStore } from "./blobstore.js";
 import { buildLayers, parseConfig, parseManifest, selectPlatform, type Descriptor } from "./manifest.js";
 import type { Platform } from "./platform.js";
-import type { Image } from "@bulwark/model";
-import { readBoundedFileSync } from "@bulwark/model";
 
 const REF_NAME = "org.opencontainers.image.ref.name";
 

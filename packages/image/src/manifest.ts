@@ -1,9 +1,8 @@
 import type { Readable } from "node:stream";
-import { BulwarkError } from "@bulwark/model";
+import { BulwarkError, type ImageConfig, type Layer } from "@bulwark/model";
 import { assertDigest } from "./digest.js";
 import { MediaType, isIndexMediaType } from "./mediatypes.js";
 import { formatPlatform, platformMatches, type Platform } from "./platform.js";
-import type { ImageConfig, Layer } from "@bulwark/model";
 
 export interface Descriptor {
   mediaType?: string;

@@ -1,15 +1,12 @@
 import { stat } from "node:fs/promises";
-import { readBoundedFileSync } from "@bulwark/model";
+import { readBoundedFileSync, BulwarkError, type Image, type OpenImageOptions } from "@bulwark/model";
 import { resolve } from "node:path";
-import { BulwarkError } from "@bulwark/model";
 import { openArchive } from "./archive.js";
 import { dirBlobStore, openLayout } from "./layout.js";
 import { parsePlatform, type Platform } from "./platform.js";
 import { parseReference } from "./reference.js";
 import { findCredentials } from "./registry/credentials.js";
 import { openRegistryImage } from "./registry/image.js";
-import type { Image } from "@bulwark/model";
-import type { OpenImageOptions } from "@bulwark/model";
 
 type Kind = "docker-archive" | "oci-archive" | "oci" | "rootfs" | "registry";
 

@@ -3,8 +3,7 @@
  * `#model_version:…,score_date:…` comment line, a `cve,epss,percentile` header, one row per CVE.
  */
 import { gunzipSync } from "node:zlib";
-import { BulwarkError, errorMessage } from "@bulwark/model";
-import { readBoundedFileSync } from "@bulwark/model";
+import { BulwarkError, errorMessage, readBoundedFileSync } from "@bulwark/model";
 
 export interface EpssRow {
   cve: string;

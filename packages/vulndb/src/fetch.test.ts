@@ -1,6 +1,5 @@
 /** Network failures against real HTTP servers on 127.0.0.1 that misbehave on purpose. */
-import { createServer } from "node:http";
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import { rmSync } from "node:fs";
 import { gzipSync } from "node:zlib";

@@ -6,8 +6,7 @@ import { createWriteStream } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import { BulwarkError, errorMessage } from "@bulwark/model";
-import { limit, type LimitName } from "@bulwark/model";
+import { BulwarkError, errorMessage, limit, type LimitName } from "@bulwark/model";
 
 export interface FetchOptions {
   /** Gives up when no byte arrives for this long (connect, headers or body). */

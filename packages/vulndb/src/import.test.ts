@@ -9,8 +9,7 @@ import { readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import semver from "semver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openVulnDb, updateVulnDb } from "./index.js";
-import type { ImportReport, OsvRecord, VulnDb } from "./index.js";
+import { openVulnDb, updateVulnDb, type ImportReport, type OsvRecord, type VulnDb } from "./index.js";
 import {
   MIRROR,
   MIRROR_PRESENT,

@@ -7,10 +7,8 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { BulwarkError } from "@bulwark/model";
-import { downloadToBuffer, downloadToFile } from "./fetch.js";
-import type { FetchOptions } from "./fetch.js";
-import { readBoundedFileIfExists, requireRegularFile } from "@bulwark/model";
+import { BulwarkError, readBoundedFileIfExists, requireRegularFile } from "@bulwark/model";
+import { downloadToBuffer, downloadToFile, type FetchOptions } from "./fetch.js";
 
 export const PUBLIC_OSV_BUCKET = "https://osv-vulnerabilities.storage.googleapis.com";
 export const PUBLIC_KEV_URL =

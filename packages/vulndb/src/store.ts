@@ -5,11 +5,10 @@
  */
 import { existsSync } from "node:fs";
 import Database from "better-sqlite3";
-import { BulwarkError, errorMessage } from "@bulwark/model";
+import { BulwarkError, errorMessage, requireRegularFile } from "@bulwark/model";
 import { normalizePackageName } from "./names.js";
 import type { OsvRecord } from "./osv.js";
 import { SCHEMA_VERSION, dbPath } from "./schema.js";
-import { requireRegularFile } from "@bulwark/model";
 
 export interface SourceStatus {
   name: string;

@@ -6,8 +6,7 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { BulwarkError, errorMessage } from "@bulwark/model";
 import { DbBuilder, tempPathIn } from "./builder.js";
-import { parseEpssCsv } from "./epss.js";
-import type { EpssParse } from "./epss.js";
+import { parseEpssCsv, type EpssParse } from "./epss.js";
 import { downloadToFile } from "./fetch.js";
 import { parseKev } from "./kev.js";
 import { dbDir } from "./schema.js";
@@ -19,12 +18,11 @@ import {
   osvLocation,
   parseSource,
   planEcosystems,
+  type FeedSource,
 } from "./source.js";
-import type { FeedSource } from "./source.js";
 import type { SourceStatus } from "./store.js";
 import { validateOsvRecord } from "./validate.js";
-import { DEFAULT_ZIP_LIMITS, readZipJsonEntries } from "./zip.js";
-import type { ZipEntryData, ZipLimits } from "./zip.js";
+import { DEFAULT_ZIP_LIMITS, readZipJsonEntries, type ZipEntryData, type ZipLimits } from "./zip.js";
 
 export interface UpdateOptions {
   cacheDir: string;

@@ -9,8 +9,7 @@
 import { readFileSync } from "node:fs";
 import { crc32, inflateRawSync } from "node:zlib";
 import yauzl from "yauzl";
-import { BulwarkError, errorMessage } from "@bulwark/model";
-import { requireRegularFile } from "@bulwark/model";
+import { BulwarkError, errorMessage, requireRegularFile } from "@bulwark/model";
 
 export interface ZipLimits {
   /** Largest uncompressed entry accepted (bytes). */

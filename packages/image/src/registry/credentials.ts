@@ -1,8 +1,7 @@
 import { statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { BulwarkError } from "@bulwark/model";
-import { readBoundedFileSync } from "@bulwark/model";
+import { BulwarkError, readBoundedFileSync } from "@bulwark/model";
 
 export interface Credentials {
   username: string;

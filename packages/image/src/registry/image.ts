@@ -1,8 +1,7 @@
-import { BulwarkError } from "@bulwark/model";
+import { BulwarkError, type Image } from "@bulwark/model";
 import { buildLayers, parseConfig, parseManifest, selectPlatform } from "../manifest.js";
 import type { Platform } from "../platform.js";
 import { formatReference, type ImageReference } from "../reference.js";
-import type { Image } from "@bulwark/model";
 import { RegistryClient } from "./client.js";
 import type { Credentials } from "./credentials.js";
 

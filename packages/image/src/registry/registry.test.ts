@@ -6,10 +6,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { linesAnalyzer } from "../../../testkit/src/walker/layers.js";
 import { walkImage } from "../../../scanner/src/walker/walk.js";
 import { openImage } from "../open.js";
-import type { OpenImageOptions } from "../../../model/src/image.js";
+import type { OpenImageOptions, Image } from "../../../model/src/image.js";
 import { buildTwoPlatformLayout, skopeo } from "../../../testkit/src/image/umoci.js";
 import { selfSignedCert } from "../../../testkit/src/registry/cert.js";
-import type { Image } from "../../../model/src/image.js";
 import { RegistryClient } from "./client.js";
 import {
   freePort,

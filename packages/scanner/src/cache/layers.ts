@@ -1,9 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Analyzer } from "@bulwark/model";
-import type { LayerAnalysis } from "@bulwark/model";
-import { readBoundedFileSync } from "@bulwark/model";
+import { type Analyzer, type LayerAnalysis, readBoundedFileSync } from "@bulwark/model";
 
 /** Bump when the cached shape changes. */
 const SCHEMA = 1;

@@ -1,8 +1,12 @@
 import { existsSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
-import { BulwarkError, errorMessage } from "@bulwark/model";
-import type { Finding, Suppressed } from "@bulwark/model";
-import { readBoundedFileSync } from "@bulwark/model";
+import {
+  BulwarkError,
+  errorMessage,
+  type Finding,
+  type Suppressed,
+  readBoundedFileSync,
+} from "@bulwark/model";
 
 /** One entry of `.bulwarkignore.yaml`. */
 export interface IgnoreEntry {

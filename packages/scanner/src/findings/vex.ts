@@ -1,7 +1,11 @@
-import { BulwarkError, errorMessage } from "@bulwark/model";
-import type { Finding, Suppressed } from "@bulwark/model";
+import {
+  BulwarkError,
+  errorMessage,
+  type Finding,
+  type Suppressed,
+  readBoundedFileSync,
+} from "@bulwark/model";
 import type { SuppressionResult } from "./ignore.js";
-import { readBoundedFileSync } from "@bulwark/model";
 
 /** One OpenVEX statement, reduced to what suppression needs. */
 export interface VexStatement {

@@ -1,7 +1,5 @@
-import type { LayerAnalysis } from "@bulwark/model";
+import type { LayerAnalysis, Placed, Package } from "@bulwark/model";
 import type { LayerStack } from "./layers.js";
-import type { Placed } from "@bulwark/model";
-import type { Package } from "@bulwark/model";
 
 export function packageKey(p: Pick<Package, "type" | "namespace" | "name" | "version" | "arch">): string {
   return [p.type, p.namespace ?? "", p.name, p.version, p.arch ?? ""].join("\u0000");

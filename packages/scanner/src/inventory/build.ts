@@ -1,10 +1,16 @@
-import type { Image } from "@bulwark/model";
-import type { LayerAnalysis } from "@bulwark/model";
+import type {
+  Image,
+  LayerAnalysis,
+  Placed,
+  Inventory,
+  LayerInfo,
+  Location,
+  OsInfo,
+  Package,
+} from "@bulwark/model";
 import { Attribution } from "./attribution.js";
 import { LayerStack } from "./layers.js";
-import type { Placed } from "@bulwark/model";
 import { isOsPackage, purlOrIssue, type PurlIssue } from "./purl.js";
-import type { Inventory, LayerInfo, Location, OsInfo, Package } from "@bulwark/model";
 import {
   lockfileIssues,
   mergeLockfilePackages,

@@ -1,6 +1,4 @@
-import type { AnalyzerOutput } from "@bulwark/model";
-import type { LayerAnalysis } from "@bulwark/model";
-import type { Placed } from "@bulwark/model";
+import type { LayerAnalysis, Placed } from "@bulwark/model";
 
 /** "/a/b/c" → ["/a/b", "/a"]: the proper ancestors, nearest first. */
 export function ancestors(path: string): string[] {

@@ -1,10 +1,12 @@
-import type { Severity, VulnerabilityFinding } from "@bulwark/model";
-import { severityRank } from "@bulwark/model";
-import type { Inventory, Package } from "@bulwark/model";
+import {
+  type Severity,
+  type VulnerabilityFinding,
+  severityRank,
+  type Inventory,
+  type Package,
+} from "@bulwark/model";
 import { isOsPackage } from "../inventory/purl.js";
-import { comparatorForEcosystem } from "@bulwark/vulndb";
-import type { Comparator } from "@bulwark/vulndb";
-import type { OsvRecord } from "@bulwark/vulndb";
+import { comparatorForEcosystem, type Comparator, type OsvRecord } from "@bulwark/vulndb";
 import { goStdlibQuery, osvQueryFor, sameOsvPackage, type OsvQuery } from "./ecosystems.js";
 import { groupByAlias, isCve, preferredId, type Hit, type HitGroup } from "./merge.js";
 import { evaluateAffected } from "./ranges.js";

@@ -14,8 +14,13 @@
  *   are skipped silently; unknown range types and malformed versions make that
  *   range unaffected and are reported in `invalid`.
  */
-import type { OsvAffected, OsvEvent, OsvRange } from "@bulwark/vulndb";
-import { comparatorForScheme, type Comparator } from "@bulwark/vulndb";
+import {
+  type OsvAffected,
+  type OsvEvent,
+  type OsvRange,
+  comparatorForScheme,
+  type Comparator,
+} from "@bulwark/vulndb";
 
 export interface RangeVerdict {
   affected: boolean;

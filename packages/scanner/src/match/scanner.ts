@@ -1,9 +1,5 @@
-import type { VulnerabilityFinding } from "@bulwark/model";
-import type { Inventory } from "@bulwark/model";
-import type { ScanOptions } from "@bulwark/model";
-import type { ScanResult, Scanner } from "@bulwark/model";
-import { ecosystemBase } from "@bulwark/vulndb";
-import { dbAgeWarning, openVulnDb } from "@bulwark/vulndb";
+import type { VulnerabilityFinding, Inventory, ScanOptions, ScanResult, Scanner } from "@bulwark/model";
+import { ecosystemBase, dbAgeWarning, openVulnDb } from "@bulwark/vulndb";
 import { matchInventory } from "./matcher.js";
 
 /** Fails early (DB_MISSING / DB_CORRUPT) before any image is read, when vuln scanning is asked for. */

@@ -1,6 +1,5 @@
 import cvssCalculator from "ae-cvss-calculator";
-import { severityRank, parseSeverity } from "@bulwark/model";
-import type { Severity } from "@bulwark/model";
+import { severityRank, parseSeverity, type Severity } from "@bulwark/model";
 import type { OsvAffected, OsvRecord, OsvSeverity } from "@bulwark/vulndb";
 
 export interface CvssScore {

@@ -1,10 +1,13 @@
-import type { FileIssue } from "@bulwark/model";
-import type { MisconfigFinding } from "@bulwark/model";
-import type { ScanOptions } from "@bulwark/model";
-import type { FinalFindings, ScanResult } from "@bulwark/model";
+import type {
+  FileIssue,
+  MisconfigFinding,
+  ScanOptions,
+  FinalFindings,
+  ScanResult,
+  ComplianceReport,
+} from "@bulwark/model";
 import { catalog } from "./catalog.js";
 import { buildCompliance, countByCheck, parseFramework } from "./compliance.js";
-import type { ComplianceReport } from "@bulwark/model";
 import type { FrameworkName } from "./frameworks.js";
 import { toFinding, type RawFinding } from "./raw.js";
 import { Suppressor } from "./suppress.js";

@@ -2,9 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Report } from "../../../model/src/finding.js";
+import type { Report, ComplianceReport } from "../../../model/src/finding.js";
 import { scanTarget, type RunOptions } from "../scan/run.js";
-import type { ComplianceReport } from "../../../model/src/finding.js";
 
 // The compliance view must be computed from what survives every suppression: the ignore
 // file is applied by the orchestrator (scanTarget), after the scanner has run.

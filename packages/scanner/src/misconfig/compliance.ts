@@ -1,5 +1,9 @@
-import type { ComplianceControl, ComplianceReport, ControlStatus } from "@bulwark/model";
-import { BulwarkError } from "@bulwark/model";
+import {
+  type ComplianceControl,
+  type ComplianceReport,
+  type ControlStatus,
+  BulwarkError,
+} from "@bulwark/model";
 import { CONTROL_TITLES, FRAMEWORKS, isFramework, type FrameworkName } from "./frameworks.js";
 import type { CheckMeta } from "./types.js";
 

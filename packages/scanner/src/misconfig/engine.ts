@@ -1,7 +1,5 @@
 import { statSync } from "node:fs";
-import { BulwarkError, errorMessage } from "@bulwark/model";
-import type { ScanOptions } from "@bulwark/model";
-import type { ScanResult } from "@bulwark/model";
+import { BulwarkError, errorMessage, type ScanOptions, type ScanResult } from "@bulwark/model";
 import { Collector } from "./collector.js";
 import { composeRules, composeServices } from "./compose/rules.js";
 import { parseDockerfile } from "./dockerfile/parser.js";

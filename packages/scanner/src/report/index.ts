@@ -1,11 +1,10 @@
-import type { Report } from "@bulwark/model";
+import { type Report, escapeTerminal } from "@bulwark/model";
 import { renderCycloneDx } from "./cyclonedx.js";
 import type { ReportFormat } from "./formats.js";
 import { renderJson } from "./json.js";
 import { jsonChunks } from "./json-stream.js";
 import { renderSarif, sarifLog } from "./sarif.js";
 import { renderTable, tableChunks } from "./table.js";
-import { escapeTerminal } from "@bulwark/model";
 
 export { REPORT_FORMATS, parseReportFormat, type ReportFormat } from "./formats.js";
 

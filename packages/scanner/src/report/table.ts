@@ -1,16 +1,16 @@
-import { severityRank } from "@bulwark/model";
 import {
+  severityRank,
   SEVERITIES,
   type Finding,
   type MisconfigFinding,
   type Report,
   type SecretFinding,
   type VulnerabilityFinding,
+  type ComplianceReport,
 } from "@bulwark/model";
 import { comparatorForEcosystem } from "@bulwark/vulndb";
 import { renderComplianceFallback, renderComplianceTable } from "./compliance.js";
 import { shareLine } from "./os-share.js";
-import type { ComplianceReport } from "@bulwark/model";
 
 function bySeverityThenId<T extends Finding>(a: T, b: T): number {
   return severityRank(b.severity) - severityRank(a.severity) || a.id.localeCompare(b.id);

@@ -1,10 +1,8 @@
 import { catalogers } from "../analyzer/registry.js";
-import type { Analyzer, OpenImageOptions } from "@bulwark/model";
+import { type Analyzer, type OpenImageOptions, imageAccess, type ImageScanInput } from "@bulwark/model";
 import { openImage } from "@bulwark/image";
-import { imageAccess } from "@bulwark/model";
 import { buildInventory } from "../inventory/build.js";
 import { walkImage } from "../walker/walk.js";
-import type { ImageScanInput } from "@bulwark/model";
 
 /** What the one pipeline needs: image access plus walk and inventory settings. */
 export interface PipelineOptions extends OpenImageOptions {

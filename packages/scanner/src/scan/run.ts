@@ -1,14 +1,21 @@
 import { existsSync, statSync } from "node:fs";
-import { BulwarkError } from "@bulwark/model";
+import {
+  BulwarkError,
+  buildReport,
+  type Finding,
+  type Report,
+  type Suppressed,
+  VERSION,
+  type ScanOptions,
+  type FinalFindings,
+  type ImageScanInput,
+  type ScanResult,
+  type Scanner,
+} from "@bulwark/model";
 import { applyIgnores, loadIgnoreFile, type IgnoreEntry } from "../findings/ignore.js";
-import { buildReport } from "@bulwark/model";
-import type { Finding, Report, Suppressed } from "@bulwark/model";
 import { applyVex, loadVexFiles, type VexStatement } from "../findings/vex.js";
-import { VERSION } from "@bulwark/model";
-import type { ScanOptions } from "@bulwark/model";
 import { withImageInput } from "./pipeline.js";
 import { scanners as registered } from "./registry.js";
-import type { FinalFindings, ImageScanInput, ScanResult, Scanner } from "@bulwark/model";
 
 export type TargetKind = "image" | "rootfs" | "fs" | "config" | "host";
 

@@ -1,5 +1,4 @@
-import { BulwarkError, errorMessage } from "@bulwark/model";
-import { readBoundedFileSync } from "@bulwark/model";
+import { BulwarkError, errorMessage, readBoundedFileSync } from "@bulwark/model";
 
 /**
  * Fingerprints listed in a baseline file. Accepted forms: a Bulwark JSON report (its

@@ -1,5 +1,4 @@
-import { BulwarkError } from "@bulwark/model";
-import { SEVERITIES } from "@bulwark/model";
+import { BulwarkError, SEVERITIES } from "@bulwark/model";
 import type { CompiledRule, SecretRuleSpec } from "./types.js";
 
 /**

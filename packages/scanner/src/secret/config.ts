@@ -1,12 +1,11 @@
 import { createHash } from "node:crypto";
 import { parse } from "yaml";
-import { BulwarkError, errorMessage } from "@bulwark/model";
+import { BulwarkError, errorMessage, readBoundedFileSync } from "@bulwark/model";
 import { compileRule } from "./compile.js";
 import { SecretEngine } from "./engine.js";
 import { kubernetesRules } from "./kubernetes.js";
 import { builtinRules } from "./rules/index.js";
 import type { SecretRuleSpec } from "./types.js";
-import { readBoundedFileSync } from "@bulwark/model";
 
 /** The contents of a `--secret-config` file. */
 export interface SecretConfigFile {

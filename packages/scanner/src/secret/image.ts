@@ -1,5 +1,4 @@
-import type { Analyzer, AnalyzerOutput } from "@bulwark/model";
-import type { ImageScanInput, LayerAnalysis } from "@bulwark/model";
+import type { Analyzer, AnalyzerOutput, ImageScanInput, LayerAnalysis } from "@bulwark/model";
 import type { SecretContext } from "./config.js";
 import { scanContent } from "./content.js";
 import { imagePathSkip, looksBinary } from "./noise.js";

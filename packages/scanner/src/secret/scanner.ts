@@ -1,8 +1,15 @@
 import { stat } from "node:fs/promises";
-import { BulwarkError, errorMessage, type FileIssue } from "@bulwark/model";
-import type { SecretFinding, Suppressed } from "@bulwark/model";
-import type { ScanOptions } from "@bulwark/model";
-import type { ImageScanInput, ScanResult, Scanner } from "@bulwark/model";
+import {
+  BulwarkError,
+  errorMessage,
+  type FileIssue,
+  type SecretFinding,
+  type Suppressed,
+  type ScanOptions,
+  type ImageScanInput,
+  type ScanResult,
+  type Scanner,
+} from "@bulwark/model";
 import { loadBaseline } from "./baseline.js";
 import { buildContext, type SecretContext } from "./config.js";
 import { imageConfigHits, imageLayerHits, secretAnalyzer } from "./image.js";

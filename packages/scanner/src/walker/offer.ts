@@ -1,6 +1,10 @@
-import type { Analyzer, AnalyzerFile } from "@bulwark/model";
-import { BulwarkError, errorMessage } from "@bulwark/model";
-import type { LayerAnalysis } from "@bulwark/model";
+import {
+  type Analyzer,
+  type AnalyzerFile,
+  BulwarkError,
+  errorMessage,
+  type LayerAnalysis,
+} from "@bulwark/model";
 
 export interface FileMeta {
   size: number;

@@ -1,7 +1,6 @@
 import { lstatSync, readdirSync, readFileSync, type Dirent, type Stats } from "node:fs";
 import { join } from "node:path";
-import type { Analyzer } from "@bulwark/model";
-import { errorMessage } from "@bulwark/model";
+import { type Analyzer, errorMessage } from "@bulwark/model";
 import { interested, offerFile, SharedContent, type FileMeta } from "./offer.js";
 import { joinPath } from "./paths.js";
 import type { LayerContent } from "./tarlayer.js";

@@ -1,8 +1,6 @@
 import type { Readable } from "node:stream";
 import { extract as tarExtract, type Header as Headers } from "tar-stream";
-import type { Analyzer } from "@bulwark/model";
-import { BulwarkError, errorMessage } from "@bulwark/model";
-import type { LayerAnalysis } from "@bulwark/model";
+import { type Analyzer, BulwarkError, errorMessage, type LayerAnalysis } from "@bulwark/model";
 import { interested, offerFile, SharedContent, type FileMeta } from "./offer.js";
 import { normaliseEntryPath, resolveSymlinkTarget, whiteoutOf } from "./paths.js";
 

@@ -1,9 +1,13 @@
 import type { Readable } from "node:stream";
-import type { Analyzer } from "@bulwark/model";
+import {
+  type Analyzer,
+  BulwarkError,
+  errorMessage,
+  type Image,
+  type Layer,
+  type LayerAnalysis,
+} from "@bulwark/model";
 import { readLayerCache, writeLayerCache } from "../cache/layers.js";
-import { BulwarkError, errorMessage } from "@bulwark/model";
-import type { Image, Layer } from "@bulwark/model";
-import type { LayerAnalysis } from "@bulwark/model";
 import { defaultLimits, openLayerTar, type LayerLimits } from "./decompress.js";
 import { walkRootfs } from "./rootfs.js";
 import { walkTar, type LayerContent } from "./tarlayer.js";

@@ -2,8 +2,7 @@
  * apk: /lib/apk/db/installed. One block per package, "K:value" lines; F: names a
  * directory (relative to /) and the R: lines after it are files in that directory.
  */
-import type { Package } from "@bulwark/model";
-import type { Analyzer, AnalyzerFile, AnalyzerOutput } from "@bulwark/model";
+import type { Package, Analyzer, AnalyzerFile, AnalyzerOutput } from "@bulwark/model";
 import { decodeText, isRegularFile, MiB, newPackage, parseError } from "../common/util.js";
 
 // apk-tools keeps its database in /lib/apk/db; usr-merged Alpine releases use /usr/lib/apk/db.

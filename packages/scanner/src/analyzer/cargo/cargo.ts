@@ -4,8 +4,7 @@
  * dependencies (kind "build") are not linked into the binary and are left out.
  */
 import { inflateSync } from "node:zlib";
-import type { Package } from "@bulwark/model";
-import type { Analyzer, AnalyzerFile, AnalyzerOutput } from "@bulwark/model";
+import type { Package, Analyzer, AnalyzerFile, AnalyzerOutput } from "@bulwark/model";
 import { Elf, isElf } from "../common/elf.js";
 import { isExecutable, isObject, MiB, newPackage, parseError, parseJson, str } from "../common/util.js";
 

@@ -1,6 +1,5 @@
 /** Small helpers shared by the catalogers: package construction, errors, size limits. */
-import { BulwarkError } from "@bulwark/model";
-import type { Package, PackageType } from "@bulwark/model";
+import { BulwarkError, type Package, type PackageType } from "@bulwark/model";
 
 export const KiB = 1024;
 export const MiB = 1024 * KiB;

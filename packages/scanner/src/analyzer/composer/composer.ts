@@ -2,8 +2,7 @@
  * PHP: vendor/composer/installed.json, written by Composer 1 (a JSON array of packages)
  * and Composer 2 ({"packages": [...]}). "vendor/name" becomes namespace and name.
  */
-import type { Package } from "@bulwark/model";
-import type { Analyzer, AnalyzerFile, AnalyzerOutput } from "@bulwark/model";
+import type { Package, Analyzer, AnalyzerFile, AnalyzerOutput } from "@bulwark/model";
 import { isObject, isRegularFile, MiB, newPackage, parseError, parseJson, str } from "../common/util.js";
 
 const INSTALLED = /\/vendor\/composer\/installed\.json$/;

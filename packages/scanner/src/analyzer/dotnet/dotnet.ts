@@ -3,8 +3,7 @@
  * record whose type is "package" for NuGet packages ("project" and "reference" are the
  * application's own assemblies and are not packages).
  */
-import type { Package } from "@bulwark/model";
-import type { Analyzer, AnalyzerFile, AnalyzerOutput } from "@bulwark/model";
+import type { Package, Analyzer, AnalyzerFile, AnalyzerOutput } from "@bulwark/model";
 import { isObject, isRegularFile, MiB, newPackage, parseError, parseJson } from "../common/util.js";
 
 export function dotnetPackages(json: unknown, path: string): Package[] {

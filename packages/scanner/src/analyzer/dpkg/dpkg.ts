@@ -3,8 +3,7 @@
  * (/var/lib/dpkg/status.d/*), the owned-file lists (/var/lib/dpkg/info/*.list) and
  * licenses from machine-readable /usr/share/doc/<pkg>/copyright files (as facts).
  */
-import type { Package } from "@bulwark/model";
-import type { Analyzer, AnalyzerFile, AnalyzerOutput } from "@bulwark/model";
+import type { Package, Analyzer, AnalyzerFile, AnalyzerOutput } from "@bulwark/model";
 import { iterStanzas, type Stanza } from "../common/stanza.js";
 import { copyrightFact, isCopyrightPath } from "./copyright.js";
 import { baseName, decodeText, isRegularFile, MiB, newPackage, parseError } from "../common/util.js";

@@ -2,8 +2,7 @@
  * Go binaries: the Go toolchain version becomes the `stdlib` package, the main module
  * and every dependency (replacements applied) become golang packages.
  */
-import type { Package } from "@bulwark/model";
-import type { Analyzer, AnalyzerFile, AnalyzerOutput } from "@bulwark/model";
+import type { Package, Analyzer, AnalyzerFile, AnalyzerOutput } from "@bulwark/model";
 import { Elf, isElf } from "../common/elf.js";
 import { isExecutable, MiB, newPackage } from "../common/util.js";
 import { hasBuildInfoMagic, readGoBuildInfo } from "./buildinfo.js";

@@ -4,8 +4,7 @@
  * META-INF/maven/<group>/<artifact>/pom.properties; without one, from MANIFEST.MF and
  * the file name "<artifact>-<version>.jar".
  */
-import type { Package } from "@bulwark/model";
-import type { Analyzer, AnalyzerFile, AnalyzerOutput } from "@bulwark/model";
+import type { Package, Analyzer, AnalyzerFile, AnalyzerOutput } from "@bulwark/model";
 import { baseName, isRegularFile, MiB, newPackage } from "../common/util.js";
 import { readZipEntries, type ZipLimits } from "./zip.js";
 import { groupFromRepoPath } from "./repo-layout.js";

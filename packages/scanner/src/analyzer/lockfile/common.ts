@@ -4,9 +4,8 @@
  * dependency (metadata.lockfile / .line / .dev), so reports can point at the line and
  * `--skip-dev` can leave dev dependencies out.
  */
-import type { Package, PackageType } from "@bulwark/model";
+import { type Package, type PackageType, LineIndex } from "@bulwark/model";
 import { newPackage, parseError } from "../common/util.js";
-import { LineIndex } from "@bulwark/model";
 
 export { parseError };
 

@@ -3,8 +3,7 @@
  * drops dev/test dependencies, and a package seen both installed and in a lockfile (or
  * in several lockfiles) becomes one package with every location.
  */
-import type { Inventory, Package } from "@bulwark/model";
-import type { AnalyzerOutput } from "@bulwark/model";
+import type { Inventory, Package, AnalyzerOutput } from "@bulwark/model";
 import { includeKey } from "./includes.js";
 
 export interface LockfileOptions {

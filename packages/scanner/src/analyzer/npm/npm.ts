@@ -6,8 +6,7 @@
  * symlinks: they are reported from npm's hidden lockfile (node_modules/.package-lock.json),
  * whose `link: true` entries point at the member's own folder.
  */
-import type { Package } from "@bulwark/model";
-import type { Analyzer, AnalyzerFile, AnalyzerOutput } from "@bulwark/model";
+import type { Package, Analyzer, AnalyzerFile, AnalyzerOutput } from "@bulwark/model";
 import {
   dirName,
   isObject,

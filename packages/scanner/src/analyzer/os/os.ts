@@ -3,8 +3,7 @@
  * OsInfo on its own; distro files are normalised to what os-release would say (family =
  * os-release ID, version = VERSION_ID) so the inventory can merge them without conflicts.
  */
-import type { OsInfo } from "@bulwark/model";
-import type { Analyzer, AnalyzerFile, AnalyzerOutput } from "@bulwark/model";
+import type { OsInfo, Analyzer, AnalyzerFile, AnalyzerOutput } from "@bulwark/model";
 import { decodeText, isRegularFile, KiB, parseError } from "../common/util.js";
 
 const OS_RELEASE = new Set(["/etc/os-release", "/usr/lib/os-release"]);

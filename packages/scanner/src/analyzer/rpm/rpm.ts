@@ -4,8 +4,7 @@
  * databases are not read: they are reported as a parse issue so the gap is visible.
  */
 import Database from "better-sqlite3";
-import type { Package } from "@bulwark/model";
-import type { Analyzer, AnalyzerFile, AnalyzerOutput } from "@bulwark/model";
+import type { Package, Analyzer, AnalyzerFile, AnalyzerOutput } from "@bulwark/model";
 import { baseName, isRegularFile, MiB, newPackage, parseError } from "../common/util.js";
 import { headerFiles, RpmHeader, Tag } from "./header.js";
 

@@ -19,8 +19,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MisconfigFinding } from "../../../../model/src/finding.js";
 import type { ScanResult } from "../../../../model/src/scan.js";
-import type { HostComponent } from "./scan.js";
-import { scanHostRoot } from "./scan.js";
+import { type HostComponent, scanHostRoot } from "./scan.js";
 
 const cache = join(tmpdir(), "bulwark-test-cache", "openssh-server-deb");
 const opts = { cacheDir: cache, scanners: ["misconfig"] };

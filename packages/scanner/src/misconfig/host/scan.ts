@@ -1,6 +1,4 @@
-import { errorMessage } from "@bulwark/model";
-import type { ScanOptions } from "@bulwark/model";
-import type { ScanResult } from "@bulwark/model";
+import { errorMessage, type ScanOptions, type ScanResult } from "@bulwark/model";
 import { Collector } from "../collector.js";
 import { disabledChecks } from "../engine.js";
 import { runRules, type Hit } from "../rules.js";

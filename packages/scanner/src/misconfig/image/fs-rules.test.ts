@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { LayerAnalysis } from "../../../../model/src/scan.js";
-import type { FsFact } from "./fs-analyzer.js";
-import { emptyPasswords, uid0Accounts } from "./fs-analyzer.js";
+import { type FsFact, emptyPasswords, uid0Accounts } from "./fs-analyzer.js";
 import { finalFacts } from "./fs-rules.js";
 
 // Hand-built LayerAnalysis values in the walker's documented shape: opaque directories are

@@ -1,5 +1,4 @@
-import type { ScanOptions } from "@bulwark/model";
-import type { ImageScanInput, ScanResult } from "@bulwark/model";
+import type { ScanOptions, ImageScanInput, ScanResult } from "@bulwark/model";
 import { Collector } from "../collector.js";
 import { disabledChecks } from "../engine.js";
 import { runRules } from "../rules.js";

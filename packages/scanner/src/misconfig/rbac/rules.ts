@@ -1,6 +1,5 @@
 import { NIST, NSA } from "../frameworks.js";
-import type { K8sObject } from "../kubernetes/objects.js";
-import { asArr, asObj, asStr } from "../kubernetes/objects.js";
+import { type K8sObject, asArr, asObj, asStr } from "../kubernetes/objects.js";
 import { mapIds } from "../rules.js";
 import type { CheckMeta, Rule } from "../types.js";
 import type { Path } from "../yaml-source.js";

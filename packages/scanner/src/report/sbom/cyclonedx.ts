@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Contrib, Enums, Models, Serialize, Spec } from "@cyclonedx/cyclonedx-library";
 import { isOsPackage } from "../../inventory/purl.js";
-import type { Inventory, Package } from "@bulwark/model";
-import { VERSION } from "@bulwark/model";
+import { type Inventory, type Package, VERSION } from "@bulwark/model";
 import { imageName, imageProperties, packageProperties, sortedPackages } from "./common.js";
 import { validateSpdxExpression } from "./licenses.js";
 import type { RenderOptions } from "./options.js";

@@ -1,10 +1,9 @@
-import type { Inventory } from "@bulwark/model";
+import { type Inventory, escapeStrings } from "@bulwark/model";
 import { renderCycloneDxSbom } from "./cyclonedx.js";
 import type { SbomFormat } from "./formats.js";
 import type { RenderOptions } from "./options.js";
 import { renderSpdxSbom } from "./spdx.js";
 import { renderSbomTable } from "./table.js";
-import { escapeStrings } from "@bulwark/model";
 
 export type { RenderOptions } from "./options.js";
 export { SBOM_FORMATS, parseSbomFormat, type SbomFormat } from "./formats.js";

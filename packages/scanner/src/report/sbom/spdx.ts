@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import type { Inventory, Package } from "@bulwark/model";
-import { VERSION } from "@bulwark/model";
+import { type Inventory, type Package, VERSION } from "@bulwark/model";
 import { imageName, imageProperties, packageProperties, sortedPackages } from "./common.js";
 import { spdxExpressionFor } from "./licenses.js";
 import type { RenderOptions } from "./options.js";
