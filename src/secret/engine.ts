@@ -11,7 +11,22 @@ export const OVERLAP_CHARS = 16 * 1024;
 
 /** Marks secrets that are documentation or templates, whatever rule found them. */
 const PLACEHOLDER =
-  /(?:example|xxxxx|\*\*\*\*\*|placeholder|redacted|your[_-]|dummy|\$\{|\$\(|\{\{|<[a-z_-]{1,30}>)/i;
+  /(?:example|xxxxx|\*\*\*\*\*|#####|placeholder|redacted|your[_-]|dummy|\$\{|\$\(|\{\{|<[a-z_-]{1,30}>|abcdefgh|12345678|87654321|qwerty)/i;
+/**
+ * Eight equal characters in a row: a filler (`00000000`, `aaaaaaaa`), not randomness. Only
+ * for keyword-context values: some structural formats have runs by design (Twitter's `AAAA…`).
+ */
+const RUN = /(.)\1{7}/;
+
+/** A secret made of one short block said again and again (`abc123abc123abc123`): a template. */
+function repeatedBlock(secret: string): boolean {
+  for (let unit = 1; unit <= 8 && unit * 3 <= secret.length; unit++) {
+    let same = true;
+    for (let i = unit; i < secret.length && same; i++) same = secret[i] === secret[i % unit];
+    if (same) return true;
+  }
+  return false;
+}
 const ALLOW_MARKER = "bulwark:allow";
 
 /** Which keyword pre-filter runs: the automaton (default), or the combined regex it replaced. */
@@ -145,6 +160,7 @@ export class SecretEngine {
           ruleId: rule.spec.id,
           title: rule.spec.title,
           severity: rule.spec.severity,
+          detection: rule.spec.detection ?? "structural",
           line,
           match: redactMatch(window.slice(m.index, offset), secret),
           secretHash,
@@ -185,7 +201,8 @@ function* anchoredMatches(
 
 function acceptSecret(rule: CompiledRule, secret: string): boolean {
   if (shannonEntropy(secret) < (rule.spec.entropy ?? 0)) return false;
-  if (PLACEHOLDER.test(secret)) return false;
+  if (PLACEHOLDER.test(secret) || repeatedBlock(secret)) return false;
+  if (rule.spec.detection === "keyword-context" && RUN.test(secret)) return false;
   if (rule.secretAllow.some((r) => r.test(secret))) return false;
   if (rule.stopwords.length) {
     const lower = secret.toLowerCase();

@@ -63,6 +63,7 @@ export function kubernetesHits(
       ruleId: rule,
       title: info.title,
       severity: info.severity,
+      detection: info.id === "kubernetes-secret-literal" ? "structural" : "keyword-context",
       line: lineOf(node),
       match: redactMatch(`${key}: `, value),
       secretHash: sha256Hex(value),

@@ -60,6 +60,7 @@ export const genericRules: SecretRuleSpec[] = [
   {
     id: "generic-password",
     title: "Password assigned in plain text",
+    detection: "keyword-context",
     severity: "MEDIUM",
     keywords: ["pass", "pwd"],
     regex:
@@ -75,6 +76,7 @@ export const genericRules: SecretRuleSpec[] = [
   {
     id: "generic-api-key",
     title: "Secret, token or API key assigned in plain text",
+    detection: "keyword-context",
     severity: "MEDIUM",
     keywords: [
       "secret",
