@@ -1,3 +1,4 @@
+import { isDocumentationValue } from "./documentation.js";
 import { shannonEntropy } from "./entropy.js";
 import { redactMatch, sha256Hex } from "./redact.js";
 import type { CompiledRule, SecretHit } from "./types.js";
@@ -11,7 +12,7 @@ export const OVERLAP_CHARS = 16 * 1024;
 
 /** Marks secrets that are documentation or templates, whatever rule found them. */
 const PLACEHOLDER =
-  /(?:example|xxxxx|\*\*\*\*\*|#####|placeholder|redacted|your[_-]|dummy|\$\{|\$\(|\{\{|<[a-z_-]{1,30}>|abcdefgh|12345678|87654321|qwerty)/i;
+  /(?:example|xxxxx|\*\*\*\*\*|#####|placeholder|redacted|your[_-]|dummy|\$\{|\$\(|\{\{|<[a-z_-]{1,30}>|abcdefgh|12345678|87654321|qwerty|\.\.\.)/i;
 /**
  * Eight equal characters in a row: a filler (`00000000`, `aaaaaaaa`), not randomness. Only
  * for keyword-context values: some structural formats have runs by design (Twitter's `AAAA…`).
@@ -201,7 +202,7 @@ function* anchoredMatches(
 
 function acceptSecret(rule: CompiledRule, secret: string): boolean {
   if (shannonEntropy(secret) < (rule.spec.entropy ?? 0)) return false;
-  if (PLACEHOLDER.test(secret) || repeatedBlock(secret)) return false;
+  if (PLACEHOLDER.test(secret) || repeatedBlock(secret) || isDocumentationValue(secret)) return false;
   if (rule.spec.detection === "keyword-context" && RUN.test(secret)) return false;
   if (rule.secretAllow.some((r) => r.test(secret))) return false;
   if (rule.stopwords.length) {
