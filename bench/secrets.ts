@@ -45,8 +45,12 @@ async function beforeScanner(): Promise<ScanFn> {
     execFileSync("tar", ["-x", "-C", dir], { input: tar });
   }
   if (!existsSync(join(dir, "node_modules"))) symlinkSync(resolve("node_modules"), join(dir, "node_modules"));
-  const config = (await import(join(dir, "src", "secret", "config.ts"))) as typeof import("../src/secret/config.js");
-  const tree = (await import(join(dir, "src", "secret", "tree.ts"))) as typeof import("../src/secret/tree.js");
+  const config = (await import(
+    join(dir, "src", "secret", "config.ts")
+  )) as typeof import("../src/secret/config.js");
+  const tree = (await import(
+    join(dir, "src", "secret", "tree.ts")
+  )) as typeof import("../src/secret/tree.js");
   const ctx = config.buildContext({});
   return (root) => tree.scanTree(ctx, root, { includeNoise: true });
 }
@@ -136,10 +140,18 @@ async function throughput(root: string): Promise<{ share: number; identical: boo
       .join(" ")} on ${availableParallelism()} cores`,
   );
   console.log("                                        MB/s (CPU)  MB/s (wall)");
-  console.log(`plain read                               ${rate(read.bytes, read.cpuMs)}    ${rate(read.bytes, read.wallMs)}`);
-  console.log(`bulwark secrets, one thread              ${rate(scan.bytes, scan.cpuMs)}    ${rate(scan.bytes, scan.wallMs)}`);
-  console.log(`bulwark secrets, two worker threads      ${rate(scan2.bytes, scan2.cpuMs)}    ${rate(scan2.bytes, scan2.wallMs)}`);
-  console.log(`secretlint (preset-recommend), one thread${rate(lint.bytes, lint.cpuMs)}    ${rate(lint.bytes, lint.wallMs)}`);
+  console.log(
+    `plain read                               ${rate(read.bytes, read.cpuMs)}    ${rate(read.bytes, read.wallMs)}`,
+  );
+  console.log(
+    `bulwark secrets, one thread              ${rate(scan.bytes, scan.cpuMs)}    ${rate(scan.bytes, scan.wallMs)}`,
+  );
+  console.log(
+    `bulwark secrets, two worker threads      ${rate(scan2.bytes, scan2.cpuMs)}    ${rate(scan2.bytes, scan2.wallMs)}`,
+  );
+  console.log(
+    `secretlint (preset-recommend), one thread${rate(lint.bytes, lint.cpuMs)}    ${rate(lint.bytes, lint.wallMs)}`,
+  );
   console.log(
     `one-thread share of a plain read: ${(share * 100).toFixed(1)}% (goal ${READ_SHARE_GOAL * 100}%): ${share >= READ_SHARE_GOAL ? "MET" : "NOT MET"}`,
   );
@@ -157,6 +169,8 @@ export async function run(args: string[]): Promise<void> {
   const after: ScanFn = (root) => scanTree(ctx, root, { includeNoise: true });
   const fpMet = await falseAlarms(trees, await beforeScanner(), after);
   const { identical } = await throughput(trees[trees.length - 1]!);
-  console.log(`\nfalse alarms under ${FP_GOAL_PER_100MB} per 100 MB on every tree: ${fpMet ? "MET" : "NOT MET"}`);
+  console.log(
+    `\nfalse alarms under ${FP_GOAL_PER_100MB} per 100 MB on every tree: ${fpMet ? "MET" : "NOT MET"}`,
+  );
   if (!identical) process.exitCode = 1;
 }

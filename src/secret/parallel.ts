@@ -70,9 +70,8 @@ export async function scanTreeParallel(
   ];
   const work = batches(files);
   const answers: FileResult[][] = new Array<FileResult[]>(work.length);
-  const workers = Array.from(
-    { length: Math.max(1, Math.min(threads, work.length)) },
-    () => startWorker(rules),
+  const workers = Array.from({ length: Math.max(1, Math.min(threads, work.length)) }, () =>
+    startWorker(rules),
   );
   try {
     let next = 0;
