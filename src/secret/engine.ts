@@ -48,6 +48,8 @@ export class SecretEngine {
     prefilter: KeywordPrefilter = "automaton",
   ) {
     this.globalPathAllow = globalPathAllow;
+    this.allActive = rules.map(() => true);
+    this.anyPathAllow = rules.some((r) => r.pathAllow.length > 0);
     this.regexFilter = new RegexKeywordFilter(rules);
     this.automaton =
       prefilter === "automaton" && AutomatonKeywordFilter.fits(rules)
@@ -58,8 +60,13 @@ export class SecretEngine {
   /** Rules that apply to PATH (path allowlists removed); undefined when the whole path is allowed. */
   rulesFor(path: string): boolean[] | undefined {
     if (this.globalPathAllow.some((r) => r.test(path))) return undefined;
+    if (!this.anyPathAllow) return this.allActive;
     return this.rules.map((r) => !r.pathAllow.some((p) => p.test(path)));
   }
+
+  /** Shared by every path when no rule has a path allowlist (the built-in set): no array per file. */
+  private readonly allActive: boolean[];
+  private readonly anyPathAllow: boolean;
 
   /**
    * Scans a whole string (in windows). BYTES, when given, must be TEXT's latin1 encoding
@@ -82,6 +89,24 @@ export class SecretEngine {
       if (last) break;
       line += countNewlines(window, 0, WINDOW_CHARS);
     }
+    return hits;
+  }
+
+  /**
+   * Scans a file as read (BYTES, decoded as latin1 by DECODE). A file that fits one window
+   * is decoded only when the keyword pass finds something: most files have no keyword.
+   */
+  scanBytes(path: string, bytes: Uint8Array, decode: () => string): SecretHit[] {
+    if (bytes.length > WINDOW_CHARS + OVERLAP_CHARS || !this.automaton)
+      return this.scanText(path, decode(), bytes);
+    const active = this.rulesFor(path);
+    if (!active) return [];
+    const where = this.automaton.triggers("", active, bytes);
+    if (!where) return this.scanText(path, decode(), bytes);
+    if (where.size === 0) return [];
+    const hits: SecretHit[] = [];
+    const text = decode();
+    this.scanWindow(text, text.length, 1, where, hits, new Set());
     return hits;
   }
 

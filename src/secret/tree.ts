@@ -1,7 +1,7 @@
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { errorMessage } from "../errors.js";
 import type { SecretContext } from "./config.js";
-import { scanContent } from "./content.js";
+import { scanFileBytes } from "./content.js";
 import { looksBinary } from "./noise.js";
 import type { SecretHit } from "./types.js";
 import { walkTree, type DiskPath, type SkipReason, type Skipped, type WalkedFile } from "./walk.js";
@@ -68,7 +68,7 @@ export function scanFile(ctx: SecretContext, file: WalkedFile): SecretHit[] | "b
 function scanWhole(ctx: SecretContext, path: DiskPath, rel: string): SecretHit[] | "binary" {
   const buf = readFileSync(path);
   if (looksBinary(buf)) return "binary";
-  return scanContent(ctx, rel, buf.toString("latin1"), buf);
+  return scanFileBytes(ctx, rel, buf);
 }
 
 /** Big files: 1 MiB at a time, so memory stays bounded whatever the file size. */
