@@ -61,11 +61,15 @@ export type FsFact =
   | { type: "passwd"; path: string; uid0: Array<{ name: string; line: number }> }
   | { type: "shadow"; path: string; empty: Array<{ name: string; line: number }> };
 
+/** How a secret rule recognised its match: near its provider's keyword, or by its own shape. */
+export type Detection = "keyword-context" | "structural";
+
 /** One redacted secret match in a file (the secret scanner's rules). */
 export interface SecretHit {
   ruleId: string;
   title: string;
   severity: Severity;
+  detection: Detection;
   /** 1-based. */
   line: number;
   /** Redacted match. */

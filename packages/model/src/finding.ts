@@ -60,6 +60,8 @@ export interface SecretFinding {
   /** Redacted: a few characters at each end only. */
   match: string;
   fingerprint: string;
+  /** Whether the rule matched the secret's own shape or only its provider's name beside it. */
+  detection?: "keyword-context" | "structural";
 }
 
 export type Finding = VulnerabilityFinding | MisconfigFinding | SecretFinding;

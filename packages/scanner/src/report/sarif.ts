@@ -62,7 +62,7 @@ function message(f: Finding): string {
     case "misconfiguration":
       return `${f.title}${f.message ? `: ${f.message}` : ""}${f.resource ? ` (${f.resource.kind} ${f.resource.namespace ? `${f.resource.namespace}/` : ""}${f.resource.name})` : ""}`;
     case "secret":
-      return `${f.title}: ${f.match}${f.layer ? ` in layer ${f.layer}` : ""}${f.removedIn ? ` (deleted in ${f.removedIn} but still shipped)` : ""}`;
+      return `${f.title}: ${f.match}${f.layer ? ` in layer ${f.layer}` : ""}${f.removedIn ? ` (deleted in ${f.removedIn} but still shipped)` : ""}${f.detection ? ` [${f.detection}]` : ""}`;
   }
 }
 

@@ -125,7 +125,9 @@ function* secretSection(findings: SecretFinding[]): Generator<string> {
   for (const f of [...findings].sort(bySeverityThenId)) {
     const layer = f.layer ? ` layer ${f.layer.slice(0, 19)}` : "";
     const removed = f.removedIn ? ` (deleted in ${f.removedIn.slice(0, 19)}, still shipped)` : "";
-    yield `  ${pad(f.severity, 9)}${pad(f.id, width)}${f.file}:${f.line}${layer}${removed}  ${f.match}`;
+    // Keyword-context matches say so: the value alone has no shape, only its provider's name beside it.
+    const how = f.detection === "keyword-context" ? "  (keyword context)" : "";
+    yield `  ${pad(f.severity, 9)}${pad(f.id, width)}${f.file}:${f.line}${layer}${removed}  ${f.match}${how}`;
   }
   yield "";
 }

@@ -1,5 +1,5 @@
 import type { SecretContext } from "./config.js";
-import { kubernetesHits, mightBeManifest } from "./kubernetes.js";
+import { kubernetesHits, manifestPath, mightBeManifest } from "./kubernetes.js";
 import type { SecretHit } from "./types.js";
 
 const key = (h: SecretHit): string => `${h.ruleId}\u0000${h.line}\u0000${h.secretHash}`;
@@ -9,7 +9,21 @@ const key = (h: SecretHit): string => `${h.ruleId}\u0000${h.line}\u0000${h.secre
  * BYTES, when given, are the file as read (TEXT is their latin1 decoding): a faster keyword pass.
  */
 export function scanContent(ctx: SecretContext, path: string, text: string, bytes?: Uint8Array): SecretHit[] {
-  const hits = ctx.engine.scanText(path, text, bytes);
+  return withManifest(ctx, path, text, ctx.engine.scanText(path, text, bytes));
+}
+
+/**
+ * The same for a file as read: its text is decoded only when the keyword pass finds
+ * something or the file may be a manifest (most files of a large tree need neither).
+ */
+export function scanFileBytes(ctx: SecretContext, path: string, buf: Buffer): SecretHit[] {
+  let text: string | undefined;
+  const decode = (): string => (text ??= buf.toString("latin1"));
+  const hits = ctx.engine.scanBytes(path, buf, decode);
+  return manifestPath(path) ? withManifest(ctx, path, decode(), hits) : hits;
+}
+
+function withManifest(ctx: SecretContext, path: string, text: string, hits: SecretHit[]): SecretHit[] {
   if (!mightBeManifest(path, text)) return hits;
   const kube = kubernetesHits(ctx.engine, path, text, ctx.enabled);
   if (kube.length === 0) return hits;

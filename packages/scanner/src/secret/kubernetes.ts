@@ -31,8 +31,13 @@ const REFERENCE_NAME = /(?:_file|_path|_dir|_name|_ref|_url|_endpoint|_user(?:na
 const PLACEHOLDER_VALUE = /^\s*$|\$\(|\$\{|\{\{|^<.*>$|^(?:true|false|yes|no|null|changeme|xxx+|\*+)$/i;
 const MAX_MANIFEST_CHARS = 8 * 1024 * 1024;
 
+/** Only YAML and JSON files can be manifests: other files need no decoded text for this check. */
+export function manifestPath(path: string): boolean {
+  return /\.(ya?ml|json)$/i.test(path);
+}
+
 export function mightBeManifest(path: string, text: string): boolean {
-  return /\.(ya?ml|json)$/i.test(path) && text.length <= MAX_MANIFEST_CHARS && /\bkind"?\s{0,3}:/.test(text);
+  return manifestPath(path) && text.length <= MAX_MANIFEST_CHARS && /\bkind"?\s{0,3}:/.test(text);
 }
 
 /**
@@ -63,6 +68,7 @@ export function kubernetesHits(
       ruleId: rule,
       title: info.title,
       severity: info.severity,
+      detection: info.id === "kubernetes-secret-literal" ? "structural" : "keyword-context",
       line: lineOf(node),
       match: redactMatch(`${key}: `, value),
       secretHash: sha256Hex(value),

@@ -35,6 +35,7 @@ export function toFinding(item: Located): SecretFinding {
     line: hit.line,
     match: hit.match,
     fingerprint: fingerprint(hit.ruleId, file, hit.line, hit.secretHash),
+    detection: hit.detection,
   };
   if (item.layer) finding.layer = item.layer;
   if (item.removedIn) finding.removedIn = item.removedIn;

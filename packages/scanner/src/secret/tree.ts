@@ -1,10 +1,10 @@
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { errorMessage } from "@bulwark/model";
 import type { SecretContext } from "./config.js";
-import { scanContent } from "./content.js";
+import { scanFileBytes } from "./content.js";
 import { looksBinary } from "./noise.js";
 import type { SecretHit } from "./types.js";
-import { walkTree, type DiskPath, type SkipReason, type Skipped } from "./walk.js";
+import { walkTree, type DiskPath, type SkipReason, type Skipped, type WalkedFile } from "./walk.js";
 
 /** Files up to this size are read whole (and may be parsed as manifests); bigger ones stream. */
 const WHOLE_FILE_BYTES = 8 * 1024 * 1024;
@@ -43,10 +43,7 @@ export async function scanTree(
   };
   for (const file of walkTree(root, walkOptions, onSkip)) {
     try {
-      const hits =
-        file.size <= WHOLE_FILE_BYTES
-          ? scanWhole(ctx, file.path, file.rel)
-          : scanStreamed(ctx, file.path, file.rel);
+      const hits = scanFile(ctx, file);
       if (hits === "binary") {
         onSkip({ path: file.rel, reason: "binary", detail: "NUL byte in the first 8000 bytes" });
         continue;
@@ -61,10 +58,17 @@ export async function scanTree(
   return result;
 }
 
+/** One file's hits, or "binary"; throws when the file cannot be read. */
+export function scanFile(ctx: SecretContext, file: WalkedFile): SecretHit[] | "binary" {
+  return file.size <= WHOLE_FILE_BYTES
+    ? scanWhole(ctx, file.path, file.rel)
+    : scanStreamed(ctx, file.path, file.rel);
+}
+
 function scanWhole(ctx: SecretContext, path: DiskPath, rel: string): SecretHit[] | "binary" {
   const buf = readFileSync(path);
   if (looksBinary(buf)) return "binary";
-  return scanContent(ctx, rel, buf.toString("latin1"), buf);
+  return scanFileBytes(ctx, rel, buf);
 }
 
 /** Big files: 1 MiB at a time, so memory stays bounded whatever the file size. */

@@ -1,4 +1,4 @@
-import type { Severity } from "@bulwark/model";
+import type { Severity, Detection } from "@bulwark/model";
 
 /** Exceptions that keep a rule quiet: file paths, matched text, or words inside the secret. */
 export interface Allowlist {
@@ -10,10 +10,26 @@ export interface Allowlist {
   stopwords?: string[];
 }
 
+/**
+ * How a rule recognises its secret: by the secret's own shape (a prefix, a URL, a PEM
+ * block: "structural"), or only by the provider's name next to it ("keyword-context").
+ */
+export type { Detection } from "@bulwark/model";
+
 /** A secret rule as data: what users write in `--secret-config` and what the built-in list holds. */
 export interface SecretRuleSpec {
   id: string;
   title: string;
+  /** The service the credential belongs to (the docs' provider table is built from this). */
+  provider?: string;
+  /** Defaults to "structural". */
+  detection?: Detection;
+  /**
+   * True examples (the rule must find each) and false ones (nothing may be found), run by
+   * the rule self-test. `{CLASS:N}` parts (e.g. `{A62:36}`) are filled from a seeded PRNG.
+   */
+  tps?: string[];
+  fps?: string[];
   severity: Severity;
   /** Lower-case literals; the regex only runs on text that contains one of them (the hot path). */
   keywords: string[];

@@ -55,26 +55,40 @@ function literal(chars: string, min: number, max: number): string {
 /** Request ids and idempotency tokens are UUIDs; credentials with UUID shape have their own rules. */
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![A-Za-z0-9])";
 
+/**
+ * Identifier endings that name something about a credential rather than hold it
+ * (`*_SECRET_NAME`, `credentialId`, `token_url`, `password_file`), checked right before the `=`.
+ */
+const NAME_OF_SOMETHING_ELSE =
+  "(?<!(?:name|names|id|ids|ref|path|file|url|uri|arn|type|length|len|header|field|prefix|pattern|endpoint|version|expiry|expires|ttl|count|hint|label|param|dir|policy|provider|mode|format|store|class)[\"']?)";
+/** Values that are file names or paths: a credential file is a reference, not the credential. */
+const FILE_NAMES = [
+  "\\.(?:json|ya?ml|toml|ini|pem|key|crt|cer|der|p12|pfx|jks|txt|env|js|mjs|ts|py|rb|go|java|html?|xml|conf|cfg|properties)$",
+  "^(?:\\.{0,2}/|~/)",
+];
+
 /** Last resort rules: a credential-looking name assigned a random-looking literal. */
 export const genericRules: SecretRuleSpec[] = [
   {
     id: "generic-password",
     title: "Password assigned in plain text",
+    detection: "keyword-context",
     severity: "MEDIUM",
     keywords: ["pass", "pwd"],
     regex:
-      `(?:password|passwd|passphrase|pwd)[A-Za-z0-9_.-]{0,30}${ASSIGN_BARE}(?!["'\`]?\\d{4}-\\d{2}-\\d{2})` +
+      `(?:password|passwd|passphrase|pwd)[A-Za-z0-9_.-]{0,30}${NAME_OF_SOMETHING_ELSE}${ASSIGN_BARE}(?!["'\`]?\\d{4}-\\d{2}-\\d{2})` +
       // A digit or symbol somewhere: prose ("password: Admin-based") is not a password.
       `(?=["'\`]?[A-Za-z._-]{0,99}[0-9!#%&*+?@^|~])${literal(VALUE_CHARS, 8, 100)}`,
     flags: "i",
     secretGroup: 1,
     entropy: 3,
     anchored: true,
-    allowlist: { stopwords: GENERIC_STOPWORDS },
+    allowlist: { stopwords: GENERIC_STOPWORDS, regexes: FILE_NAMES },
   },
   {
     id: "generic-api-key",
     title: "Secret, token or API key assigned in plain text",
+    detection: "keyword-context",
     severity: "MEDIUM",
     keywords: [
       "secret",
@@ -95,14 +109,14 @@ export const genericRules: SecretRuleSpec[] = [
     ],
     regex:
       // Pagination and idempotency "tokens" are not credentials.
-      "(?<![:/])(?<!(?:next|continuation|pagination|page|starting|client|idempotency|cursor|sync|resume|csrf|xsrf|cancellation)[_-]?)" +
-      `(?:secret|token|api[_-]?key|access[_-]?key|private[_-]?key|auth[_-]?key|credential)[A-Za-z0-9_.-]{0,30}${ASSIGN_BARE}` +
+      "(?<![:/])(?<!(?:next|continuation|pagination|page|starting|client|idempotency|cursor|sync|resume|csrf|xsrf|cancellation|public|publishable|site|verify|verification|device|push|fcm|notification)[_-]?)" +
+      `(?:secret|token|api[_-]?key|access[_-]?key|private[_-]?key|auth[_-]?key|credential)[A-Za-z0-9_.-]{0,30}${NAME_OF_SOMETHING_ELSE}${ASSIGN_BARE}` +
       // At least one digit: names, words and identifiers are not keys.
       `(?=["'\`]?[A-Za-z+/_=.-]{0,199}[0-9])(?!["'\`]?${UUID})${literal(KEY_CHARS, 16, 200)}`,
     flags: "i",
     secretGroup: 1,
     entropy: 3.5,
     anchored: true,
-    allowlist: { stopwords: GENERIC_STOPWORDS },
+    allowlist: { stopwords: GENERIC_STOPWORDS, regexes: FILE_NAMES },
   },
 ];

@@ -1,5 +1,5 @@
 import type { Severity } from "@bulwark/model";
-import type { SecretRuleSpec } from "../types.js";
+import type { SecretRuleSpec, Detection } from "../types.js";
 
 /** Left and right boundaries: a token must not be the middle of a longer word. */
 export const B = "(?<![A-Za-z0-9_])";
@@ -17,6 +17,10 @@ interface Extra {
   anchored?: boolean;
   allow?: SecretRuleSpec["allowlist"];
   flags?: string;
+  provider?: string;
+  detection?: Detection;
+  tps?: string[];
+  fps?: string[];
 }
 
 /** A token recognised by its own prefix, e.g. `ghp_` + 36 alphanumerics. */
@@ -46,7 +50,12 @@ export function assigned(
   extra: Extra = {},
 ): SecretRuleSpec {
   const regex = `${name}[a-z0-9_.-]{0,20}${ASSIGN}(${value})${E}`;
-  return custom(id, title, severity, keywords, regex, 1, { ...extra, anchored: true, flags: "i" });
+  return custom(id, title, severity, keywords, regex, 1, {
+    detection: "keyword-context",
+    ...extra,
+    anchored: true,
+    flags: "i",
+  });
 }
 
 /** A regex written out in full. */
@@ -67,6 +76,10 @@ export function custom(
     regex,
     secretGroup,
     entropy: extra.entropy ?? 3,
+    ...(extra.provider ? { provider: extra.provider } : {}),
+    detection: extra.detection ?? "structural",
+    ...(extra.tps ? { tps: extra.tps } : {}),
+    ...(extra.fps ? { fps: extra.fps } : {}),
     ...(extra.anchored ? { anchored: true } : {}),
     ...(extra.flags ? { flags: extra.flags } : {}),
     ...(extra.allow ? { allowlist: extra.allow } : {}),

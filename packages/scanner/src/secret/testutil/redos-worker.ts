@@ -15,8 +15,9 @@ function repeatTo(s: string, size: number): string {
   return s.repeat(Math.ceil(size / Math.max(1, s.length))).slice(0, size);
 }
 
-export function adversarialInputs(ruleId: string, keywords: string[]): string[] {
-  const shape = shapes[ruleId]!;
+export function adversarialInputs(ruleId: string, keywords: string[], ownExample?: string): string[] {
+  // Rules newer than the shape corpus carry their own examples: the first true one is the shape.
+  const shape = shapes[ruleId] ?? { t: ownExample ?? keywords[0]! };
   const rand = prng(7);
   const sample = fill(shape.t, rand);
   const overlong = fill(
@@ -44,7 +45,7 @@ for (const spec of builtinRules) {
   const engine = new SecretEngine([compileRule(spec)]);
   const started = process.hrtime.bigint();
   let bytes = 0;
-  for (const input of adversarialInputs(spec.id, spec.keywords)) {
+  for (const input of adversarialInputs(spec.id, spec.keywords, spec.tps?.[0])) {
     engine.scanText("adversarial.txt", input);
     bytes += input.length;
   }
