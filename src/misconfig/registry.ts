@@ -1,0 +1,13 @@
+import { controlPlaneRules } from "./controlplane/index.js";
+import type { ContainerTarget, K8sObject, PodTarget } from "./kubernetes/objects.js";
+import type { Rule } from "./types.js";
+import type { Path } from "./yaml-source.js";
+
+/**
+ * The Kubernetes-side families added beside the original ones, in one explicit list each
+ * by the target they run on. The Kubernetes family runs them with its own rules; the
+ * catalog lists their metadata.
+ */
+export const extraObjectRules: Array<Rule<K8sObject, Path>> = [...controlPlaneRules];
+export const extraPodRules: Array<Rule<PodTarget, Path>> = [];
+export const extraContainerRules: Array<Rule<ContainerTarget, Path>> = [];
