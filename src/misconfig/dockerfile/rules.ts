@@ -4,6 +4,7 @@ import { isSecretName, looksLikePlaceholder, mapIds } from "../rules.js";
 import type { CheckMeta, Rule } from "../types.js";
 import { argPairs, envPairs, type Dockerfile, type Instruction, type Stage } from "./parser.js";
 import { packageRules } from "./package-rules.js";
+import { dockerfileHygieneRules } from "../dockerfile-hygiene/index.js";
 import { CURL_PIPE_SH } from "./shell.js";
 import { usesSudo } from "./shell-checks.js";
 import { shellCommands } from "./shell-words.js";
@@ -264,4 +265,5 @@ export const dockerfileRules: DfRule[] = [
     },
   },
   ...packageRules,
+  ...dockerfileHygieneRules,
 ];
