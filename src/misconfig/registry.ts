@@ -1,4 +1,5 @@
 import { controlPlaneRules } from "./controlplane/index.js";
+import { rbacGrantRules } from "./rbac-grants/index.js";
 import type { ContainerTarget, K8sObject, PodTarget } from "./kubernetes/objects.js";
 import type { Rule } from "./types.js";
 import type { Path } from "./yaml-source.js";
@@ -8,6 +9,6 @@ import type { Path } from "./yaml-source.js";
  * by the target they run on. The Kubernetes family runs them with its own rules; the
  * catalog lists their metadata.
  */
-export const extraObjectRules: Array<Rule<K8sObject, Path>> = [...controlPlaneRules];
+export const extraObjectRules: Array<Rule<K8sObject, Path>> = [...rbacGrantRules, ...controlPlaneRules];
 export const extraPodRules: Array<Rule<PodTarget, Path>> = [];
 export const extraContainerRules: Array<Rule<ContainerTarget, Path>> = [];
