@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { BulwarkError } from "../errors.js";
 import { catalog } from "../misconfig/catalog.js";
-import type { CheckMeta } from "../misconfig/types.js";
+import { FAMILIES, type CheckMeta } from "../misconfig/types.js";
 
 function table(checks: readonly CheckMeta[]): string {
   const rows = checks.map((c) => [
@@ -10,7 +10,7 @@ function table(checks: readonly CheckMeta[]): string {
     c.severity,
     c.title,
     Object.entries(c.mappings)
-      .filter(([k]) => k === "trivy" || k === "kubescape" || k === "checkov")
+      .filter(([k]) => k === "trivy" || k === "kubescape" || k === "checkov" || k === "hadolint")
       .flatMap(([, ids]) => ids)
       .join(" "),
   ]);
@@ -30,7 +30,7 @@ export function registerChecks(program: Command): void {
     .command("list")
     .description("list every check with its severity and peer-tool equivalents")
     .option("--format <format>", "table or json", "table")
-    .option("--family <family>", "only one family (kubernetes, rbac, dockerfile, compose, image, host)")
+    .option("--family <family>", `only one family (${FAMILIES.join(", ")})`)
     .action((opts: { format: string; family?: string }) => {
       if (opts.format !== "table" && opts.format !== "json")
         throw new BulwarkError("USAGE", `unknown format "${opts.format}" (use table or json)`);

@@ -11,6 +11,10 @@ import type { Path } from "./yaml-source.js";
  * by the target they run on. The Kubernetes family runs them with its own rules; the
  * catalog lists their metadata.
  */
-export const extraObjectRules: Array<Rule<K8sObject, Path>> = [...networkRules, ...rbacGrantRules, ...controlPlaneRules];
+export const extraObjectRules: Array<Rule<K8sObject, Path>> = [
+  ...networkRules,
+  ...rbacGrantRules,
+  ...controlPlaneRules,
+];
 export const extraPodRules: Array<Rule<PodTarget, Path>> = [...workloadPodRules];
 export const extraContainerRules: Array<Rule<ContainerTarget, Path>> = [...workloadContainerRules];

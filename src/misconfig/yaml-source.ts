@@ -32,7 +32,8 @@ export function parseYamlDocuments(text: string): YamlDoc[] {
   } catch (e) {
     // What other parsers accept (a quoted scalar continued at its parent's indentation) is
     // retried re-indented; line numbers are unchanged. Any other error stands.
-    const repaired = e instanceof YamlError && /Missing closing/.test(e.message) ? reindentQuotedScalars(text) : undefined;
+    const repaired =
+      e instanceof YamlError && /Missing closing/.test(e.message) ? reindentQuotedScalars(text) : undefined;
     if (repaired === undefined) throw e;
     return parseYamlFast(repaired) ?? parseYamlFull(repaired);
   }

@@ -55,7 +55,12 @@ const REMOTE = /^(https?|ftp):\/\//i;
 
 /** The sources of an ADD/COPY (all words but the destination), quotes removed. */
 export function addSources(i: Instruction): string[] {
-  const words = i.json ?? shellCommands(i.args.split("\n")[0] ?? "").flatMap((c) => [...c.env.map(([k, v]) => `${k}=${v}`), ...c.argv]);
+  const words =
+    i.json ??
+    shellCommands(i.args.split("\n")[0] ?? "").flatMap((c) => [
+      ...c.env.map(([k, v]) => `${k}=${v}`),
+      ...c.argv,
+    ]);
   return words.slice(0, -1);
 }
 

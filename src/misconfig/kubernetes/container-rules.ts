@@ -14,7 +14,6 @@ const k8s = (m: Omit<CheckMeta, "family">): CheckMeta => ({ ...m, family: "kuber
 const scPath = (t: ContainerTarget, field: string): Path =>
   t.sc[field] !== undefined ? [...t.path, "securityContext", field] : t.path;
 
-
 function seccompType(t: ContainerTarget): string | undefined {
   const set = inherited(t, "seccompProfile");
   const type = asStr(asObj(set?.value)?.type);

@@ -58,6 +58,9 @@ interface PolicyRule {
   index: number;
 }
 
+export const isFullAdmin = (r: { verbs: string[]; resources: string[]; apiGroups: string[] }): boolean =>
+  r.verbs.includes("*") && r.resources.includes("*") && r.apiGroups.includes("*");
+
 export function policyRules(o: K8sObject): PolicyRule[] {
   return asArr(o.value.rules).flatMap((raw, index) => {
     const r = asObj(raw);
@@ -83,6 +86,8 @@ export function grantCheck(m: RbacMeta, wants: Want[], opts: { namedOk?: boolean
     check: (o, report) => {
       for (const r of policyRules(o)) {
         if (opts.namedOk && r.resourceNames.length) continue;
+        // "*" on "*" in "*" is reported once, as full admin (BW-RBAC-015), not as every grant it implies.
+        if (isFullAdmin(r)) continue;
         for (const w of wants) {
           const resource = w.resources.find((res) => grants(r, w.group, res, w.verbs));
           if (resource) {

@@ -1,5 +1,5 @@
 import { NSA } from "../frameworks.js";
-import { grantCheck, meta, policyRules, isRole, subjectCheck, type RbacRule } from "./define.js";
+import { grantCheck, isFullAdmin, isRole, meta, policyRules, subjectCheck, type RbacRule } from "./define.js";
 
 /** RBAC grants and bindings beyond the original nine checks (CIS 5.1, Trivy KSV, Kubescape). */
 const WRITE = ["create", "update", "patch"];
@@ -98,9 +98,7 @@ export const rbacGrantRules: RbacRule[] = [
     }),
     appliesTo: isRole,
     check: (o, report) => {
-      for (const r of policyRules(o))
-        if (r.verbs.includes("*") && r.resources.includes("*") && r.apiGroups.includes("*"))
-          report([...o.path, "rules", r.index], "* on */*");
+      for (const r of policyRules(o)) if (isFullAdmin(r)) report([...o.path, "rules", r.index], "* on */*");
     },
   },
   subjectCheck(

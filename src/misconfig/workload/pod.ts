@@ -9,7 +9,7 @@ import { meta } from "./define.js";
 type PodRule = Rule<PodTarget, Path>;
 const annotationsOf = (p: PodTarget) => asObj(p.meta.annotations) ?? {};
 const SENSITIVE_HOST_PATH =
-  /^\/(etc|root|proc|sys|boot|dev|var\/lib\/kubelet|var\/lib\/etcd|etc\/kubernetes|var\/log|home|usr|lib|bin|sbin)?\/?$/;
+  /^\/(etc|root|proc|sys|boot|dev|var\/lib\/kubelet|var\/lib\/etcd|etc\/kubernetes|home|usr|lib|bin|sbin)?\/?$/;
 
 export const workloadPodRules: PodRule[] = [
   {
