@@ -104,7 +104,6 @@ export const networkRules: NetRule[] = [
       severity: "MEDIUM",
       why: "Without a tls section the Ingress serves plain HTTP: credentials and session cookies cross the network readable and modifiable.",
       remediation: "Add spec.tls with the hosts and a certificate Secret (cert-manager can issue it).",
-      checkov: ["CKV_K8S_153"],
     }),
     appliesTo: isIngress,
     check: (o, report) => {

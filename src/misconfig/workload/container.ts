@@ -192,7 +192,6 @@ export const workloadContainerRules: ContainerRule[] = [
       why: "A writable host directory lets the container plant files the node or other pods execute (cron, systemd units, kubelet plugins).",
       remediation: "Mount hostPath volumes with readOnly: true, or avoid hostPath.",
       kubescape: ["C-0045"],
-      checkov: ["CKV_K8S_153"],
     }),
     check: (t, report) => {
       const hostVolumes = new Set(
