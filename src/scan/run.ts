@@ -10,6 +10,7 @@ import type { ScanOptions } from "./options.js";
 import { withImageInput } from "./pipeline.js";
 import { scanners as registered } from "./registry.js";
 import type { FinalFindings, ScanResult, Scanner } from "./types.js";
+import { scanStdin, STDIN_TARGET } from "../misconfig/stdin.js";
 
 export type TargetKind = "image" | "rootfs" | "fs" | "config" | "host";
 
@@ -158,7 +159,10 @@ export async function scanTarget(kind: TargetKind, target: string, opts: RunOpti
   const vex = loadVexFiles(opts.vexFiles ?? []);
   if (selected.some((s) => s.name === "vuln")) checkVulnDb(opts.cacheDir);
 
-  const results = await runScanners(kind, target, selected, opts);
+  const results =
+    kind === "config" && target === STDIN_TARGET
+      ? await scanStdin(opts.cacheDir, (path) => runScanners(kind, path, selected, opts))
+      : await runScanners(kind, target, selected, opts);
   const all = results.flatMap((r) => r.findings);
   const { kept: narrowed, filtered } = filterFindings(all, opts);
   const ignored = applyIgnores(narrowed, ignores);
