@@ -79,6 +79,7 @@ export const dockerfileRules: DfRule[] = [
         nist: [NIST.imageConfig],
         trivy: ["DS002"],
         checkov: ["CKV_DOCKER_3", "CKV_DOCKER_8"],
+        hadolint: ["DL3002"],
       }),
     }),
     appliesTo: (d) => d.stages.length > 0,
@@ -101,6 +102,7 @@ export const dockerfileRules: DfRule[] = [
         nist: [NIST.untrustedImages],
         trivy: ["DS001"],
         checkov: ["CKV_DOCKER_7"],
+        hadolint: ["DL3006", "DL3007"],
       }),
     }),
     appliesTo: (d) => d.stages.length > 0,
@@ -159,6 +161,7 @@ export const dockerfileRules: DfRule[] = [
         nist: [NIST.imageConfig],
         trivy: ["DS005"],
         checkov: ["CKV_DOCKER_4"],
+        hadolint: ["DL3020"],
       }),
     }),
     check: (d, report) => {
@@ -219,6 +222,7 @@ export const dockerfileRules: DfRule[] = [
         trivy: ["DS010"],
         kubescape: ["C-0062"],
         checkov: ["CKV2_DOCKER_1"],
+        hadolint: ["DL3004"],
       }),
     }),
     check: (d, report) => {
