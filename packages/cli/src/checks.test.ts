@@ -22,16 +22,21 @@ describe("bulwark checks list", () => {
       id: string;
       mappings: object;
     }>;
-    expect(list.length).toBeGreaterThanOrEqual(60);
+    expect(list.length).toBeGreaterThanOrEqual(220);
     expect(list.find((c) => c.id === "BW-K8S-001")?.mappings).toMatchObject({ trivy: ["KSV017"] });
+    expect(list.find((c) => c.id === "BW-DF-023")?.mappings).toMatchObject({
+      hadolint: ["DL3014"],
+      trivy: ["DS021"],
+    });
+    expect(list.find((c) => c.id === "BW-CP-001")?.mappings).toMatchObject({ "cis-kubernetes": ["1.2.1"] });
   });
 
   it("prints a table, optionally for one family", async () => {
     const out = await run(["checks", "list", "--family", "rbac"]);
     const lines = out.trim().split("\n");
     expect(lines[0]).toMatch(/^ID\s+SEVERITY\s+TITLE\s+PEER IDS$/);
-    expect(lines.filter((l) => l.startsWith("BW-RBAC-"))).toHaveLength(9);
-    expect(lines.at(-1)).toBe("9 checks");
+    expect(lines.filter((l) => l.startsWith("BW-RBAC-"))).toHaveLength(27);
+    expect(lines.at(-1)).toBe("27 checks");
   });
 
   it("rejects an unknown format", async () => {

@@ -1,7 +1,7 @@
 /** `bulwark checks list [--format table|json]`: prints the misconfiguration check catalog. */
 import type { Command } from "commander";
 import { BulwarkError } from "@bulwark/model";
-import { catalog, type CheckMeta } from "@bulwark/scanner";
+import { catalog, FAMILIES, type CheckMeta } from "@bulwark/scanner";
 
 function table(checks: readonly CheckMeta[]): string {
   const rows = checks.map((c) => [
@@ -9,7 +9,7 @@ function table(checks: readonly CheckMeta[]): string {
     c.severity,
     c.title,
     Object.entries(c.mappings)
-      .filter(([k]) => k === "trivy" || k === "kubescape" || k === "checkov")
+      .filter(([k]) => k === "trivy" || k === "kubescape" || k === "checkov" || k === "hadolint")
       .flatMap(([, ids]) => ids)
       .join(" "),
   ]);
@@ -29,7 +29,7 @@ export function registerChecks(program: Command): void {
     .command("list")
     .description("list every check with its severity and peer-tool equivalents")
     .option("--format <format>", "table or json", "table")
-    .option("--family <family>", "only one family (kubernetes, rbac, dockerfile, compose, image, host)")
+    .option("--family <family>", `only one family (${FAMILIES.join(", ")})`)
     .action((opts: { format: string; family?: string }) => {
       if (opts.format !== "table" && opts.format !== "json")
         throw new BulwarkError("USAGE", `unknown format "${opts.format}" (use table or json)`);

@@ -20,6 +20,6 @@ export { applyIgnores, loadIgnoreFile, parseIgnoreFile, type IgnoreEntry } from 
 export { applyVex, loadVexFiles, parseOpenVex, type VexStatement } from "./findings/vex.js";
 export { cacheDir } from "./cache/dirs.js";
 export { catalog } from "./misconfig/catalog.js";
-export type { CheckMeta } from "./misconfig/types.js";
+export { FAMILIES, type CheckMeta } from "./misconfig/types.js";
 export { kubernetesRules } from "./secret/kubernetes.js";
 export { builtinRules } from "./secret/rules/index.js";

@@ -4,9 +4,10 @@ import { catalog } from "./catalog.js";
 import { FAMILIES, MAPPING_KEYS } from "./types.js";
 
 const PEER_ID: Record<string, RegExp> = {
-  trivy: /^(KSV\d{3}|DS\d{3})$/,
+  trivy: /^(KSV\d{3}|DS\d{3}|KCV\d{4})$/,
   kubescape: /^C-\d{4}$/,
   checkov: /^CKV2?_(K8S|DOCKER)_\d+$/,
+  hadolint: /^(DL|SC)\d{4}$/,
   "cis-kubernetes": /^\d+(\.\d+){1,3}$/,
   "cis-docker": /^\d+\.\d+$/,
   "nist-800-190": /^4\.\d\.\d$/,
@@ -21,6 +22,9 @@ describe("check catalog", () => {
     expect(new Set(checks.map((c) => c.id)).size).toBe(checks.length);
     const prefix = {
       kubernetes: "K8S",
+      workload: "WL",
+      network: "NET",
+      controlplane: "CP",
       rbac: "RBAC",
       dockerfile: "DF",
       compose: "COMPOSE",

@@ -9,6 +9,7 @@ import { containerRules } from "./kubernetes/container-rules.js";
 import { NETPOL_META, objectRules } from "./kubernetes/object-rules.js";
 import { podRules } from "./kubernetes/pod-rules.js";
 import { rbacRules } from "./rbac/rules.js";
+import { extraContainerRules, extraObjectRules, extraPodRules } from "./registry.js";
 import { FAMILIES, type CheckMeta } from "./types.js";
 
 let cached: CheckMeta[] | undefined;
@@ -22,6 +23,7 @@ export function catalog(): CheckMeta[] {
     ...objectRules.map((r) => r.meta),
     NETPOL_META,
     ...rbacRules.map((r) => r.meta),
+    ...[...extraObjectRules, ...extraPodRules, ...extraContainerRules].map((r) => r.meta),
     ...dockerfileRules.map((r) => r.meta),
     ...composeRules.map((r) => r.meta),
     ...imageConfigRules.map((r) => r.meta),

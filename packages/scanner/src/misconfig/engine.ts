@@ -6,6 +6,7 @@ import { parseDockerfile } from "./dockerfile/parser.js";
 import { dockerfileRules } from "./dockerfile/rules.js";
 import { listConfigFiles, MAX_CONFIG_FILE, readConfigText, type ConfigFile } from "./files.js";
 import { KubernetesFamily } from "./kubernetes/family.js";
+import { isConsumed, scanKustomizations } from "./kustomize/index.js";
 import { runRules } from "./rules.js";
 import { inlineDirectives } from "./suppress.js";
 import { parseYamlDocuments, YamlError, type YamlDoc } from "./yaml-source.js";
@@ -30,8 +31,11 @@ export async function scanConfigPath(root: string, options: ScanOptions): Promis
     c.warnings.push(
       `${chart}: Helm chart templates/ skipped (templates are not YAML until rendered: scan the output of helm template)`,
     );
-  let scanned = 0;
+  // Kustomizations are checked as rendered; the files they read are not checked again raw.
+  const rendered = scanKustomizations(root, files, c, k8s);
+  let scanned = rendered.size;
   for (const file of files) {
+    if (isConsumed(rendered, file)) continue;
     try {
       if (await scanFile(file, c, k8s, disabled)) scanned++;
     } catch (e) {

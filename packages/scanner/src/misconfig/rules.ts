@@ -36,6 +36,7 @@ export function mapIds(m: {
   trivy?: string[];
   kubescape?: string[];
   checkov?: string[];
+  hadolint?: string[];
 }): Rule<unknown, unknown>["meta"]["mappings"] {
   const out: Rule<unknown, unknown>["meta"]["mappings"] = {};
   if (m.cisDocker?.length) out["cis-docker"] = m.cisDocker;
@@ -45,6 +46,7 @@ export function mapIds(m: {
   if (m.trivy?.length) out.trivy = m.trivy;
   if (m.kubescape?.length) out.kubescape = m.kubescape;
   if (m.checkov?.length) out.checkov = m.checkov;
+  if (m.hadolint?.length) out.hadolint = m.hadolint;
   return out;
 }
 
@@ -52,13 +54,34 @@ export function mapIds(m: {
 export const SECRET_NAME =
   /(^|[_.-])(pass(word|wd)?|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|credentials?|auth[_.-]?token|client[_.-]?secret)($|[_.-])/i;
 
+/**
+ * `<purpose>_KEY` names that hold key material (SIGNING_KEY, STRIPE_KEY, JWT_KEY, …); a bare
+ * `_KEY` suffix is too broad (CACHE_KEY, SORT_KEY, PRIMARY_KEY).
+ */
+const SECRET_KEY_NAME =
+  /(^|[_.-])(signing|encryption|encrypt|decrypt|master|secret|private|priv|session|jwt|hmac|ssh|gpg|pgp|license|licence|stripe|sendgrid|twilio|mailgun|openai|anthropic|github|gitlab|slack|datadog|dd|sentry|aws|gcp|azure|cookie|crypto|app|service|webhook|sign)[_.-]?key$/i;
+
 /** A secret-looking name that is not a pointer to one (DB_PASSWORD_FILE, TOKEN_PATH, …). */
 export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name) && !/[_.-](file|path|dir|enabled|disabled|length|ttl|expiry)$/i.test(name);
+  return (
+    (SECRET_NAME.test(name) || SECRET_KEY_NAME.test(name)) &&
+    !/[_.-](file|path|dir|enabled|disabled|length|ttl|expiry|id|name)$/i.test(name)
+  );
 }
 
 /** Literal values that are clearly placeholders or references, not secrets. */
 export function looksLikePlaceholder(value: string): boolean {
   const v = value.trim();
-  return v === "" || /^\$[{(]?\w/.test(v) || /^<.*>$/.test(v) || /^(changeme|none|null|false|true)$/i.test(v);
+  return (
+    v === "" ||
+    /^\$[{(]?\w/.test(v) ||
+    /^<.*>$/.test(v) ||
+    /^(changeme|none|null|false|true)$/i.test(v) ||
+    looksLikeFilePath(v)
+  );
+}
+
+/** A value that points at a file (GOOGLE_APPLICATION_CREDENTIALS=/var/secrets/key.json) is not the secret. */
+export function looksLikeFilePath(v: string): boolean {
+  return /^(\/|~\/|\.{1,2}\/|file:\/\/)[^\s:;]*$/.test(v) || /^[A-Za-z]:\\[^\s;]*$/.test(v);
 }

@@ -1,7 +1,17 @@
 import type { Severity } from "@bulwark/model";
 
 /** One folder per family; the catalog lists them in this order. */
-export const FAMILIES = ["kubernetes", "rbac", "dockerfile", "compose", "image", "host"] as const;
+export const FAMILIES = [
+  "kubernetes",
+  "workload",
+  "network",
+  "rbac",
+  "controlplane",
+  "dockerfile",
+  "compose",
+  "image",
+  "host",
+] as const;
 export type Family = (typeof FAMILIES)[number];
 
 /** Framework and peer-tool keys used in `mappings` (also the `--compliance` names). */
@@ -13,6 +23,7 @@ export const MAPPING_KEYS = [
   "trivy",
   "kubescape",
   "checkov",
+  "hadolint",
 ] as const;
 export type MappingKey = (typeof MAPPING_KEYS)[number];
 export type Mappings = Partial<Record<MappingKey, string[]>>;

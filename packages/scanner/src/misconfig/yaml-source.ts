@@ -1,4 +1,5 @@
 import { parseYamlFast } from "./yaml-fast.js";
+import { reindentQuotedScalars } from "./yaml-repair.js";
 import { LineCounter, isMap, isSeq, isScalar, parseAllDocuments, type Document, type Node } from "yaml";
 import type { Path, YamlDoc } from "./yaml-doc.js";
 
@@ -14,7 +15,18 @@ export class YamlError extends Error {}
  * syntax error or an alias-expansion attack; the caller records it against the file.
  */
 export function parseYamlDocuments(text: string): YamlDoc[] {
-  return parseYamlFast(text) ?? parseYamlFull(text);
+  const fast = parseYamlFast(text);
+  if (fast) return fast;
+  try {
+    return parseYamlFull(text);
+  } catch (e) {
+    // What other parsers accept (a quoted scalar continued at its parent's indentation) is
+    // retried re-indented; line numbers are unchanged. Any other error stands.
+    const repaired =
+      e instanceof YamlError && /Missing closing/.test(e.message) ? reindentQuotedScalars(text) : undefined;
+    if (repaired === undefined) throw e;
+    return parseYamlFast(repaired) ?? parseYamlFull(repaired);
+  }
 }
 
 /** The yaml package's Document model: complete YAML, error messages and the alias limit. */

@@ -16,6 +16,7 @@ import { applyIgnores, loadIgnoreFile, type IgnoreEntry } from "../findings/igno
 import { applyVex, loadVexFiles, type VexStatement } from "../findings/vex.js";
 import { withImageInput } from "./pipeline.js";
 import { scanners as registered } from "./registry.js";
+import { scanStdin, STDIN_TARGET } from "../misconfig/stdin.js";
 
 export type TargetKind = "image" | "rootfs" | "fs" | "config" | "host";
 
@@ -181,7 +182,10 @@ export async function scanTarget(kind: TargetKind, target: string, opts: RunOpti
   const vex = loadVexFiles(opts.vexFiles ?? []);
   for (const s of selected) s.preflight?.(opts);
 
-  const results = await runScanners(kind, target, selected, opts);
+  const results =
+    kind === "config" && target === STDIN_TARGET
+      ? await scanStdin(opts.cacheDir, (path) => runScanners(kind, path, selected, opts))
+      : await runScanners(kind, target, selected, opts);
   const all = results.flatMap((r) => r.findings);
   const { kept: narrowed, filtered } = filterFindings(all, opts);
   const ignored = applyIgnores(narrowed, ignores);

@@ -82,6 +82,7 @@ describe("Dockerfile checks", () => {
     expect(r.findings.map((f) => [f.id, f.line])).toEqual([
       ["BW-DF-006", 3],
       ["BW-DF-008", 3],
+      ["BW-DF-037", 3], // the pipe runs without pipefail
     ]);
   });
 
@@ -90,7 +91,7 @@ describe("Dockerfile checks", () => {
       Containerfile: [
         "FROM a:1@sha256:ab",
         "ENV API_TOKEN_FILE=/run/secrets/token PASSWORD=${PASSWORD}",
-        "RUN curl --mask-output -o x https://example.com/x && apt-get install -y --no-install-recommends curl",
+        "RUN curl --mask-output -o x https://example.com/x && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*",
         "USER app",
         "HEALTHCHECK CMD true",
         "",

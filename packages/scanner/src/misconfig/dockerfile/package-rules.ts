@@ -2,7 +2,8 @@ import { NIST } from "../frameworks.js";
 import { mapIds } from "../rules.js";
 import type { CheckMeta, Rule } from "../types.js";
 import { envPairs, type Dockerfile, type Instruction } from "./parser.js";
-import { SIGNATURE_OFF, TLS_OFF, TLS_OFF_ENV } from "./shell.js";
+import { signatureOffIn, tlsOffIn } from "./shell-checks.js";
+import { TLS_OFF_ENV } from "./shell.js";
 
 /** Dockerfile checks on how software is fetched and installed in RUN steps. */
 type DfRule = Rule<Dockerfile, number>;
@@ -26,7 +27,8 @@ export const packageRules: DfRule[] = [
     }),
     check: (d, report) => {
       for (const i of d.instructions) {
-        if (i.cmd === "RUN" && TLS_OFF.test(shellOf(i))) report(i.line);
+        const why = i.cmd === "RUN" ? tlsOffIn(shellOf(i)) : undefined;
+        if (why) report(i.line, why);
         if (i.cmd === "ENV" && envPairs(i.args).some(([k, v]) => TLS_OFF_ENV(k, v))) report(i.line);
       }
     },
@@ -45,7 +47,10 @@ export const packageRules: DfRule[] = [
       }),
     }),
     check: (d, report) => {
-      for (const i of runs(d)) if (SIGNATURE_OFF.test(shellOf(i))) report(i.line);
+      for (const i of runs(d)) {
+        const why = signatureOffIn(shellOf(i));
+        if (why) report(i.line, why);
+      }
     },
   },
   {

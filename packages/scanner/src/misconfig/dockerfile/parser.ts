@@ -20,6 +20,8 @@ export interface Stage {
   from: string;
   alias?: string;
   line: number;
+  /** Build arguments used in FROM that have no value (no default and no inline `:-`). */
+  unresolved?: string[];
   instructions: Instruction[];
 }
 
@@ -120,8 +122,10 @@ function assemble(instructions: Instruction[], lineCount: number): Dockerfile {
     if (ins.cmd === "FROM") {
       const words = ins.args.split(/\s+/).filter(Boolean);
       const asAt = words.findIndex((w) => w.toUpperCase() === "AS");
+      const unresolved: string[] = [];
       stages.push({
-        from: expand(words[0] ?? "", globalArgs),
+        from: expand(words[0] ?? "", globalArgs, unresolved),
+        ...(unresolved.length ? { unresolved } : {}),
         ...(asAt > 0 && words[asAt + 1] ? { alias: words[asAt + 1]!.toLowerCase() } : {}),
         line: ins.line,
         instructions: [],
@@ -150,9 +154,10 @@ export function envPairs(args: string): Array<[string, string]> {
   return argPairs(args).map(([k, v]) => [k, v ?? ""]);
 }
 
-function expand(word: string, vars: Record<string, string>): string {
-  return word.replace(
-    /\$\{?([A-Za-z_]\w*)(?::?-([^}]*))?\}?/g,
-    (_, name: string, dflt?: string) => vars[name] || dflt || "",
-  );
+function expand(word: string, vars: Record<string, string>, unresolved: string[]): string {
+  return word.replace(/\$\{?([A-Za-z_]\w*)(?::?-([^}]*))?\}?/g, (_, name: string, dflt?: string) => {
+    const value = vars[name] || dflt || "";
+    if (!value) unresolved.push(name);
+    return value;
+  });
 }

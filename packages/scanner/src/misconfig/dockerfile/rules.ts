@@ -4,7 +4,10 @@ import { isSecretName, looksLikePlaceholder, mapIds } from "../rules.js";
 import type { CheckMeta, Rule } from "../types.js";
 import { argPairs, envPairs, type Dockerfile, type Instruction, type Stage } from "./parser.js";
 import { packageRules } from "./package-rules.js";
-import { CURL_PIPE_SH, SUDO } from "./shell.js";
+import { dockerfileHygieneRules } from "../dockerfile-hygiene/index.js";
+import { CURL_PIPE_SH } from "./shell.js";
+import { usesSudo } from "./shell-checks.js";
+import { shellCommands } from "./shell-words.js";
 
 type DfRule = Rule<Dockerfile, number>;
 const df = (m: Omit<CheckMeta, "family">): CheckMeta => ({ ...m, family: "dockerfile" });
@@ -38,11 +41,28 @@ const isStageRef = (d: Dockerfile, s: Stage): boolean =>
   d.stages.slice(0, d.stages.indexOf(s)).some((p) => p.alias === s.from.toLowerCase());
 const externalStages = (d: Dockerfile): Stage[] =>
   d.stages.filter(
-    (s) => s.from && s.from.toLowerCase() !== "scratch" && !s.from.includes("$") && !isStageRef(d, s),
+    (s) =>
+      s.from &&
+      !s.unresolved &&
+      s.from.toLowerCase() !== "scratch" &&
+      !s.from.includes("$") &&
+      !isStageRef(d, s),
   );
 const runs = (d: Dockerfile): Instruction[] => d.instructions.filter((i) => i.cmd === "RUN");
 
 const ROOT_USER = /^(root|0)(:.*)?$/;
+const REMOTE = /^(https?|ftp):\/\//i;
+
+/** The sources of an ADD/COPY (all words but the destination), quotes removed. */
+export function addSources(i: Instruction): string[] {
+  const words =
+    i.json ??
+    shellCommands(i.args.split("\n")[0] ?? "").flatMap((c) => [
+      ...c.env.map(([k, v]) => `${k}=${v}`),
+      ...c.argv,
+    ]);
+  return words.slice(0, -1);
+}
 
 export const dockerfileRules: DfRule[] = [
   {
@@ -59,6 +79,7 @@ export const dockerfileRules: DfRule[] = [
         nist: [NIST.imageConfig],
         trivy: ["DS002"],
         checkov: ["CKV_DOCKER_3", "CKV_DOCKER_8"],
+        hadolint: ["DL3002"],
       }),
     }),
     appliesTo: (d) => d.stages.length > 0,
@@ -81,6 +102,7 @@ export const dockerfileRules: DfRule[] = [
         nist: [NIST.untrustedImages],
         trivy: ["DS001"],
         checkov: ["CKV_DOCKER_7"],
+        hadolint: ["DL3006", "DL3007"],
       }),
     }),
     appliesTo: (d) => d.stages.length > 0,
@@ -123,7 +145,7 @@ export const dockerfileRules: DfRule[] = [
     }),
     check: (d, report) => {
       for (const i of d.instructions)
-        if (i.cmd === "ADD" && i.flags.checksum === undefined && /(^|\s|")(https?|ftp):\/\//i.test(i.args))
+        if (i.cmd === "ADD" && i.flags.checksum === undefined && addSources(i).some((w) => REMOTE.test(w)))
           report(i.line);
     },
   },
@@ -139,13 +161,14 @@ export const dockerfileRules: DfRule[] = [
         nist: [NIST.imageConfig],
         trivy: ["DS005"],
         checkov: ["CKV_DOCKER_4"],
+        hadolint: ["DL3020"],
       }),
     }),
     check: (d, report) => {
       for (const i of d.instructions) {
-        if (i.cmd !== "ADD" || /(https?|ftp):\/\/|git@/i.test(i.args)) continue;
-        const words = i.json ?? i.args.split(/\s+/).filter(Boolean);
-        const sources = words.slice(0, -1);
+        if (i.cmd !== "ADD") continue;
+        const sources = addSources(i);
+        if (sources.some((w) => REMOTE.test(w) || w.startsWith("git@"))) continue;
         if (sources.length && !sources.every((s) => /\.(tar|tgz|tbz2?|txz|tar\.(gz|bz2|xz|zst))$/i.test(s)))
           report(i.line);
       }
@@ -199,10 +222,11 @@ export const dockerfileRules: DfRule[] = [
         trivy: ["DS010"],
         kubescape: ["C-0062"],
         checkov: ["CKV2_DOCKER_1"],
+        hadolint: ["DL3004"],
       }),
     }),
     check: (d, report) => {
-      for (const i of runs(d)) if (SUDO.test(shellOf(i))) report(i.line);
+      for (const i of runs(d)) if (usesSudo(shellOf(i))) report(i.line);
     },
   },
   {
@@ -250,4 +274,5 @@ export const dockerfileRules: DfRule[] = [
     },
   },
   ...packageRules,
+  ...dockerfileHygieneRules,
 ];

@@ -17,7 +17,9 @@ export function TLS_OFF_ENV(name: string, value: string): boolean {
     (name === "PYTHONHTTPSVERIFY" && v === "0") ||
     (name === "NPM_CONFIG_STRICT_SSL" && v === "false") ||
     (name === "GIT_SSL_NO_VERIFY" && v !== "" && v !== "0" && v !== "false") ||
-    name === "PIP_TRUSTED_HOST"
+    (name === "PIP_TRUSTED_HOST" && v !== "") ||
+    // requests and curl treat an empty CA bundle as "do not verify".
+    ((name === "CURL_CA_BUNDLE" || name === "REQUESTS_CA_BUNDLE") && v === "")
   );
 }
 

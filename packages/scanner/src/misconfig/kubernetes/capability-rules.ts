@@ -7,7 +7,6 @@ import { caps, type ContainerTarget } from "./objects.js";
 /** Linux capability checks (drop ALL, SYS_ADMIN, NET_RAW, non-default additions). */
 type ContainerRule = Rule<ContainerTarget, Path>;
 const k8s = (m: Omit<CheckMeta, "family">): CheckMeta => ({ ...m, family: "kubernetes" });
-const notEphemeral = (t: ContainerTarget): boolean => t.type !== "ephemeralContainers";
 
 /** Capabilities the container runtime grants by default (the PSS baseline allow-list). */
 const DEFAULT_CAPS = new Set([
@@ -45,7 +44,6 @@ export const capabilityRules: ContainerRule[] = [
         checkov: ["CKV_K8S_37"],
       }),
     }),
-    appliesTo: notEphemeral,
     check: (t, report) => {
       if (!caps(t, "drop").includes("ALL")) report([...t.path, "securityContext", "capabilities"]);
     },
@@ -87,7 +85,6 @@ export const capabilityRules: ContainerRule[] = [
         checkov: ["CKV_K8S_28"],
       }),
     }),
-    appliesTo: notEphemeral,
     check: (t, report) => {
       const add = caps(t, "add");
       const drop = caps(t, "drop");

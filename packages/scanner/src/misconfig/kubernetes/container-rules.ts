@@ -14,8 +14,6 @@ const k8s = (m: Omit<CheckMeta, "family">): CheckMeta => ({ ...m, family: "kuber
 const scPath = (t: ContainerTarget, field: string): Path =>
   t.sc[field] !== undefined ? [...t.path, "securityContext", field] : t.path;
 
-const notEphemeral = (t: ContainerTarget): boolean => t.type !== "ephemeralContainers";
-
 function seccompType(t: ContainerTarget): string | undefined {
   const set = inherited(t, "seccompProfile");
   const type = asStr(asObj(set?.value)?.type);
@@ -147,7 +145,6 @@ export function containerRules(allowedRegistries?: readonly string[]): Container
           checkov: ["CKV_K8S_22"],
         }),
       }),
-      appliesTo: notEphemeral,
       check: (t, report) => {
         if (t.sc.readOnlyRootFilesystem !== true) report(scPath(t, "readOnlyRootFilesystem"));
       },

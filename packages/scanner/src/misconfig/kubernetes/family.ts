@@ -15,6 +15,8 @@ import {
   type PodTarget,
 } from "./objects.js";
 import { podRules } from "./pod-rules.js";
+import { extraContainerRules, extraObjectRules, extraPodRules } from "../registry.js";
+import { endpointLabels, policySelectors, type PolicySelector } from "../network/policies.js";
 
 interface Workload {
   raw: Omit<RawFinding, "meta">;
@@ -36,7 +38,7 @@ interface Deferred {
 export class KubernetesFamily {
   private readonly containerRules;
   private readonly workloads: Workload[] = [];
-  private readonly policies: Array<{ namespace: string; selector: unknown }> = [];
+  private readonly policies: PolicySelector[] = [];
   private readonly automountOffAccounts = new Set<string>();
   private readonly deferredAutomount: Deferred[] = [];
 
@@ -44,7 +46,7 @@ export class KubernetesFamily {
     readonly evaluated: Set<string>,
     options: { allowedRegistries?: readonly string[]; disabled?: ReadonlySet<string> } = {},
   ) {
-    this.containerRules = containerRules(options.allowedRegistries);
+    this.containerRules = [...containerRules(options.allowedRegistries), ...extraContainerRules];
     this.disabled = options.disabled;
   }
   private readonly disabled?: ReadonlySet<string>;
@@ -91,12 +93,14 @@ export class KubernetesFamily {
     const hits: Hit<Path>[] = [
       ...runRules(objectRules, obj, this.evaluated, this.disabled),
       ...runRules(rbacRules, obj, this.evaluated, this.disabled),
+      ...runRules(extraObjectRules, obj, this.evaluated, this.disabled),
     ];
     this.noteClusterFacts(obj);
     const pod = podOf(obj);
     if (pod) {
       annotations.push(...annotationsOf(pod.meta, pod.metaPath));
       hits.push(...runRules(podRules, pod, this.evaluated, this.disabled));
+      hits.push(...runRules(extraPodRules, pod, this.evaluated, this.disabled));
       for (const c of containersOf(pod))
         for (const h of runRules(this.containerRules, c, this.evaluated, this.disabled))
           hits.push({
@@ -120,8 +124,7 @@ export class KubernetesFamily {
   }
 
   private noteClusterFacts(obj: K8sObject): void {
-    if (obj.kind === "NetworkPolicy")
-      this.policies.push({ namespace: obj.namespace ?? "", selector: asObj(obj.value.spec)?.podSelector });
+    this.policies.push(...policySelectors(obj));
     if (obj.kind === "ServiceAccount" && obj.value.automountServiceAccountToken === false)
       this.automountOffAccounts.add(`${obj.namespace ?? ""}/${obj.name}`);
   }
@@ -138,8 +141,9 @@ export class KubernetesFamily {
       if (!this.automountOffAccounts.has(`${d.namespace}/${d.serviceAccount}`)) out.push(d.raw);
     if (this.workloads.length) this.evaluated.add(NETPOL_META.id);
     for (const w of this.workloads) {
+      const labels = endpointLabels(w.namespace, w.labels);
       const covered = this.policies.some(
-        (p) => p.namespace === w.namespace && p.selector !== undefined && selects(p.selector, w.labels),
+        (p) => (p.namespace === w.namespace || p.namespace === "*") && selects(p.selector, labels),
       );
       if (!covered) out.push({ ...w.raw, meta: NETPOL_META });
     }

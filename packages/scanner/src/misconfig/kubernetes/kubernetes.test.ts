@@ -121,8 +121,14 @@ describe("security context inheritance and defaults", () => {
       'init container "init"',
       'ephemeral container "debugger"',
     ]);
-    for (const id of ["BW-K8S-005", "BW-K8S-009", "BW-K8S-018"])
-      expect(only(r, id).map((f) => f.message)).toEqual(['init container "init"']);
+    // Security-context checks apply to every container (issue 17); resources cannot be set
+    // on ephemeral containers (the API rejects them), so limits are not asked of them.
+    for (const id of ["BW-K8S-005", "BW-K8S-009"])
+      expect(only(r, id).map((f) => f.message)).toEqual([
+        'init container "init"',
+        'ephemeral container "debugger"',
+      ]);
+    expect(only(r, "BW-K8S-018").map((f) => f.message)).toEqual(['init container "init"']);
     // Probes are for long-running app containers only.
     expect(only(r, "BW-K8S-033")).toEqual([]);
   });
@@ -148,7 +154,8 @@ stringData: { password: hunter2 }
 `,
     });
     expect(r.findings).toEqual([]);
-    expect(r.summary?.misconfigChecksEvaluated).toBe(3); // 028, 031, 032
+    // 028, 031, 032 and the network family's BW-NET-001 and BW-NET-010 (any Service).
+    expect(r.summary?.misconfigChecksEvaluated).toBe(5);
   });
 
   it("does not require probes on Jobs and CronJobs", async () => {
@@ -186,10 +193,12 @@ items:
       ),
       "package.json": '{ "name": "not-a-manifest" }',
     });
-    expect(r.findings.map((f) => [f.file, f.line, f.resource?.name])).toEqual([
+    expect(only(r, "BW-K8S-031").map((f) => [f.file, f.line, f.resource?.name])).toEqual([
       ["list.yaml", 12, "exposed"],
       ["svc.json", 9, "j"],
     ]);
+    // The LoadBalancer has no source ranges either (network family).
+    expect(only(r, "BW-NET-002").map((f) => [f.file, f.line])).toEqual([["list.yaml", 12]]);
   });
 });
 

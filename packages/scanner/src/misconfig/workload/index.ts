@@ -1,0 +1,2 @@
+export { workloadContainerRules } from "./container.js";
+export { workloadPodRules } from "./pod.js";
