@@ -9,7 +9,7 @@ import {
   type ImportReport,
   type VulnDbStatus,
 } from "@bulwark/vulndb";
-import { globalOptions, log, type GlobalOptions } from "./context.js";
+import { globalOptions, log, type GlobalOptions } from "@bulwark/command";
 
 const INVALID_SHOWN = 10;
 

@@ -1,7 +1,12 @@
 import type { Command } from "commander";
 import { cacheDir, SBOM_FORMATS, parseSbomFormat } from "@bulwark/scanner";
-import { globalOptions, log } from "./context.js";
-import { addImageAccessFlags, imageAccessFlags, type ImageAccessFlags } from "./image-flags.js";
+import {
+  globalOptions,
+  log,
+  addImageAccessFlags,
+  imageAccessFlags,
+  type ImageAccessFlags,
+} from "@bulwark/command";
 import { writeFileAtomic } from "./output.js";
 
 interface SbomFlags extends ImageAccessFlags {

@@ -14,8 +14,13 @@ import {
   type Report,
   type Severity,
 } from "@bulwark/model";
-import { globalOptions, log } from "./context.js";
-import { addImageAccessFlags, imageAccessFlags, type ImageAccessFlags } from "./image-flags.js";
+import {
+  globalOptions,
+  log,
+  addImageAccessFlags,
+  imageAccessFlags,
+  type ImageAccessFlags,
+} from "@bulwark/command";
 import { writeChunks } from "./output.js";
 
 interface ScanFlags extends ImageAccessFlags {
