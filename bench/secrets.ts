@@ -132,10 +132,13 @@ async function throughput(root: string): Promise<{ share: number; identical: boo
   const parallel = findingKeys(await two());
   const identical = single.length === parallel.length && single.every((k, i) => k === parallel[i]);
   // A plain read of the tree: the same walk and reads as the scanner, counting the text bytes.
+  let allBytes = 0;
   const read = await best(() => {
     let bytes = 0;
+    allBytes = 0;
     for (const f of walkTree(root, WALK, () => undefined)) {
       const buf = readFileSync(f.path);
+      allBytes += buf.length;
       if (!buf.subarray(0, 8000).includes(0)) bytes += buf.length;
     }
     return bytes;
