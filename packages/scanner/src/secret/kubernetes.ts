@@ -37,7 +37,13 @@ export function manifestPath(path: string): boolean {
 }
 
 export function mightBeManifest(path: string, text: string): boolean {
-  return manifestPath(path) && text.length <= MAX_MANIFEST_CHARS && /\bkind"?\s{0,3}:/.test(text);
+  // Every manifest names its apiVersion: package.json files with a "kind" key are not parsed.
+  return (
+    manifestPath(path) &&
+    text.length <= MAX_MANIFEST_CHARS &&
+    /\bkind"?\s{0,3}:/.test(text) &&
+    /\bapiVersion"?\s{0,3}:/.test(text)
+  );
 }
 
 /**

@@ -46,57 +46,77 @@ function batches(files: WalkedFile[]): WalkedFile[][] {
 }
 
 /**
- * scanTree on THREADS worker threads. The main thread walks the tree; workers scan batches
- * of files as they become free; results are put back in walk order, so the findings are
- * exactly those of the single-threaded scan, in the same order.
+ * scanTree on worker threads that stay up between scans (starting one costs more than
+ * scanning a small tree). The main thread walks the tree; each worker takes the next batch
+ * of files when free; results are put back in walk order, so the findings are exactly
+ * those of the single-threaded scan, in the same order.
  */
-export async function scanTreeParallel(
-  rules: RuleSetOptions,
-  root: string,
-  options: TreeScanOptions = {},
-  threads = Math.min(4, availableParallelism()),
-): Promise<TreeScan> {
-  const skipped: Skipped[] = [];
-  const files = [
-    ...walkTree(
-      root,
-      {
-        includeNoise: options.includeNoise ?? false,
-        maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
-        maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
-      },
-      (s) => void skipped.push(s),
-    ),
-  ];
-  const work = batches(files);
-  const answers: FileResult[][] = new Array<FileResult[]>(work.length);
-  const workers = Array.from({ length: Math.max(1, Math.min(threads, work.length)) }, () =>
-    startWorker(rules),
-  );
-  try {
+export class ParallelTreeScanner {
+  private readonly workers: Worker[];
+
+  constructor(rules: RuleSetOptions, threads = Math.min(4, availableParallelism())) {
+    this.workers = Array.from({ length: Math.max(1, threads) }, () => startWorker(rules));
+  }
+
+  async scan(root: string, options: TreeScanOptions = {}): Promise<TreeScan> {
+    const skipped: Skipped[] = [];
+    const walkOptions = {
+      includeNoise: options.includeNoise ?? false,
+      maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+      maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
+    };
+    const work = batches([...walkTree(root, walkOptions, (s) => void skipped.push(s))]);
+    const answers: FileResult[][] = new Array<FileResult[]>(work.length);
     let next = 0;
     await Promise.all(
-      workers.map(
+      this.workers.map(
         (worker) =>
           new Promise<void>((resolve, reject) => {
-            const send = (): void => {
-              if (next >= work.length) return resolve();
-              const id = next++;
-              worker.postMessage({ id, files: work[id] });
-            };
-            worker.on("message", (m: { id: number; results: FileResult[] }) => {
+            const onMessage = (m: { id: number; results: FileResult[] }): void => {
               answers[m.id] = m.results;
               send();
-            });
-            worker.once("error", reject);
+            };
+            const onError = (e: Error): void => {
+              worker.off("message", onMessage);
+              reject(e);
+            };
+            const send = (): void => {
+              if (next < work.length) {
+                const id = next++;
+                worker.postMessage({ id, files: work[id] });
+                return;
+              }
+              worker.off("message", onMessage);
+              worker.off("error", onError);
+              resolve();
+            };
+            worker.on("message", onMessage);
+            worker.once("error", onError);
             send();
           }),
       ),
     );
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    return assemble(work, answers, skipped);
   }
-  return assemble(work, answers, skipped);
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/** One scan on a pool started and stopped for it. */
+export async function scanTreeParallel(
+  rules: RuleSetOptions,
+  root: string,
+  options: TreeScanOptions = {},
+  threads?: number,
+): Promise<TreeScan> {
+  const pool = new ParallelTreeScanner(rules, threads);
+  try {
+    return await pool.scan(root, options);
+  } finally {
+    await pool.close();
+  }
 }
 
 function assemble(work: WalkedFile[][], answers: FileResult[][], skipped: Skipped[]): TreeScan {
