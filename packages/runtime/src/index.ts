@@ -1,0 +1,2 @@
+/** Public API of the runtime package (events, rules, inputs, sensor, alerts). */
+export * from "./events/index.js";
