@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { registerChecks } from "./checks.js";
 import { registerDb } from "./db.js";
+import { registerRuntime } from "../../packages/runtime/src/cli/register.js";
 import { registerSbom } from "./sbom.js";
 import { registerScan } from "./scan.js";
 import { registerSecrets } from "./secrets.js";
@@ -15,4 +16,5 @@ export const commands: Array<(program: Command) => void> = [
   registerChecks,
   registerSbom,
   registerSecrets,
+  registerRuntime,
 ];
