@@ -54,8 +54,13 @@ export interface ProcessInfo {
   exeInImage?: boolean;
   /** The executable is an anonymous memory file (memfd_create) or lives on /dev/shm. */
   exeFromMemfd?: boolean;
-  /** The process is a session leader / has its stdin bound to a socket, when known. */
-  stdinIsSocket?: boolean;
+  /** Process id inside its pid namespace (1 = the container's init), when known. */
+  vpid?: number;
+  /** Environment as KEY=VALUE strings, when the sensor captured it. */
+  env?: string[];
+  /** Effective / permitted capabilities, e.g. ["CAP_SYS_ADMIN"], when known. */
+  capEffective?: string[];
+  capPermitted?: string[];
 }
 
 export type ContainerRuntime = "runc" | "containerd" | "docker" | "podman" | "crio" | "unknown";
