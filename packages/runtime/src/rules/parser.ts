@@ -30,7 +30,7 @@ const WORD_OPERATORS = new Set<string>(BINARY_OPERATORS.filter((o) => /^[a-z]/.t
 const SYMBOL_OPERATORS = ["==", "!=", "<=", ">=", "=", "<", ">"] as const;
 const TRANSFORMER_SET = new Set<string>(TRANSFORMERS);
 const IDENT_START = /[A-Za-z_]/;
-const IDENT_CHAR = /[A-Za-z0-9_.\-]/;
+const IDENT_CHAR = /[A-Za-z0-9_.-]/;
 /** Characters that end a bare value. */
 const BARE_END = new Set([" ", "\t", "\n", "\r", "(", ")", ",", '"', "'"]);
 const MAX_DEPTH = 200;

@@ -65,6 +65,8 @@ export const PROCESS_FIELDS: FieldDef[] = [
   }),
   plain("proc.is_exe_upper_layer", "bool", (e) => e.process.exeUpperLayer ?? false),
   plain("proc.is_exe_from_memfd", "bool", (e) => e.process.exeFromMemfd ?? false),
+  // Bulwark extension: undefined (never matches) when no inventory of the image is known.
+  plain("proc.exe_in_image", "bool", (e) => e.process.exeInImage),
   indexed("proc.aname", (a) => a.name),
   indexed("proc.aexe", (a) => a.exe),
   indexed("proc.aexepath", (a) => exePath(a)),
