@@ -1,4 +1,6 @@
 import type { Command } from "commander";
+import { registerReplayCommand } from "./replay.js";
+import { registerRulesCommand } from "./rules.js";
 
 /**
  * The subcommands of `bulwark runtime`, one registrar each, in help order. Each one
@@ -6,7 +8,7 @@ import type { Command } from "commander";
  * `runtime` command to attach itself to; the list is explicit so importing a file
  * never registers anything by side effect.
  */
-const subcommands: Array<(runtime: Command) => void> = [];
+const subcommands: Array<(runtime: Command) => void> = [registerRulesCommand, registerReplayCommand];
 
 export function registerRuntime(program: Command): void {
   const runtime = program
