@@ -140,6 +140,8 @@ class Parser {
   private parseCheck(): Condition {
     const start = this.pos;
     const field = this.parseField();
+    if (field.name === "and" || field.name === "or")
+      this.fail(`"${field.name}" where an expression was expected`, start);
     const op = this.operator();
     if (op === undefined) {
       if (field.arg !== undefined || field.transformers.length > 0 || field.name.includes("."))
