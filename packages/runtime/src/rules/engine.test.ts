@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { RUNTIME_EVENT_SCHEMA, type RuntimeEvent } from "../events/types.js";
-import { WEB_CONTAINER } from "../testdata/scenarios.js";
+import { WEB_CONTAINER } from "../testkit/scenarios.js";
 import { RuleEngine } from "./engine.js";
 import { loadRuleTexts } from "./loader.js";
 

@@ -5,8 +5,8 @@
  */
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { falcoRulesDir } from "../testdata/paths.js";
-import { WEB_CONTAINER } from "../testdata/scenarios.js";
+import { falcoRulesDir } from "../testkit/paths.js";
+import { WEB_CONTAINER } from "../testkit/scenarios.js";
 import { RUNTIME_EVENT_SCHEMA, type RuntimeEvent } from "../events/types.js";
 import { RuleEngine } from "./engine.js";
 import { loadRuleFiles, type LoadedRules } from "./loader.js";
