@@ -88,21 +88,24 @@ export async function* readEvents(
     stats.events++;
     return m.event;
   };
+  /** Keeps a piece of the current line unless the line is already over the limit. */
+  const take = (piece: Buffer): void => {
+    size += piece.length;
+    if (size > MAX_LINE_BYTES) {
+      tooLong = true;
+      parts = [];
+    } else if (piece.length > 0) parts.push(piece);
+  };
   try {
     for await (const chunk of input as AsyncIterable<Buffer>) {
       let start = 0;
       for (let nl = chunk.indexOf(10); nl >= 0; nl = chunk.indexOf(10, start)) {
-        if (!tooLong) parts.push(chunk.subarray(start, nl));
+        take(chunk.subarray(start, nl));
         start = nl + 1;
         const e = finish();
         if (e) yield e;
       }
-      const rest = chunk.subarray(start);
-      size += rest.length;
-      if (size > MAX_LINE_BYTES) {
-        tooLong = true;
-        parts = [];
-      } else if (rest.length > 0) parts.push(rest);
+      take(chunk.subarray(start));
     }
   } catch (e) {
     throw new RuntimeError("EVENTS_UNREADABLE", `cannot read events: ${(e as Error).message}`);
