@@ -1,6 +1,8 @@
 import type { Command } from "commander";
 import { registerReplayCommand } from "./replay.js";
 import { registerRulesCommand } from "./rules.js";
+import { registerStatusCommand } from "./status.js";
+import { registerWatchCommand } from "./watch.js";
 
 /**
  * The subcommands of `bulwark runtime`, one registrar each, in help order. Each one
@@ -8,7 +10,12 @@ import { registerRulesCommand } from "./rules.js";
  * `runtime` command to attach itself to; the list is explicit so importing a file
  * never registers anything by side effect.
  */
-const subcommands: Array<(runtime: Command) => void> = [registerRulesCommand, registerReplayCommand];
+const subcommands: Array<(runtime: Command) => void> = [
+  registerRulesCommand,
+  registerReplayCommand,
+  registerWatchCommand,
+  registerStatusCommand,
+];
 
 export function registerRuntime(program: Command): void {
   const runtime = program
