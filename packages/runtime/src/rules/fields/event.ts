@@ -32,8 +32,19 @@ export const DEFAULT_SYSCALL: Record<RuntimeEventType, string> = {
 
 export const eventTypeOf = (e: RuntimeEvent): string => e.syscall ?? DEFAULT_SYSCALL[e.type];
 
-/** The syscall arguments of an event, by Falco's argument names. */
+let lastEvent: RuntimeEvent | undefined;
+let lastArgs: Record<string, string | number | undefined> = {};
+
+/** The syscall arguments of an event, by Falco's argument names (computed once per event). */
 export function eventArgs(e: RuntimeEvent): Record<string, string | number | undefined> {
+  if (e !== lastEvent) {
+    lastEvent = e;
+    lastArgs = computeArgs(e);
+  }
+  return lastArgs;
+}
+
+function computeArgs(e: RuntimeEvent): Record<string, string | number | undefined> {
   switch (e.type) {
     case "exec": {
       const flags = [

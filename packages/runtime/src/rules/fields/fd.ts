@@ -13,8 +13,19 @@ interface Sock {
   connected: boolean;
 }
 
-/** The socket of a network or dup event, with client/server sides resolved. */
+let lastEvent: RuntimeEvent | undefined;
+let lastSock: Sock | undefined;
+
+/** The socket of a network or dup event; many fd.* fields ask for it on the same event. */
 function socketOf(e: RuntimeEvent): Sock | undefined {
+  if (e !== lastEvent) {
+    lastEvent = e;
+    lastSock = computeSocket(e);
+  }
+  return lastSock;
+}
+
+function computeSocket(e: RuntimeEvent): Sock | undefined {
   if (e.type === "connect")
     return {
       family: e.family,

@@ -41,9 +41,28 @@ export function parseNetwork(text: string): Network | undefined {
   return { ...ip, prefix };
 }
 
+/** Events repeat the same few addresses; parsing each once keeps fd.net checks cheap. */
+const parsedIps = new Map<string, { value: bigint; bits: 32 | 128 } | null>();
+
+function cachedIp(ip: string): { value: bigint; bits: 32 | 128 } | undefined {
+  let a = parsedIps.get(ip);
+  if (a === undefined) {
+    if (parsedIps.size > 4096) parsedIps.clear();
+    a = parseIp(ip) ?? null;
+    parsedIps.set(ip, a);
+  }
+  return a ?? undefined;
+}
+
 export function inNetwork(ip: string, net: Network): boolean {
-  const a = parseIp(ip);
+  const a = cachedIp(ip);
   if (!a || a.bits !== net.bits) return false;
+  if (a.bits === 32) {
+    // IPv4 fits in a double: compare without BigInt arithmetic.
+    if (net.prefix === 0) return true;
+    const size = 2 ** (32 - net.prefix);
+    return Math.floor(Number(a.value) / size) === Math.floor(Number(net.value) / size);
+  }
   const shift = BigInt(net.bits - net.prefix);
   return a.value >> shift === net.value >> shift;
 }

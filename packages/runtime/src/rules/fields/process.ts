@@ -2,8 +2,20 @@
 import type { AncestorInfo, ProcessInfo, RuntimeEvent } from "../../events/types.js";
 import { plain, type Extractor, type FieldDef } from "./types.js";
 
-const cmdline = (name: string, args: readonly string[] | undefined): string =>
+const joinCmdline = (name: string, args: readonly string[] | undefined): string =>
   args && args.length > 0 ? `${name} ${args.join(" ")}` : name;
+
+// Rules ask for proc.cmdline many times per event; remember the last process's.
+let lastProc: ProcessInfo | undefined;
+let lastCmdline = "";
+function procCmdline(p: ProcessInfo): string {
+  if (p !== lastProc) {
+    lastProc = p;
+    lastCmdline = joinCmdline(p.name, p.args);
+  }
+  return lastCmdline;
+}
+const cmdline = joinCmdline;
 const exePath = (p: { exe?: string; exePath?: string }): string | undefined =>
   p.exePath ?? (p.exe?.startsWith("/") ? p.exe : undefined);
 
@@ -44,7 +56,7 @@ export const PROCESS_FIELDS: FieldDef[] = [
   plain("proc.exe", "string", (e) => e.process.exe),
   plain("proc.exepath", "string", (e) => exePath(e.process)),
   plain("proc.args", "string", (e) => e.process.args.join(" ")),
-  plain("proc.cmdline", "string", (e) => cmdline(e.process.name, e.process.args)),
+  plain("proc.cmdline", "string", (e) => procCmdline(e.process)),
   plain("proc.cmdnargs", "number", (e) => e.process.args.length),
   plain("proc.pid", "number", (e) => e.process.pid),
   plain("proc.vpid", "number", (e) => e.process.vpid),
