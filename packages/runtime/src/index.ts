@@ -1,2 +1,5 @@
 /** Public API of the runtime package (events, rules, inputs, sensor, alerts). */
 export * from "./events/index.js";
+export * from "./rules/index.js";
+export * from "./inputs/index.js";
+export { RuntimeError, type RuntimeErrorCode } from "./errors.js";
