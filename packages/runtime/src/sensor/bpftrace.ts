@@ -131,6 +131,7 @@ export class BpftraceSensor {
     const parsed = parseSensorLine(line);
     if (!parsed.ok) {
       this.stats.parseErrors++;
+      this.stats.lastParseError = `${parsed.error}: ${line.slice(0, 200)}`;
       return;
     }
     if ("lost" in parsed) this.stats.lost += parsed.lost;

@@ -38,13 +38,16 @@ const SPECS: Record<string, Spec> = {
 };
 
 export function parseSensorLine(line: string): ParsedLine {
+  // bpftrace prints blank lines when it detaches; they carry nothing.
+  if (line.trim() === "") return { ok: true, ignored: true };
   let outer: unknown;
   try {
     outer = JSON.parse(line);
   } catch {
     return { ok: false, error: "not JSON" };
   }
-  if (typeof outer !== "object" || outer === null) return { ok: false, error: "not an object" };
+  if (typeof outer !== "object" || outer === null || Array.isArray(outer))
+    return { ok: false, error: "not an object" };
   const { type, data } = outer as { type?: unknown; data?: unknown };
   if (type === "lost_events") {
     const n = (data as { events?: unknown } | null)?.events;

@@ -10,6 +10,8 @@ export interface SensorStats {
   parseErrors: number;
   /** Records the kernel could not hand over (perf ring buffer full), as bpftrace reports them. */
   lost: number;
+  /** The last line that failed to parse (cut to 200 chars), to say what went wrong. */
+  lastParseError?: string;
   /** Probes this kernel does not offer (left out of the program). */
   skippedProbes: string[];
 }

@@ -17,10 +17,11 @@ export interface SyslogOptions {
   appName?: string;
 }
 
-export function rfc5424(a: Alert, o: { facility?: number; appName?: string; host?: string }): string {
+/** `hostname` is this machine's name (the HOSTNAME field), not the receiver's. */
+export function rfc5424(a: Alert, o: { facility?: number; appName?: string; hostname?: string }): string {
   const pri = (o.facility ?? 16) * 8 + syslogSeverity(a.priority);
   const sd = `[bulwark@32473 rule="${sdEscape(a.rule)}" priority="${a.priority}" container="${sdEscape(a.container.id)}"]`;
-  const host = (o.host ?? hostname()).replace(/[^\x21-\x7e]/g, "").slice(0, 255) || "-";
+  const host = (o.hostname ?? a.hostname ?? hostname()).replace(/[^\x21-\x7e]/g, "").slice(0, 255) || "-";
   return `<${pri}>1 ${a.time} ${host} ${o.appName ?? "bulwark"} ${process.pid} alert ${sd} ${formatText(a)}`;
 }
 
@@ -41,7 +42,7 @@ export class SyslogOutput implements AlertOutput {
   }
 
   send(alert: Alert): void {
-    const msg = Buffer.from(rfc5424(alert, this.o));
+    const msg = Buffer.from(rfc5424(alert, { facility: this.o.facility, appName: this.o.appName }));
     if (this.o.protocol === "udp") {
       this.udp ??= createSocket(this.o.host.includes(":") ? "udp6" : "udp4").on("error", () => this.errors++);
       this.pending++;
