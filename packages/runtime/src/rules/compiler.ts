@@ -87,8 +87,9 @@ export class ConditionCompiler {
     this.inProgress.push(name);
     try {
       const compiled = this.compile(src.condition);
-      this.macroCache.set(name, compiled);
-      return compiled;
+      const shared = { ...compiled, match: memoPerEvent(compiled.match) };
+      this.macroCache.set(name, shared);
+      return shared;
     } catch (e) {
       if (e instanceof CompileProblem) throw new ConditionProblem(e.message, e.offset, name);
       throw e;
@@ -155,6 +156,24 @@ export class ConditionCompiler {
     const match: Matcher = (e, x) => pred(get(e, x));
     return { match, eventTypes: eventTypesOf(c, texts), unsupported: new Set() };
   }
+}
+
+/**
+ * Falco rule sets reuse a few macros (spawned_process, container, open_write, …) in
+ * dozens of rules; each macro is evaluated once per event and its result reused.
+ * ctx.num changes with every evaluated event, so a result never leaks across events.
+ */
+function memoPerEvent(inner: Matcher): Matcher {
+  let lastEvent: RuntimeEvent | undefined;
+  let lastNum = -1;
+  let last = false;
+  return (e, x) => {
+    if (e === lastEvent && x.num === lastNum) return last;
+    last = inner(e, x);
+    lastEvent = e;
+    lastNum = x.num;
+    return last;
+  };
 }
 
 function eventTypesOf(c: Extract<Condition, { kind: "compare" }>, values: string[]): Set<string> | null {
