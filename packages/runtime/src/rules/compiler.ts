@@ -39,6 +39,8 @@ export class ConditionProblem extends Error {
 }
 
 const NEVER: Matcher = () => false;
+/** Falco's rule files nest macros a few levels deep; a chain this long is a broken file. */
+const MAX_MACRO_DEPTH = 100;
 
 export class ConditionCompiler {
   private readonly macroCache = new Map<string, Compiled>();
@@ -84,6 +86,12 @@ export class ConditionCompiler {
       const cycle = [...this.inProgress.slice(this.inProgress.indexOf(name)), name].join(" -> ");
       throw new ConditionProblem(`cyclic macro: ${cycle}`, offset, this.inProgress.at(-1));
     }
+    if (this.inProgress.length >= MAX_MACRO_DEPTH)
+      throw new ConditionProblem(
+        `macros nested deeper than ${MAX_MACRO_DEPTH} (${name})`,
+        offset,
+        this.inProgress.at(-1),
+      );
     this.inProgress.push(name);
     try {
       const compiled = this.compile(src.condition);

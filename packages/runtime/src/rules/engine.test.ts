@@ -198,6 +198,12 @@ describe("load errors name file, line and column", () => {
     const text = `- macro: a\n  condition: b\n- macro: b\n  condition: proc.name = x or a\n${rule("a")}`;
     expect(load(text)).toThrow(/^bad\.yaml:4:\d+: macro b \(used by rule r\): cyclic macro: a -> b -> a/);
   });
+  it("a macro chain too deep to be real is an error, not a stack overflow", () => {
+    const chain = Array.from({ length: 5000 }, (_, i) => `- macro: m${i}\n  condition: m${i + 1}\n`).join("");
+    expect(load(`${chain}- macro: m5000\n  condition: proc.name = x\n${rule("m0")}`)).toThrow(
+      /macros nested deeper than 100/,
+    );
+  });
   it("a regex that could backtrack catastrophically", () => {
     expect(load(rule("proc.cmdline regex '(a+)+$'"))).toThrow(
       /^bad\.yaml:3:\d+: rule r: regex .* could backtrack catastrophically/,
