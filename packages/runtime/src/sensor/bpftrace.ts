@@ -111,6 +111,11 @@ export class BpftraceSensor {
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
 
+  /** pid of the bpftrace process (for CPU accounting), once started. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** Resolves when bpftrace exits on its own (a crash); the watcher reports it. */
   get done(): Promise<number | null> {
     return this.exited ?? Promise.resolve(null);

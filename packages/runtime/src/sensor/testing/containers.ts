@@ -6,7 +6,7 @@
  * Network namespaces are created by the test (`ip netns`), with loopback up and optional
  * extra addresses on lo, so no traffic can leave the machine.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -17,6 +17,20 @@ const run = promisify(execFile);
 export async function sh(cmd: string, args: string[], timeoutMs = 60_000): Promise<string> {
   const { stdout } = await run(cmd, args, { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 });
   return stdout;
+}
+
+/**
+ * `runc run -d` with no pipes: a detached container inherits runc's stdio, so a pipe
+ * would stay open for the container's life and execFile would wait on it.
+ */
+function runDetached(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("runc", args, { stdio: "ignore" });
+    child.once("error", reject);
+    child.once("close", (code) =>
+      code === 0 ? resolve() : reject(new Error(`runc ${args.join(" ")} exited ${code}`)),
+    );
+  });
 }
 
 export interface Netns {
@@ -83,7 +97,7 @@ export async function startContainer(spec: ContainerSpec): Promise<Container> {
     );
   writeFileSync(join(bundle, "config.json"), JSON.stringify(config, null, 2));
   copyFileSync(join(imageBundle, "umoci.json"), join(bundle, "umoci.json"));
-  await sh("runc", ["run", "-d", "--bundle", bundle, spec.id]);
+  await runDetached(["run", "-d", "--bundle", bundle, spec.id]);
   return {
     id: spec.id,
     name: spec.name,
