@@ -5,7 +5,7 @@
  */
 import { readlinkSync } from "node:fs";
 import type { ContainerInfo, EventBase, K8sInfo, ProcessInfo, RuntimeEvent } from "../events/index.js";
-import { RUNTIME_EVENT_SCHEMA } from "../events/index.js";
+import { HOST_CONTAINER_ID, RUNTIME_EVENT_SCHEMA } from "../events/index.js";
 import { recordEvent } from "./map.js";
 import { ProcessTable } from "./proctable.js";
 import type { ArgvRecord, MoreRecord, SensorRecord } from "./records.js";
@@ -125,7 +125,7 @@ export class EventAssembler {
   }
 
   private event(r: SensorRecord): RuntimeEvent | undefined {
-    const ctx = this.context.resolve(r.pid, r.cgroupId);
+    const ctx = isRuntimeInit(r.comm) ? HOST_CONTEXT : this.context.resolve(r.pid, r.cgroupId);
     const base: EventBase = {
       schema: RUNTIME_EVENT_SCHEMA,
       time: this.time(r.ktimeNs),
@@ -174,6 +174,17 @@ export class EventAssembler {
     const frac = (ns % 1_000_000_000n).toString().padStart(9, "0");
     return `${new Date(ms).toISOString().slice(0, 19)}.${frac}Z`;
   }
+}
+
+const HOST_CONTEXT: { container: ContainerInfo; k8s?: K8sInfo } = { container: { id: HOST_CONTAINER_ID } };
+
+/**
+ * runc's own init ("runc:[0:PARENT]", "runc:[1:CHILD]", "runc:[2:INIT]") is the host's
+ * runc binary setting the container up (mounts, setns, chmod of /dev) inside the new
+ * cgroup before the workload execs: the runtime's work, attributed to the host.
+ */
+function isRuntimeInit(comm: string): boolean {
+  return comm.startsWith("runc:[");
 }
 
 function safeReadlink(p: string): string | undefined {

@@ -50,7 +50,10 @@ export class ProcessTable {
     if (e) e.exitedAt = this.now();
   }
 
-  /** Parent first; stops at pid 0/1, a cycle, or `max`. */
+  /**
+   * Parent first; stops at pid 0, a cycle, or `max`. A parent already gone and never seen
+   * is listed by pid with an empty name (the chain is cut there, not invented).
+   */
   ancestors(ppid: number, max = 8): AncestorInfo[] {
     const out: AncestorInfo[] = [];
     const seen = new Set<number>();
@@ -58,7 +61,10 @@ export class ProcessTable {
     while (pid > 0 && out.length < max && !seen.has(pid)) {
       seen.add(pid);
       const e = this.get(pid);
-      if (!e) break;
+      if (!e) {
+        out.push({ pid, name: "" });
+        break;
+      }
       out.push({ pid, name: e.name, exe: e.exePath ?? e.exe, args: e.args });
       pid = e.ppid;
     }
