@@ -6,7 +6,7 @@
 import safeRegex from "safe-regex2";
 import type { Operator, Transformer } from "./ast.js";
 import type { FieldType, FieldValue } from "./fields/types.js";
-import { globToRegExp } from "./glob.js";
+import { compileGlob } from "./glob.js";
 import { inNetwork, parseNetwork, type Network } from "./fields/net.js";
 
 export class CompileProblem extends Error {
@@ -70,8 +70,7 @@ function stringPred(op: Operator, lits: string[], offset: number): Pred<string> 
       return (v) => v.endsWith(lit);
     case "glob":
     case "iglob": {
-      const re = globToRegExp(lit, op === "iglob");
-      return (v) => re.test(v);
+      return compileGlob(lit, op === "iglob");
     }
     case "regex":
       return regexPred(lit, offset);

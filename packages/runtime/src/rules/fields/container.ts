@@ -1,6 +1,6 @@
 /** container.* and k8s.* fields. */
 import { HOST_CONTAINER_ID } from "../../events/types.js";
-import { globToRegExp } from "../glob.js";
+import { compileGlob } from "../glob.js";
 import { plain, type FieldDef } from "./types.js";
 
 function imageTag(image: string | undefined): string | undefined {
@@ -47,10 +47,10 @@ export const CONTAINER_FIELDS: FieldDef[] = [
     type: "string",
     arg: "text",
     bind(arg) {
-      const re = globToRegExp(arg ?? "", false);
+      const matches = compileGlob(arg ?? "", false);
       return (e) => {
         if (e.container.id === HOST_CONTAINER_ID) return undefined;
-        return e.container.mounts?.find((m) => re.test(m.destination))?.source ?? "N/A";
+        return e.container.mounts?.find((m) => matches(m.destination))?.source ?? "N/A";
       };
     },
   },
