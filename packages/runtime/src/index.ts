@@ -3,3 +3,6 @@ export * from "./events/index.js";
 export * from "./rules/index.js";
 export * from "./inputs/index.js";
 export { RuntimeError, type RuntimeErrorCode } from "./errors.js";
+export * from "./sensor/index.js";
+export * from "./context/index.js";
+export * from "./alerts/index.js";
