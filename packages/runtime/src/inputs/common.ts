@@ -1,15 +1,22 @@
 /** Helpers shared by the input mappers (Falco JSON, Tetragon JSON). */
 import type { Endpoint, RuntimeEvent, RuntimeEventType } from "../events/types.js";
+import { checkRuntimeEvent } from "../events/validate.js";
 
 /** Result of mapping one foreign record: an event, or why it was skipped. */
 export type Mapped = { ok: true; event: RuntimeEvent } | { ok: false; reason: string };
+
+/** Foreign records are untrusted: whatever a mapper built must still pass the event schema. */
+export function checked(e: RuntimeEvent): Mapped {
+  const c = checkRuntimeEvent(e);
+  return c.ok ? c : { ok: false, reason: `mapped event invalid: ${c.reason}` };
+}
 
 export type Obj = Record<string, unknown>;
 export const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 export const str = (v: unknown): string | undefined =>
   typeof v === "string" ? v : typeof v === "number" ? String(v) : undefined;
 export const num = (v: unknown): number | undefined => {
-  if (typeof v === "number" && Number.isFinite(v)) return v;
+  if (typeof v === "number" && Number.isSafeInteger(v)) return v;
   if (typeof v === "string" && /^-?\d+$/.test(v.trim())) return Number(v);
   return undefined;
 };

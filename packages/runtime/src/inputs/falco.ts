@@ -11,7 +11,17 @@ import {
   type EventBase,
   type RuntimeEvent,
 } from "../events/types.js";
-import { isObj, num, parseTuple, splitImage, str, typeOfSyscall, type Mapped, type Obj } from "./common.js";
+import {
+  checked,
+  isObj,
+  num,
+  parseTuple,
+  splitImage,
+  str,
+  typeOfSyscall,
+  type Mapped,
+  type Obj,
+} from "./common.js";
 
 const UNKNOWN = -1;
 
@@ -211,5 +221,5 @@ export function mapFalcoRecord(rec: unknown): Mapped {
   const syscall = str(f["evt.type"]);
   if (!syscall) return { ok: false, reason: "output_fields has no evt.type" };
   const mapped = withType(base(rec, f, syscall), f, syscall);
-  return typeof mapped === "string" ? { ok: false, reason: mapped } : { ok: true, event: mapped };
+  return typeof mapped === "string" ? { ok: false, reason: mapped } : checked(mapped);
 }

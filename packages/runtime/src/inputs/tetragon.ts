@@ -12,7 +12,17 @@ import {
   type RuntimeEvent,
   type SocketFamily,
 } from "../events/types.js";
-import { basename, isObj, num, splitImage, str, typeOfSyscall, type Mapped, type Obj } from "./common.js";
+import {
+  basename,
+  checked,
+  isObj,
+  num,
+  splitImage,
+  str,
+  typeOfSyscall,
+  type Mapped,
+  type Obj,
+} from "./common.js";
 
 const UNKNOWN = -1;
 const obj = (v: unknown): Obj => (isObj(v) ? v : {});
@@ -228,14 +238,10 @@ const cloneFlags = (n: number): string[] => CLONE_NS.filter(([bit]) => (n & bit)
 
 export function mapTetragonRecord(rec: unknown): Mapped {
   if (!isObj(rec)) return { ok: false, reason: "not a JSON object" };
-  if (isObj(rec.process_exec))
-    return { ok: true, event: { ...base(rec, rec.process_exec, "execve"), type: "exec" } };
+  if (isObj(rec.process_exec)) return checked({ ...base(rec, rec.process_exec, "execve"), type: "exec" });
   if (isObj(rec.process_exit)) {
     const x = rec.process_exit;
-    return {
-      ok: true,
-      event: { ...base(rec, x, "procexit"), type: "exit", exitCode: num(x.status), signal: undefined },
-    };
+    return checked({ ...base(rec, x, "procexit"), type: "exit", exitCode: num(x.status) });
   }
   const k = isObj(rec.process_kprobe)
     ? rec.process_kprobe
@@ -248,5 +254,5 @@ export function mapTetragonRecord(rec: unknown): Mapped {
   if (typeof e === "string") return { ok: false, reason: e };
   const ret = obj(k.return);
   if (num(ret.int_arg) !== undefined) e.result = num(ret.int_arg);
-  return { ok: true, event: e };
+  return checked(e);
 }
