@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildImage } from "../../../../test/fixtures/images.js";
 import { recipes } from "../../../../test/fixtures/recipes.js";
 import type { Alert } from "../alerts/index.js";
+import type { AgentStatus } from "./agent.js";
 import { createNetns, sh, startContainer, type Container, type Netns } from "../sensor/testing/containers.js";
 import { REPO_ROOT } from "../testkit/paths.js";
 
@@ -215,5 +216,13 @@ describe.skipIf(missing.length > 0)("runtime watch on real runc containers", () 
     const last = watch.stderr.join("").trim().split("\n").at(-1) ?? "";
     expect(last).toMatch(/ 0 lost, 0 parse errors$/);
     expect(await watch.exited).toBe(0);
+    // What `runtime status` reads: the containers seen, rules loaded, the final counters.
+    const status = JSON.parse(readFileSync(join(dir, "status.json"), "utf8")) as AgentStatus;
+    expect(status.running).toBe(false);
+    expect(status.rulesLoaded).toBeGreaterThanOrEqual(40);
+    expect(status.containers.map((c) => c.id)).toEqual(
+      expect.arrayContaining([attack.id, ...benign.map((c) => c.id)]),
+    );
+    expect(status.alerts.sent).toBe(watch.alerts.length);
   });
 });
