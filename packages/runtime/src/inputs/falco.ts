@@ -217,7 +217,7 @@ export function mapFalcoRecord(rec: unknown): Mapped {
   const f = rec.output_fields;
   if (!isObj(f)) return { ok: false, reason: "no output_fields (is json_output enabled?)" };
   if (rec.source !== undefined && rec.source !== "syscall")
-    return { ok: false, reason: `source ${String(rec.source)} is not a syscall event` };
+    return { ok: false, reason: `source ${JSON.stringify(rec.source)} is not a syscall event` };
   const syscall = str(f["evt.type"]);
   if (!syscall) return { ok: false, reason: "output_fields has no evt.type" };
   const mapped = withType(base(rec, f, syscall), f, syscall);

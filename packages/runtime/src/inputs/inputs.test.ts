@@ -36,7 +36,7 @@ async function read(input: Readable): Promise<{ events: RuntimeEvent[]; stats: S
 describe("Falco JSON input", () => {
   it("maps alerts onto events that raise the same alerts as the sensor's events for the same behaviour", async () => {
     const { events, stats } = await read(createReadStream(fixture("falco.jsonl")));
-    expect(stats.skipped).toEqual({ "source k8s_audit is not a syscall event": 1 });
+    expect(stats.skipped).toEqual({ 'source "k8s_audit" is not a syscall event': 1 });
     const scenarios = [
       "Terminal Shell in Container",
       "Read Sensitive File",

@@ -103,7 +103,7 @@ function addList(c: Collected, item: RawItem): void {
   const raw = item.body.items ?? [];
   if (!Array.isArray(raw) || raw.some((x) => typeof x === "object" && x !== null))
     throw bad(item.at, `list ${name}: items must be a list of scalars`);
-  const items = raw.map((x) => String(x));
+  const items = raw.map((x: unknown) => String(x as string | number | boolean | null));
   const m = mode(item, "items");
   const prev = c.lists.get(name);
   if (m === "append") {
@@ -176,7 +176,7 @@ function addRule(c: Collected, item: RawItem): void {
     parts: [conditionPart(item) ?? { text: "", at: item.at }],
     output: str(item, "output", true)!,
     priority,
-    tags: tags.map(String),
+    tags: tagList(item, tags),
     enabled: item.body.enabled !== false,
     source: str(item, "source", false) ?? "syscall",
     exceptions: exceptionsOf(item),
@@ -204,6 +204,13 @@ function modifyRule(rule: RuleDef, item: RawItem, condMode: "append" | "replace"
     rule.tags = mode(item, "tags") === "append" ? [...rule.tags, ...tags.map(String)] : tags.map(String);
   const desc = str(item, "desc", false);
   if (desc !== undefined) rule.desc = desc;
+}
+
+function tagList(item: RawItem, tags: unknown[]): string[] {
+  return tags.map((t) => {
+    if (typeof t === "string" || typeof t === "number" || typeof t === "boolean") return String(t);
+    throw bad(item.at, "tags must be a list of strings");
+  });
 }
 
 function versionParts(v: string): number[] {
