@@ -4,6 +4,7 @@ import { registerDb } from "./db.js";
 import { registerSbom } from "./sbom.js";
 import { registerScan } from "./scan.js";
 import { registerSecrets } from "./secrets.js";
+import { registerRuntime } from "@bulwark/runtime";
 
 /**
  * The explicit list of CLI commands. Each entry adds one command (with its
@@ -15,4 +16,5 @@ export const commands: Array<(program: Command) => void> = [
   registerChecks,
   registerSbom,
   registerSecrets,
+  registerRuntime,
 ];

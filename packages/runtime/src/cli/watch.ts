@@ -1,0 +1,115 @@
+/**
+ * `bulwark runtime watch [--rules …] [--format json|text]`: run the sensor on this host,
+ * evaluate rules on every event and raise alerts until SIGINT/SIGTERM (or --duration).
+ */
+import { createWriteStream } from "node:fs";
+import { join } from "node:path";
+import type { Command } from "commander";
+import { AlertSink, parseOutputSpec, type AlertFormat } from "../alerts/index.js";
+import { cacheDir } from "../deps.js";
+import { RuntimeError } from "../errors.js";
+import { RuleEngine, defaultRuleFiles, loadRuleFiles } from "../rules/index.js";
+import { SensorError } from "../sensor/errors.js";
+import { Agent, type SensorKind } from "./agent.js";
+
+interface WatchFlags {
+  rules: string[];
+  defaultRules?: boolean;
+  format: string;
+  output: string[];
+  sensor: string;
+  duration?: string;
+  record?: string;
+  statusFile?: string;
+  rateBurst: string;
+  ratePerMinute: string;
+}
+
+const repeatable = (v: string, prev: string[]): string[] => [...prev, v];
+
+export function statusFilePath(cmd: Command, override?: string): string {
+  const g = cmd.optsWithGlobals() as { cacheDir?: string };
+  return override ?? join(cacheDir(g.cacheDir), "runtime", "status.json");
+}
+
+function positive(flag: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new RuntimeError("USAGE", `${flag}: expected a positive number, got "${v}"`);
+  return n;
+}
+
+export async function watch(flags: WatchFlags, cmd: Command): Promise<void> {
+  if (flags.format !== "json" && flags.format !== "text")
+    throw new RuntimeError("USAGE", `--format: expected json or text, got "${flags.format}"`);
+  if (flags.sensor !== "bpftrace" && flags.sensor !== "proc")
+    throw new RuntimeError("USAGE", `--sensor: expected bpftrace or proc, got "${flags.sensor}"`);
+  const duration = flags.duration === undefined ? undefined : positive("--duration", flags.duration);
+  const format = flags.format as AlertFormat;
+  const files =
+    flags.rules.length === 0 || flags.defaultRules ? [...flags.rules, ...defaultRuleFiles()] : flags.rules;
+  const loaded = loadRuleFiles(files);
+  const engine = new RuleEngine(loaded.rules);
+  const outputs = (flags.output.length ? flags.output : ["stdout"]).map((s) => parseOutputSpec(s, format));
+  const sink = new AlertSink(outputs, {
+    burst: positive("--rate-burst", flags.rateBurst),
+    perMinute: positive("--rate-per-minute", flags.ratePerMinute),
+  });
+  const recorder = flags.record ? createWriteStream(flags.record, { flags: "a" }) : undefined;
+  const agent = new Agent({
+    sensor: flags.sensor as SensorKind,
+    engine,
+    rulesLoaded: engine.active.length,
+    sink,
+    statusFile: statusFilePath(cmd, flags.statusFile),
+    onEvent: recorder ? (e) => recorder.write(`${JSON.stringify(e)}\n`) : undefined,
+  });
+  await agent.start();
+  const lossy = agent.stats.lossy
+    ? " (LOSSY /proc polling: short-lived processes and all file/privilege events are missed)"
+    : "";
+  const skipped = agent.stats.skippedProbes.length
+    ? `; probes unavailable on this kernel: ${agent.stats.skippedProbes.join(", ")}`
+    : "";
+  process.stderr.write(
+    `runtime watch: sensor ${flags.sensor} attached${lossy}, ${engine.active.length} rules active, ${loaded.warnings.length} rule warnings${skipped}\n`,
+  );
+  const stopped = await new Promise<"signal" | "duration" | "sensor">((resolve) => {
+    process.once("SIGINT", () => resolve("signal"));
+    process.once("SIGTERM", () => resolve("signal"));
+    if (duration) setTimeout(() => resolve("duration"), duration * 1000).unref();
+    void agent.sensorDone.then(() => resolve("sensor"));
+  });
+  await agent.stop();
+  await new Promise<void>((r) => (recorder ? recorder.end(() => r()) : r()));
+  const s = agent.stats;
+  process.stderr.write(
+    `runtime watch: ${s.events} events, ${sink.sent} alerts (${sink.limiter.suppressedTotal} suppressed), ${s.lost} lost, ${s.parseErrors} parse errors\n`,
+  );
+  if (stopped === "sensor")
+    throw new SensorError("SENSOR_FAILED", `the sensor stopped: ${agent.sensorReason()}`);
+}
+
+export function registerWatchCommand(runtime: Command): void {
+  runtime
+    .command("watch")
+    .description(
+      "Watch this host's containers with the eBPF sensor, evaluate rules and raise alerts (needs root)",
+    )
+    .option("--rules <file>", "rule file (repeatable); default: Bulwark's default rules", repeatable, [])
+    .option("--default-rules", "also load Bulwark's default rules when --rules is given")
+    .option("--format <format>", "alert format on stdout/file outputs: json or text", "json")
+    .option(
+      "--output <spec>",
+      "alert output (repeatable): stdout, file:PATH, webhook:URL, slack:URL, syslog+udp://HOST:PORT, syslog+tcp://HOST:PORT",
+      repeatable,
+      [],
+    )
+    .option("--sensor <kind>", "bpftrace (eBPF) or proc (lossy /proc polling fallback)", "bpftrace")
+    .option("--duration <seconds>", "stop after this many seconds")
+    .option("--record <file>", "also append every event to FILE (JSON lines, replayable)")
+    .option("--status-file <file>", "where to keep the status `runtime status` reads")
+    .option("--rate-burst <n>", "alerts per rule and container sent in a burst before rate limiting", "20")
+    .option("--rate-per-minute <n>", "sustained alerts per rule and container per minute", "60")
+    .action(async (flags: WatchFlags, cmd: Command) => watch(flags, cmd));
+}

@@ -1,0 +1,2 @@
+export * from "./types.js";
+export { checkRuntimeEvent, type EventCheck } from "./validate.js";

@@ -1,0 +1,9 @@
+/** Public API of the runtime package (events, rules, inputs, sensor, alerts). */
+export * from "./events/index.js";
+export * from "./rules/index.js";
+export * from "./inputs/index.js";
+export { RuntimeError, type RuntimeErrorCode } from "./errors.js";
+export * from "./sensor/index.js";
+export * from "./context/index.js";
+export * from "./alerts/index.js";
+export { registerRuntime } from "./cli/register.js";
