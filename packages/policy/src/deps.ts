@@ -1,0 +1,18 @@
+/** The only file of the policy package that imports the existing scanner tree. */
+export { BulwarkError, ExitCode, errorMessage } from "../../../src/errors.js";
+export type { Finding, Severity, VulnerabilityFinding } from "../../../src/findings/types.js";
+export { SEVERITIES } from "../../../src/findings/types.js";
+export type { ImageConfig, Image } from "../../../src/image/types.js";
+export { parseReference, formatReference, type ImageReference } from "../../../src/image/reference.js";
+export { RegistryClient } from "../../../src/image/registry/client.js";
+export { findCredentials } from "../../../src/image/registry/credentials.js";
+export { withImageInput } from "../../../src/scan/pipeline.js";
+export { scanners } from "../../../src/scan/registry.js";
+export { checkVulnDb } from "../../../src/match/scanner.js";
+export { cacheDir } from "../../../src/cache/dirs.js";
+export { globalOptions, log } from "../../../src/cli/context.js";
+export {
+  addImageAccessFlags,
+  imageAccessFlags,
+  type ImageAccessFlags,
+} from "../../../src/cli/image-flags.js";
