@@ -22,7 +22,7 @@ describe("envelope encryption", () => {
     const raw = Buffer.from(env.ciphertext.slice(3), "base64");
     for (let i = 0; i < raw.length; i++) {
       const bad = Buffer.from(raw);
-      bad[i] ^= 0x01;
+      bad[i]! ^= 0x01;
       const tampered = { ...env, ciphertext: "g1:" + bad.toString("base64") };
       expect(() => decryptEnvelope(kek, tampered, "secret|a|1")).toThrow(/authentication failed/);
     }

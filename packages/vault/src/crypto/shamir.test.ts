@@ -41,7 +41,7 @@ describe("shamir", () => {
   it("a corrupted share yields a different secret", () => {
     const secret = Buffer.alloc(32, 7);
     const shares = splitSecret(secret, 5, 3);
-    shares[1]![4] ^= 0xff;
+    shares[1]![4]! ^= 0xff;
     expect(combineShares(shares.slice(0, 3)).equals(secret)).toBe(false);
   });
 

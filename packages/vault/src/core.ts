@@ -1,0 +1,275 @@
+/**
+ * The vault core: seal state, mounts, policies, tokens and the request pipeline
+ * (route → audit → authenticate → authorise → handle → audit). Transport-neutral; the
+ * HTTP layer maps requests onto `handle`.
+ */
+import { randomUUID } from "node:crypto";
+import { AppRoles } from "./auth/approle.js";
+import { TokenStore, type TokenEntry } from "./auth/tokens.js";
+import type { AuditLog, AuditEntry } from "./audit/log.js";
+import { VaultError, permissionDenied } from "./errors.js";
+import { KvEngine } from "./kv/engine.js";
+import { rewrapAll } from "./kv/rewrap.js";
+import { describeMounts, disableMount, enableMount, listMounts } from "./mounts.js";
+import { Acl } from "./policy/acl.js";
+import { parsePolicy, type Policy } from "./policy/policy.js";
+import { approleRoute, tokenRoute } from "./routes/auth.js";
+import { kvRoute } from "./routes/kv.js";
+import { sysRoute } from "./routes/sys.js";
+import { SealManager, type SealStatus } from "./seal/seal.js";
+import type { Store } from "./store.js";
+import type { Caller, Route, VaultRequest, VaultResponse } from "./types.js";
+
+/** Vault's built-in default policy: a token may look up, renew and revoke itself. */
+export const DEFAULT_POLICY = `path "auth/token/lookup-self" { capabilities = ["read"] }
+path "auth/token/renew-self" { capabilities = ["update"] }
+path "auth/token/revoke-self" { capabilities = ["update"] }
+path "sys/capabilities-self" { capabilities = ["update"] }
+`;
+
+export interface VaultAlert {
+  kind: "new-reader";
+  identity: string;
+  mount: string;
+  path: string;
+  time: string;
+}
+
+export interface CoreOptions {
+  onAlert?: (a: VaultAlert) => void;
+  /** Extra routes (dynamic database credentials, leases), tried after the built-in ones. */
+  extraRoutes?: Array<(core: VaultCore, req: VaultRequest) => Route | undefined>;
+}
+
+export class VaultCore {
+  readonly seal: SealManager;
+  readonly tokens: TokenStore;
+  readonly approles: AppRoles;
+  readonly kv: KvEngine;
+
+  constructor(
+    readonly store: Store,
+    readonly audit: AuditLog,
+    private readonly opts: CoreOptions = {},
+  ) {
+    this.seal = new SealManager(store);
+    this.tokens = new TokenStore(store);
+    this.approles = new AppRoles(store);
+    this.kv = new KvEngine(store, () => this.seal.keys());
+  }
+
+  sealStatus(): Promise<SealStatus> {
+    return this.seal.status(this.store.dialect === "sqlite" ? "bulwark-sqlite" : "bulwark-postgresql");
+  }
+
+  async initialize(shares: number, threshold: number): Promise<Record<string, unknown>> {
+    const { keys, rootKey } = await this.seal.initialize(shares, threshold);
+    // the root token is created while briefly unsealed, then the vault is sealed again
+    await this.seal.unsealWithRootKey(rootKey);
+    rootKey.fill(0);
+    try {
+      await this.putPolicy("default", DEFAULT_POLICY);
+      const { token } = await this.tokens.create({
+        policies: ["root"],
+        ttl: 0,
+        displayName: "root",
+        path: "auth/token/root",
+      });
+      return {
+        keys: keys.map((k) => k.toString("hex")),
+        keys_base64: keys.map((k) => k.toString("base64")),
+        root_token: token,
+      };
+    } finally {
+      this.seal.seal();
+    }
+  }
+
+  async submitUnsealKey(key: unknown, reset: boolean): Promise<void> {
+    if (await this.seal.submit(key, reset)) this.audit.setHmacKey(this.seal.keys().auditKey);
+  }
+
+  sealNow(): void {
+    this.seal.seal();
+    this.audit.setHmacKey(undefined);
+  }
+
+  async rotateKek(): Promise<{ version: number; rewrapped: number }> {
+    const version = await this.seal.addKek();
+    const rewrapped = await rewrapAll(this.store, () => this.seal.keys());
+    return { version, rewrapped };
+  }
+
+  keyStatus(): Record<string, unknown> {
+    const k = this.seal.keys();
+    return { term: k.active, install_time: new Date().toISOString(), encryptions: -1 };
+  }
+
+  async policyNames(): Promise<string[]> {
+    const rows = await this.store.query<{ name: string }>("SELECT name FROM vault_policies ORDER BY name");
+    return rows.map((r) => r.name);
+  }
+
+  async policyText(name: string): Promise<string | undefined> {
+    const rows = await this.store.query<{ raw: string }>("SELECT raw FROM vault_policies WHERE name = $1", [
+      name,
+    ]);
+    return rows[0]?.raw;
+  }
+
+  async putPolicy(name: string, raw: string): Promise<void> {
+    await this.store.exec(
+      "INSERT INTO vault_policies (name, raw, updated) VALUES ($1,$2,$3) ON CONFLICT (name) DO UPDATE SET raw = excluded.raw, updated = excluded.updated",
+      [name, raw, Date.now()],
+    );
+  }
+
+  async deletePolicy(name: string): Promise<void> {
+    await this.store.exec("DELETE FROM vault_policies WHERE name = $1", [name]);
+  }
+
+  async aclFor(token: TokenEntry): Promise<Acl> {
+    if (token.policies.includes("root")) return new Acl([], true);
+    const policies: Policy[] = [];
+    for (const name of token.policies) {
+      const raw = await this.policyText(name);
+      if (raw !== undefined) policies.push(parsePolicy(name, raw));
+    }
+    return new Acl(policies);
+  }
+
+  async mountTable(kind: "secret" | "auth"): Promise<Record<string, unknown>> {
+    return describeMounts(await listMounts(this.store, kind), kind);
+  }
+  enableMount(kind: "secret" | "auth", path: string, body: Record<string, unknown>): Promise<void> {
+    return enableMount(this.store, kind, path, body);
+  }
+  disableMount(kind: "secret" | "auth", path: string): Promise<void> {
+    return disableMount(this.store, kind, path);
+  }
+
+  leaseRoute(req: VaultRequest, rest: string): Route | undefined {
+    for (const extra of this.opts.extraRoutes ?? []) {
+      const r = extra(this, { ...req, path: `sys/leases/${rest}` });
+      if (r) return r;
+    }
+    return undefined;
+  }
+
+  /** Usage supervision: who read what, when; a first read by an identity raises an alert. */
+  async recordRead(mount: string, path: string, caller: Caller | undefined): Promise<void> {
+    if (!caller) return;
+    const role = caller.token.meta["role_name"];
+    const identity = role ? `approle:${role}` : `token:${caller.token.accessor}`;
+    const now = Date.now();
+    const res = await this.store.exec(
+      "UPDATE vault_access SET last_read = $1, reads = reads + 1 WHERE mount = $2 AND path = $3 AND identity = $4",
+      [now, mount, path, identity],
+    );
+    if (res.changes > 0) return;
+    await this.store.exec(
+      "INSERT INTO vault_access (mount, path, identity, first_read, last_read, reads) VALUES ($1,$2,$3,$4,$4,1) ON CONFLICT DO NOTHING",
+      [mount, path, identity, now],
+    );
+    this.opts.onAlert?.({ kind: "new-reader", identity, mount, path, time: new Date(now).toISOString() });
+  }
+
+  private async resolve(req: VaultRequest): Promise<Route | undefined> {
+    const [head, ...tail] = req.path.split("/");
+    const rest = tail.join("/");
+    if (head === "sys") return sysRoute(this, req, rest);
+    if (!this.seal.unsealed) throw new VaultError("VAULT_SEALED", "Vault is sealed");
+    if (head === "auth") {
+      const [mount, ...r] = tail;
+      if (mount === "token") return tokenRoute(this, req, r.join("/"));
+      const m = (await listMounts(this.store, "auth")).find((x) => x.path === mount);
+      return m ? approleRoute(this, req, m.path, r.join("/")) : undefined;
+    }
+    const m = (await listMounts(this.store, "secret")).find((x) => x.path === head);
+    if (m)
+      return kvRoute(
+        this,
+        req,
+        m.path,
+        { maxVersions: m.config.max_versions, casRequired: m.config.cas_required },
+        rest,
+      );
+    for (const extra of this.opts.extraRoutes ?? []) {
+      const r = extra(this, req);
+      if (r) return r;
+    }
+    return undefined;
+  }
+
+  private async authorise(route: Route, req: VaultRequest): Promise<Caller | undefined> {
+    if (route.access === "public") return undefined;
+    if (!this.seal.unsealed) throw new VaultError("VAULT_SEALED", "Vault is sealed");
+    const token = await this.tokens.authenticate(req.token);
+    const caller = { token, tokenId: req.token! };
+    if (route.access === "self") return caller;
+    const acl = await this.aclFor(token);
+    let cap = route.access;
+    if (cap === "write") cap = route.exists && !(await route.exists()) ? "create" : "update";
+    if (!acl.allows(route.aclPath, cap)) throw permissionDenied();
+    return caller;
+  }
+
+  private auditEntry(
+    type: AuditEntry["type"],
+    id: string,
+    req: VaultRequest,
+    caller?: Caller,
+    status?: number,
+    error?: string,
+  ): AuditEntry {
+    return {
+      time: new Date().toISOString(),
+      type,
+      auth: caller && {
+        accessor: this.audit.hmac(caller.token.accessor),
+        display_name: caller.token.displayName,
+        policies: caller.token.policies,
+      },
+      request: {
+        id,
+        operation: req.method.toLowerCase(),
+        path: req.path,
+        remote_address: req.remote,
+        data: this.audit.hmacData(req.body),
+      },
+      response: status === undefined ? undefined : { status, error },
+    };
+  }
+
+  /** Runs one request; every failure becomes a Vault-style `{"errors": [...]}` response. */
+  async handle(req: VaultRequest): Promise<VaultResponse> {
+    const id = randomUUID();
+    let caller: Caller | undefined;
+    try {
+      this.audit.append(this.auditEntry("request", id, req));
+      const route = await this.resolve(req);
+      if (!route)
+        throw new VaultError("VAULT_NOT_FOUND", `no handler for route "${req.path}". route entry not found.`);
+      caller = await this.authorise(route, req);
+      const res = await route.handle(caller);
+      this.audit.append(this.auditEntry("response", id, req, caller, res.status));
+      return res;
+    } catch (e) {
+      const err = e instanceof VaultError ? e : undefined;
+      const status = err?.status ?? 500;
+      const message = err?.message ?? "internal error";
+      if (!err)
+        process.stderr.write(
+          `vault: internal error on ${req.method} ${req.path}: ${(e as Error)?.stack ?? String(e)}\n`,
+        );
+      if (err?.code !== "VAULT_AUDIT_FAILED") {
+        try {
+          this.audit.append(this.auditEntry("response", id, req, caller, status, message));
+        } catch {
+          return { status: 500, body: { errors: ["audit log write failed; request refused"] } };
+        }
+      }
+      return { status, body: { errors: [message] } };
+    }
+  }
+}
