@@ -1,9 +1,11 @@
 import type { Command } from "commander";
+import { registerPolicy } from "../../packages/policy/src/cli/policy.js";
 import { registerChecks } from "./checks.js";
 import { registerDb } from "./db.js";
 import { registerSbom } from "./sbom.js";
 import { registerScan } from "./scan.js";
 import { registerSecrets } from "./secrets.js";
+import { registerVault } from "../../packages/vault/src/cli/vault.js";
 
 /**
  * The explicit list of CLI commands. Each entry adds one command (with its
@@ -15,4 +17,6 @@ export const commands: Array<(program: Command) => void> = [
   registerChecks,
   registerSbom,
   registerSecrets,
+  registerPolicy,
+  registerVault,
 ];

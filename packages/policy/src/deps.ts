@@ -16,3 +16,4 @@ export {
   imageAccessFlags,
   type ImageAccessFlags,
 } from "../../../src/cli/image-flags.js";
+export type { ScanOptions } from "../../../src/scan/options.js";

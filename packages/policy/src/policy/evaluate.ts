@@ -15,6 +15,8 @@ export interface WaivedReason extends Reason {
 }
 
 export interface Decision {
+  /** deny: an enforcing policy failed; warn: only warn/audit policies failed. */
+  verdict: "allow" | "warn" | "deny";
   allowed: boolean;
   /** The strictest mode among the policies that denied (enforce > warn > audit). */
   mode: Mode;
@@ -170,5 +172,6 @@ export function evaluate(set: PolicySet, facts: ImageFacts, ctx: EvaluationConte
       }
     }
   }
-  return { allowed: reasons.length === 0, mode: reasons.length ? mode : "enforce", reasons, waived };
+  const verdict = !reasons.length ? "allow" : mode === "enforce" ? "deny" : "warn";
+  return { verdict, allowed: verdict !== "deny", mode: reasons.length ? mode : "enforce", reasons, waived };
 }
