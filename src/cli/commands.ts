@@ -6,6 +6,9 @@ import { registerSbom } from "./sbom.js";
 import { registerScan } from "./scan.js";
 import { registerSecrets } from "./secrets.js";
 import { registerVault } from "../../packages/vault/src/cli/vault.js";
+import { registerServe } from "../../packages/server/src/cli/serve.js";
+import { registerAdmin } from "../../packages/server/src/cli/admin.js";
+import { registerPrioritize } from "../../packages/prioritize/src/cli/prioritize.js";
 
 /**
  * The explicit list of CLI commands. Each entry adds one command (with its
@@ -19,4 +22,7 @@ export const commands: Array<(program: Command) => void> = [
   registerSecrets,
   registerPolicy,
   registerVault,
+  registerServe,
+  registerAdmin,
+  registerPrioritize,
 ];

@@ -8,3 +8,4 @@ export {
   stopOnSignal,
 } from "../../store/src/index.js";
 export type { Store, Migration, ListenAddress } from "../../store/src/index.js";
+export { loadTls } from "../../store/src/index.js";

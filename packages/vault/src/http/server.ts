@@ -4,6 +4,7 @@
  */
 import http from "node:http";
 import net from "node:net";
+import tls from "node:tls";
 import type { VaultCore } from "../core.js";
 import type { VaultMethod, VaultRequest } from "../types.js";
 import { rewritingConnection } from "./list-method.js";
@@ -100,7 +101,12 @@ export interface VaultHttpServer {
 }
 
 /** Listens on host:port (port 0: any free port). Loopback is the default bind. */
-export async function startHttp(core: VaultCore, host = "127.0.0.1", port = 0): Promise<VaultHttpServer> {
+export async function startHttp(
+  core: VaultCore,
+  host = "127.0.0.1",
+  port = 0,
+  tlsFiles?: { cert: Buffer; key: Buffer },
+): Promise<VaultHttpServer> {
   const httpServer = http.createServer((req, res) => {
     onRequest(core, req, res).catch((e: unknown) => {
       process.stderr.write(`vault http: ${String(e)}\n`);
@@ -109,11 +115,14 @@ export async function startHttp(core: VaultCore, host = "127.0.0.1", port = 0): 
   });
   httpServer.keepAliveTimeout = 30_000;
   const sockets = new Set<net.Socket>();
-  const front = net.createServer((socket) => {
+  const accept = (socket: net.Socket): void => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     httpServer.emit("connection", rewritingConnection(socket));
-  });
+  };
+  const front = tlsFiles
+    ? tls.createServer({ cert: tlsFiles.cert, key: tlsFiles.key }, accept)
+    : net.createServer(accept);
   await new Promise<void>((resolve, reject) => {
     front.once("error", reject);
     front.listen(port, host, () => resolve());

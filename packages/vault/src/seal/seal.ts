@@ -117,7 +117,9 @@ export class SealManager {
     this.pending.push(share);
     if (this.pending.length < row.threshold) return false;
     const shares = this.pending;
-    this.resetProgress();
+    // progress restarts whatever the outcome (wrong keys must be entered again from scratch)
+    this.pending = [];
+    this.nonce = "";
     const rootKey = combineShares(shares);
     for (const s of shares) s.fill(0);
     try {

@@ -1,0 +1,90 @@
+/**
+ * The real Python hvac client (Debian python3-hvac) against a Bulwark vault, then greps
+ * the database files and the audit log for every value the script wrote.
+ */
+import { execFile } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { verifyAuditLog } from "./audit/log.js";
+import { startInProcess, type InProcessVault } from "./testing/server.js";
+
+const execFileP = promisify(execFile);
+const PYTHON = "/usr/bin/python3";
+const hasHvac = existsSync("/usr/lib/python3/dist-packages/hvac");
+const MARK = `plain-${Date.now()}-zq`;
+
+describe.skipIf(!hasHvac)("hvac (python3-hvac) against bulwark vault", () => {
+  let v: InProcessVault;
+  let obs: Record<string, unknown>;
+  let root: string;
+
+  beforeAll(async () => {
+    v = await startInProcess();
+    // async execFile: the server runs in this process and must keep serving
+    const { stdout } = await execFileP(PYTHON, [
+      join(import.meta.dirname, "testing/hvac_script.py"),
+      v.url,
+      MARK,
+    ]);
+    const parsed = JSON.parse(stdout) as { observations: Record<string, unknown>; root: string };
+    obs = parsed.observations;
+    root = parsed.root;
+  }, 120_000);
+  afterAll(async () => v?.stop());
+
+  it("init, wrong shares, unseal, seal", () => {
+    expect(obs["initialized_before"]).toBe(false);
+    expect(obs["sealed_after_init"]).toBe(true);
+    expect(obs["wrong_shares"]).toMatch(/^unseal failed/);
+    expect(obs["sealed_after_wrong"]).toBe(true);
+    expect(obs["sealed_after_unseal"]).toBe(false);
+    expect(obs["sealed_after_seal"]).toBe(true);
+    expect(obs["sealed_read"]).toMatch(/^Vault is sealed/);
+  });
+
+  it("KV v2: write, read, versions, list, CAS conflict", () => {
+    expect(obs["read_latest"]).toBe(`${MARK}-v2`);
+    expect(obs["read_v1"]).toBe(`${MARK}-v1`);
+    expect(obs["list_root"]).toEqual(["app/", "other/"]);
+    expect(obs["list_app"]).toEqual(["api", "db"]);
+    expect(obs["current_version"]).toBe(2);
+    expect(obs["versions"]).toEqual(["1", "2"]);
+    expect(obs["cas_conflict"]).toMatch(/^check-and-set parameter did not match the current version/);
+  });
+
+  it("soft delete, undelete, destroy", () => {
+    expect(obs["read_after_delete"]).toBe("404");
+    expect(obs["read_after_undelete"]).toBe(`${MARK}-v2`);
+    expect(obs["read_destroyed"]).toBe("404");
+    expect(obs["destroyed_flag"]).toBe(true);
+  });
+
+  it("policies, child token, denied path, revoke", () => {
+    expect(obs["bad_policy"]).toMatch(/^failed to parse policy: line 1/);
+    expect(obs["child_policies"]).toEqual(["app-read", "default"]);
+    expect(obs["child_read"]).toBe(`${MARK}-api`);
+    expect(obs["child_denied"]).toMatch(/^permission denied/);
+    expect(obs["child_write"]).toMatch(/^permission denied/);
+    expect(obs["lookup_self_ttl_le_3600"]).toBe(true);
+    expect(obs["revoked_read"]).toMatch(/^permission denied/);
+  });
+
+  it("AppRole login", () => {
+    expect(obs["approle_policies"]).toEqual(["app-read", "default"]);
+    expect(obs["approle_read"]).toBe(`${MARK}-api`);
+    expect(obs["approle_bad_login"]).toMatch(/^invalid role or secret ID/);
+  });
+
+  it("no value, root token or share appears in the database files or the audit log", () => {
+    const files = readdirSync(v.dataDir).map((f) => join(v.dataDir, f));
+    expect(files.some((f) => f.endsWith("bulwark.db"))).toBe(true);
+    expect(files.some((f) => f.endsWith("vault-audit.log"))).toBe(true);
+    const blob = Buffer.concat(files.map((f) => readFileSync(f)));
+    for (const needle of [MARK, `${MARK}-v1`, `${MARK}-v2`, `${MARK}-api`, `${MARK}-other`, root])
+      expect(blob.includes(Buffer.from(needle)), needle).toBe(false);
+    expect(readFileSync(v.vault.auditFile, "utf8")).toContain("hmac-sha256:");
+    expect(verifyAuditLog(v.vault.auditFile).ok).toBe(true);
+  });
+});
