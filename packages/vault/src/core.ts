@@ -9,7 +9,7 @@ import { TokenStore, type TokenEntry } from "./auth/tokens.js";
 import type { AuditLog, AuditEntry } from "./audit/log.js";
 import { VaultError, permissionDenied } from "./errors.js";
 import { KvEngine } from "./kv/engine.js";
-import { rewrapAll } from "./kv/rewrap.js";
+import { rewrapAll, type RewrapResult } from "./kv/rewrap.js";
 import { describeMounts, disableMount, enableMount, listMounts } from "./mounts.js";
 import { Acl } from "./policy/acl.js";
 import { parsePolicy, type Policy } from "./policy/policy.js";
@@ -94,10 +94,9 @@ export class VaultCore {
     this.audit.setHmacKey(undefined);
   }
 
-  async rotateKek(): Promise<{ version: number; rewrapped: number }> {
+  async rotateKek(): Promise<{ version: number } & RewrapResult> {
     const version = await this.seal.addKek();
-    const rewrapped = await rewrapAll(this.store, () => this.seal.keys());
-    return { version, rewrapped };
+    return { version, ...(await rewrapAll(this.store, () => this.seal.keys())) };
   }
 
   keyStatus(): Record<string, unknown> {

@@ -55,7 +55,9 @@ async function onRequest(
   res: http.ServerResponse,
 ): Promise<void> {
   const url = new URL(req.url ?? "/", "http://vault");
-  if (!url.pathname.startsWith("/v1/")) return send(res, 404, { errors: [] });
+  // the raw path, because URL() would resolve "a/../b" and hide a traversal attempt
+  const rawPath = (req.url ?? "/").split("?")[0]!;
+  if (!rawPath.startsWith("/v1/")) return send(res, 404, { errors: [] });
   const listFlag =
     req.headers["x-bulwark-list"] === "1" || ["true", "1"].includes(url.searchParams.get("list") ?? "");
   const raw = req.method ?? "GET";
@@ -79,7 +81,7 @@ async function onRequest(
   }
   let path: string;
   try {
-    path = decodeURIComponent(url.pathname.slice(4));
+    path = decodeURIComponent(rawPath.slice(4));
   } catch {
     return send(res, 400, { errors: ["invalid path encoding"] });
   }

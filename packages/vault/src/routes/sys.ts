@@ -153,8 +153,12 @@ export function sysRoute(core: VaultCore, req: VaultRequest, rest: string): Rout
         aclPath: "sys/rotate",
         access: "sudo",
         handle: async () => {
-          const { version, rewrapped } = await core.rotateKek();
-          return ok({ term: version, rewrapped });
+          const { version, rewrapped, failed } = await core.rotateKek();
+          return ok({
+            term: version,
+            rewrapped,
+            failed: failed.map((f) => `${f.mount}/${f.path}@${f.version}`),
+          });
         },
       };
     case "key-status":
