@@ -56,9 +56,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addHook("onRequest", async (req) => {
     req.principal = await authenticate(ctx.store, req);
   });
-  app.addHook("onResponse", async (req, reply) => {
-    if (!MUTATING.has(req.method)) return;
-    await auditRequest(ctx.store, req, reply.statusCode).catch((e: unknown) => req.log.error(e));
+  // onSend, not onResponse: the entry is written before the client hears the answer.
+  app.addHook("onSend", async (req, reply, payload) => {
+    if (MUTATING.has(req.method))
+      await auditRequest(ctx.store, req, reply.statusCode).catch((e: unknown) => req.log.error(e));
+    return payload;
   });
 
   app.get("/api/v1/openapi.json", async () => document);

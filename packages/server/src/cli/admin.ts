@@ -12,10 +12,7 @@ function storeFlags(cmd: Command): Command {
     .option("--database <url>", "the server's PostgreSQL URL");
 }
 
-async function withStore<T>(
-  flags: StoreFlags,
-  fn: (store: Store) => Promise<T>,
-): Promise<T> {
+async function withStore<T>(flags: StoreFlags, fn: (store: Store) => Promise<T>): Promise<T> {
   const { openServerStore } = await import("../serve.js");
   const store = await openServerStore({
     ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
