@@ -25,7 +25,10 @@ describe("vault durability", () => {
         const path = `stream/w${w}/k${i}`;
         const value = `w${w}-${i}-${"x".repeat(i % 50)}`;
         try {
-          const res = await rawRequest(first.url, "POST", `/v1/secret/data/${path}`, { token: root, body: JSON.stringify({ data: { value } }) });
+          const res = await rawRequest(first.url, "POST", `/v1/secret/data/${path}`, {
+            token: root,
+            body: JSON.stringify({ data: { value } }),
+          });
           if (res.status === 200) acked.set(path, value);
         } catch {
           return; // connection reset by the kill: this write was never acknowledged
@@ -41,7 +44,8 @@ describe("vault durability", () => {
 
     const second = await startChild(dataDir);
     children.push(second);
-    for (const key of keys.slice(0, 2)) await rawRequest(second.url, "PUT", "/v1/sys/unseal", { body: JSON.stringify({ key }) });
+    for (const key of keys.slice(0, 2))
+      await rawRequest(second.url, "PUT", "/v1/sys/unseal", { body: JSON.stringify({ key }) });
     let missing = 0;
     for (const [path, value] of acked) {
       const res = await rawRequest(second.url, "GET", `/v1/secret/data/${path}`, { token: root });

@@ -30,7 +30,7 @@ export function openBytes(key: Buffer, sealed: string, aad: string): Buffer {
   decipher.setAuthTag(raw.subarray(raw.length - TAG));
   try {
     return Buffer.concat([decipher.update(raw.subarray(NONCE, raw.length - TAG)), decipher.final()]);
-  } catch (e) {
+  } catch {
     throw fail("authentication failed (tampered or moved)");
   }
 }

@@ -32,7 +32,6 @@ export class ListRewriter {
         continue;
       }
       this.head = Buffer.concat([this.head, rest]);
-      rest = Buffer.alloc(0);
       const end = this.head.indexOf(HEAD_END);
       if (end < 0) {
         if (this.head.length > MAX_HEAD) {

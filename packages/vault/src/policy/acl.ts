@@ -69,7 +69,10 @@ export class Acl {
       merged.set(rule.pattern, caps);
     }
     for (const [pattern, caps] of merged) {
-      if (caps.has("deny")) (caps.clear(), caps.add("deny"));
+      if (caps.has("deny")) {
+        caps.clear();
+        caps.add("deny");
+      }
       const c = compile(pattern, caps);
       if (c.exact) this.exact.set(pattern, c);
       else this.globs.push(c);
