@@ -8,3 +8,5 @@ export { matchInventory } from "../../../src/match/matcher.js";
 export { openVulnDb, type VulnDb } from "../../../src/vulndb/store.js";
 export { cacheDir } from "../../../src/cache/dirs.js";
 export { VERSION } from "../../../src/version.js";
+// Used by tests to build a real advisory database.
+export { updateVulnDb } from "../../../src/vulndb/update.js";
