@@ -49,7 +49,7 @@ export async function call(
     ...(payload !== undefined ? { body: payload } : {}),
   });
   const text = await res.text();
-  let body: Record<string, unknown> = {};
+  let body: Record<string, unknown>;
   try {
     body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
   } catch {
