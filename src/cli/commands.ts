@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { registerAdmission } from "../../packages/policy/src/cli/admission.js";
 import { registerPolicy } from "../../packages/policy/src/cli/policy.js";
 import { registerChecks } from "./checks.js";
 import { registerDb } from "./db.js";
@@ -21,6 +22,7 @@ export const commands: Array<(program: Command) => void> = [
   registerSbom,
   registerSecrets,
   registerPolicy,
+  registerAdmission,
   registerVault,
   registerServe,
   registerAdmin,

@@ -17,3 +17,7 @@ export {
   type ImageAccessFlags,
 } from "../../../src/cli/image-flags.js";
 export type { ScanOptions } from "../../../src/scan/options.js";
+export { openRegistryImage } from "../../../src/image/registry/image.js";
+export { parsePlatform } from "../../../src/image/platform.js";
+export { KubernetesFamily } from "../../../src/misconfig/kubernetes/family.js";
+export { parseYamlFull } from "../../../src/misconfig/yaml-source.js";

@@ -50,9 +50,12 @@ type Check = (
   ctx: EvaluationContext,
 ) => Array<[rule: string, message: string]>;
 
+const NOT_SCANNED = "the image's layers were not scanned (scan it into the catalog: bulwark registry scan)";
+
 function vulnerabilities(p: ImagePolicy, f: ImageFacts): Array<[string, string]> {
   const v = p.vulnerabilities;
   if (!v) return [];
+  if (!f.scanned) return [["vulnerabilities", NOT_SCANNED]];
   const vulns = f.findings.filter(
     (x): x is VulnerabilityFinding =>
       x.kind === "vulnerability" &&
@@ -97,10 +100,12 @@ const checks: Check[] = [
     p.requireDigest && !f.ref?.digest ? [["requireDigest", `${f.target} is not pinned by digest`]] : [],
   vulnerabilities,
   (p, f) => {
+    if (p.secrets === "deny" && !f.scanned) return [["secrets", NOT_SCANNED]];
     const s = f.findings.filter((x) => x.kind === "secret");
     return p.secrets === "deny" && s.length ? [["secrets", `${s.length} secret(s) found: ${idList(s)}`]] : [];
   },
   (p, f) => {
+    if (p.misconfigurations.length && !f.scanned) return [["misconfigurations", NOT_SCANNED]];
     const m = f.findings.filter((x) => x.kind === "misconfiguration" && p.misconfigurations.includes(x.id));
     return m.length ? [["misconfigurations", `image checks failed: ${idList(m)}`]] : [];
   },
@@ -174,4 +179,38 @@ export function evaluate(set: PolicySet, facts: ImageFacts, ctx: EvaluationConte
   }
   const verdict = !reasons.length ? "allow" : mode === "enforce" ? "deny" : "warn";
   return { verdict, allowed: verdict !== "deny", mode: reasons.length ? mode : "enforce", reasons, waived };
+}
+
+/** A pod-spec check result as admission sees it (from the existing Kubernetes checks). */
+export interface PodCheckHit {
+  id: string;
+  severity: Severity;
+  title: string;
+  message?: string;
+}
+
+/** The pod-spec rules of every policy: deny listed check ids and anything at or above minSeverity. */
+export function evaluatePodChecks(
+  set: PolicySet,
+  hits: readonly PodCheckHit[],
+): { reasons: Reason[]; mode: Mode } {
+  const reasons: Reason[] = [];
+  let mode: Mode = "audit";
+  for (const p of set.policies) {
+    const c = p.podChecks;
+    if (!c) continue;
+    const bad = hits.filter(
+      (h) =>
+        !c.ignore.includes(h.id) &&
+        (c.deny.includes(h.id) || (c.minSeverity !== undefined && rank(h.severity) >= rank(c.minSeverity))),
+    );
+    for (const h of bad)
+      reasons.push({
+        policy: p.name,
+        rule: "podChecks",
+        message: `${h.id} ${h.title}${h.message ? `: ${h.message}` : ""}`,
+      });
+    if (bad.length && STRICT.indexOf(p.mode) > STRICT.indexOf(mode)) mode = p.mode;
+  }
+  return { reasons, mode };
 }

@@ -15,6 +15,12 @@ export interface ImageFacts {
   /** `org.opencontainers.image.base.name` label or annotation, when the build recorded it. */
   baseName?: string;
   findings: Finding[];
+  /**
+   * False when only the manifest and config were read (admission without a catalog entry):
+   * rules that need the layers (vulnerabilities, secrets, misconfigurations) then deny
+   * with "not scanned" rather than pass on an empty finding list.
+   */
+  scanned: boolean;
 }
 
 /** The outcome of checking one `signatures` entry of a policy against the image. */

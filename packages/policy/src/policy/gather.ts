@@ -45,6 +45,7 @@ export function factsOfImage(target: string, image: Image, findings: Finding[]):
     diffIds: image.config.rootfs?.diff_ids ?? [],
     baseName: labels[BASE_NAME],
     findings,
+    scanned: true,
   };
 }
 

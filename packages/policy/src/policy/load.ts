@@ -173,6 +173,11 @@ function toPolicy(at: At, raw: Raw, baseDir: string): ImagePolicy {
     secrets: spec.secrets ?? "allow",
     misconfigurations: spec.misconfigurations?.deny ?? [],
     maxAgeDays: spec.maxAgeDays,
+    podChecks: spec.podChecks && {
+      minSeverity: spec.podChecks.minSeverity,
+      deny: spec.podChecks.deny ?? [],
+      ignore: spec.podChecks.ignore ?? [],
+    },
     baseImages: (spec.baseImages as Raw[] | undefined)?.map((b, i) => ({
       reference: b.reference,
       glob: b.reference ? glob(at, `/spec/baseImages/${i}/reference`, b.reference as string) : undefined,

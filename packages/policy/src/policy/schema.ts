@@ -80,6 +80,15 @@ export const imagePolicySchema = {
           properties: { deny: { type: "array", items: nonEmpty } },
         },
         maxAgeDays: { type: "integer", minimum: 0 },
+        podChecks: {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            minSeverity: severity,
+            deny: { type: "array", items: nonEmpty },
+            ignore: { type: "array", items: nonEmpty },
+          },
+        },
         baseImages: {
           type: "array",
           items: {

@@ -43,6 +43,8 @@ export interface ImagePolicy {
   secrets: "deny" | "allow";
   misconfigurations: string[];
   maxAgeDays?: number;
+  /** Admission only: the pod-spec misconfiguration checks that deny (by id, or at/above a severity). */
+  podChecks?: { minSeverity?: Severity; deny: string[]; ignore: string[] };
   baseImages?: { reference?: string; glob?: RegExp; diffIds?: string[] }[];
   signatures: SignatureRequirement[];
   exceptions: PolicyException[];
