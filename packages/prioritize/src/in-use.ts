@@ -82,3 +82,26 @@ export function packagesInUse(
   }
   return used;
 }
+
+/**
+ * File → package purl from dpkg's `info/<name>[:arch].list` files under `root`, for the given
+ * deb packages (the inventory's, so the purls match its findings). Missing lists are skipped.
+ */
+export function dpkgOwnership(packages: readonly OwnedPackage[], root = "/"): Map<string, string> {
+  const owner = new Map<string, string>();
+  const info = posix.join(root, "var/lib/dpkg/info");
+  let names: string[];
+  try {
+    names = readdirSync(info).filter((n) => n.endsWith(".list"));
+  } catch {
+    return owner;
+  }
+  const byName = new Map(packages.filter((p) => p.type === "deb").map((p) => [p.name, p.purl]));
+  for (const file of names) {
+    const purl = byName.get(file.replace(/(:[a-z0-9]+)?\.list$/, ""));
+    if (!purl) continue;
+    for (const line of readFileSync(posix.join(info, file), "utf8").split("\n"))
+      if (line.startsWith("/")) owner.set(line, purl);
+  }
+  return owner;
+}

@@ -42,9 +42,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function serve(
-  args: string[],
-): Promise<{
+async function serve(args: string[]): Promise<{
   child: ChildProcess;
   stdout: () => string;
   stderr: () => string;
