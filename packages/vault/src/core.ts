@@ -10,7 +10,7 @@ import type { AuditLog, AuditEntry } from "./audit/log.js";
 import { VaultError, permissionDenied } from "./errors.js";
 import { KvEngine } from "./kv/engine.js";
 import { rewrapAll, type RewrapResult } from "./kv/rewrap.js";
-import { describeMounts, disableMount, enableMount, listMounts } from "./mounts.js";
+import { describeMounts, disableMount, enableMount, listMounts, type MountEntry } from "./mounts.js";
 import { Acl } from "./policy/acl.js";
 import { parsePolicy, type Policy } from "./policy/policy.js";
 import { approleRoute, tokenRoute } from "./routes/auth.js";
@@ -46,6 +46,11 @@ export class VaultCore {
   readonly tokens: TokenStore;
   readonly approles: AppRoles;
   readonly kv: KvEngine;
+  private readonly usage = new Map<string, { reads: number; last: number }>();
+  private readonly seen = new Set<string>();
+  private usageTimer: NodeJS.Timeout | undefined;
+  private readonly parsedPolicies = new Map<string, Policy>();
+  private mountCache: { at: number; secret: MountEntry[]; auth: MountEntry[] } | undefined;
 
   constructor(
     readonly store: Store,
@@ -132,7 +137,15 @@ export class VaultCore {
     const policies: Policy[] = [];
     for (const name of token.policies) {
       const raw = await this.policyText(name);
-      if (raw !== undefined) policies.push(parsePolicy(name, raw));
+      if (raw === undefined) continue;
+      const key = `${name}\u0000${raw}`;
+      let parsed = this.parsedPolicies.get(key);
+      if (!parsed) {
+        if (this.parsedPolicies.size > 1000) this.parsedPolicies.clear();
+        parsed = parsePolicy(name, raw);
+        this.parsedPolicies.set(key, parsed);
+      }
+      policies.push(parsed);
     }
     return new Acl(policies);
   }
@@ -141,10 +154,27 @@ export class VaultCore {
     return describeMounts(await listMounts(this.store, kind), kind);
   }
   enableMount(kind: "secret" | "auth", path: string, body: Record<string, unknown>): Promise<void> {
+    this.mountCache = undefined;
     return enableMount(this.store, kind, path, body);
   }
   disableMount(kind: "secret" | "auth", path: string): Promise<void> {
+    this.mountCache = undefined;
     return disableMount(this.store, kind, path);
+  }
+
+  /**
+   * The mount tables, cached for at most two seconds: changes made through this server apply
+   * at once; with several servers on one PostgreSQL database, others see them within 2 s.
+   */
+  private async mounts(kind: "secret" | "auth"): Promise<MountEntry[]> {
+    const now = Date.now();
+    if (!this.mountCache || now - this.mountCache.at > 2000)
+      this.mountCache = {
+        at: now,
+        secret: await listMounts(this.store, "secret"),
+        auth: await listMounts(this.store, "auth"),
+      };
+    return this.mountCache[kind];
   }
 
   leaseRoute(req: VaultRequest, rest: string): Route | undefined {
@@ -155,22 +185,53 @@ export class VaultCore {
     return undefined;
   }
 
-  /** Usage supervision: who read what, when; a first read by an identity raises an alert. */
+  /**
+   * Usage supervision: who read what, when. A first read by an identity raises an alert at
+   * once; later reads are counted in memory and flushed every few seconds in one transaction
+   * (a crash loses at most those counts, never a secret or an audit line).
+   */
   async recordRead(mount: string, path: string, caller: Caller | undefined): Promise<void> {
     if (!caller) return;
     const role = caller.token.meta["role_name"];
     const identity = role ? `approle:${role}` : `token:${caller.token.accessor}`;
+    const key = JSON.stringify([mount, path, identity]);
     const now = Date.now();
-    const res = await this.store.exec(
-      "UPDATE vault_access SET last_read = $1, reads = reads + 1 WHERE mount = $2 AND path = $3 AND identity = $4",
-      [now, mount, path, identity],
-    );
-    if (res.changes > 0) return;
-    await this.store.exec(
-      "INSERT INTO vault_access (mount, path, identity, first_read, last_read, reads) VALUES ($1,$2,$3,$4,$4,1) ON CONFLICT DO NOTHING",
-      [mount, path, identity, now],
-    );
-    this.opts.onAlert?.({ kind: "new-reader", identity, mount, path, time: new Date(now).toISOString() });
+    const pending = this.usage.get(key);
+    if (pending) {
+      pending.reads++;
+      pending.last = now;
+      return;
+    }
+    if (!this.seen.has(key)) {
+      const res = await this.store.exec(
+        "INSERT INTO vault_access (mount, path, identity, first_read, last_read, reads) VALUES ($1,$2,$3,$4,$4,1) ON CONFLICT DO NOTHING",
+        [mount, path, identity, now],
+      );
+      this.seen.add(key);
+      if (res.changes > 0) {
+        this.opts.onAlert?.({ kind: "new-reader", identity, mount, path, time: new Date(now).toISOString() });
+        return;
+      }
+    }
+    this.usage.set(key, { reads: 1, last: now });
+    this.usageTimer ??= setTimeout(() => void this.flushUsage(), 5000).unref();
+  }
+
+  async flushUsage(): Promise<void> {
+    clearTimeout(this.usageTimer);
+    this.usageTimer = undefined;
+    const batch = [...this.usage];
+    this.usage.clear();
+    if (batch.length === 0) return;
+    await this.store.transaction(async (tx) => {
+      for (const [key, u] of batch) {
+        const [mount, path, identity] = JSON.parse(key) as [string, string, string];
+        await tx.exec(
+          "UPDATE vault_access SET last_read = $1, reads = reads + $2 WHERE mount = $3 AND path = $4 AND identity = $5",
+          [u.last, u.reads, mount, path, identity],
+        );
+      }
+    });
   }
 
   private async resolve(req: VaultRequest): Promise<Route | undefined> {
@@ -181,10 +242,10 @@ export class VaultCore {
     if (head === "auth") {
       const [mount, ...r] = tail;
       if (mount === "token") return tokenRoute(this, req, r.join("/"));
-      const m = (await listMounts(this.store, "auth")).find((x) => x.path === mount);
+      const m = (await this.mounts("auth")).find((x) => x.path === mount);
       return m ? approleRoute(this, req, m.path, r.join("/")) : undefined;
     }
-    const m = (await listMounts(this.store, "secret")).find((x) => x.path === head);
+    const m = (await this.mounts("secret")).find((x) => x.path === head);
     if (m)
       return kvRoute(
         this,

@@ -34,6 +34,8 @@ export async function openVault(opts: OpenVaultOptions): Promise<OpenedVault> {
       auditFile,
       close: async () => {
         core.sealNow();
+        await core.flushUsage();
+        core.audit.close();
         await store.close();
       },
     };

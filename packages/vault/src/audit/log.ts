@@ -5,7 +5,16 @@
  * so a request whose audit line cannot be written fails (fail closed).
  */
 import { createHash, createHmac } from "node:crypto";
-import { appendFileSync, closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  readSync,
+  writeSync,
+} from "node:fs";
 import { VaultError } from "../errors.js";
 
 export const GENESIS = "0".repeat(64);
@@ -61,9 +70,21 @@ function lastHash(file: string): string {
 export class AuditLog {
   private prev: string;
   private hmacKey: Buffer | undefined;
+  private fd: number | undefined;
 
   constructor(readonly file: string) {
     this.prev = lastHash(file);
+  }
+
+  /** Flushes and closes the file (a later append reopens it). */
+  close(): void {
+    if (this.fd === undefined) return;
+    try {
+      fsyncSync(this.fd);
+    } finally {
+      closeSync(this.fd);
+      this.fd = undefined;
+    }
   }
 
   /** Set when unsealed; while sealed request values are redacted instead of HMAC'd. */
@@ -94,7 +115,9 @@ export class AuditLog {
     const body = JSON.stringify(withPrev);
     const hash = lineHash(this.prev, body);
     try {
-      appendFileSync(this.file, JSON.stringify({ ...withPrev, hash }) + "\n", { mode: 0o600 });
+      // one descriptor for the life of the log; each line is one synchronous write (O_APPEND)
+      this.fd ??= openSync(this.file, "a", 0o600);
+      writeSync(this.fd, JSON.stringify({ ...withPrev, hash }) + "\n");
     } catch (e) {
       throw new VaultError("VAULT_AUDIT_FAILED", "audit log write failed; request refused", { cause: e });
     }
