@@ -80,8 +80,10 @@ describe("scoreFinding", () => {
           const plain = scoreFinding(base, ctx);
           const kev = scoreFinding({ ...base, kev: true }, ctx);
           const exposed = scoreFinding(base, { ...ctx, exposure: { ingress: true } });
-          for (const s of [plain, kev, exposed])
-            (expect(s.score).toBeGreaterThanOrEqual(0), expect(s.score).toBeLessThanOrEqual(100));
+          for (const s of [plain, kev, exposed]) {
+            expect(s.score).toBeGreaterThanOrEqual(0);
+            expect(s.score).toBeLessThanOrEqual(100);
+          }
           expect(kev.score).toBeGreaterThanOrEqual(plain.score);
           expect(exposed.score).toBeGreaterThanOrEqual(plain.score);
         },
