@@ -16,6 +16,8 @@ import { parsePolicy, type Policy } from "./policy/policy.js";
 import { approleRoute, tokenRoute } from "./routes/auth.js";
 import { kvRoute } from "./routes/kv.js";
 import { sysRoute } from "./routes/sys.js";
+import { databaseRoute, leaseRoute } from "./routes/database.js";
+import { DatabaseEngine } from "./database/engine.js";
 import { SealManager, type SealStatus } from "./seal/seal.js";
 import type { Store } from "./store.js";
 import type { Caller, Route, VaultRequest, VaultResponse } from "./types.js";
@@ -37,8 +39,6 @@ export interface VaultAlert {
 
 export interface CoreOptions {
   onAlert?: (a: VaultAlert) => void;
-  /** Extra routes (dynamic database credentials, leases), tried after the built-in ones. */
-  extraRoutes?: Array<(core: VaultCore, req: VaultRequest) => Route | undefined>;
 }
 
 export class VaultCore {
@@ -46,6 +46,7 @@ export class VaultCore {
   readonly tokens: TokenStore;
   readonly approles: AppRoles;
   readonly kv: KvEngine;
+  readonly db: DatabaseEngine;
   private readonly usage = new Map<string, { reads: number; last: number }>();
   private readonly seen = new Set<string>();
   private usageTimer: NodeJS.Timeout | undefined;
@@ -61,6 +62,7 @@ export class VaultCore {
     this.tokens = new TokenStore(store);
     this.approles = new AppRoles(store);
     this.kv = new KvEngine(store, () => this.seal.keys());
+    this.db = new DatabaseEngine(store, () => this.seal.keys());
   }
 
   sealStatus(): Promise<SealStatus> {
@@ -178,11 +180,22 @@ export class VaultCore {
   }
 
   leaseRoute(req: VaultRequest, rest: string): Route | undefined {
-    for (const extra of this.opts.extraRoutes ?? []) {
-      const r = extra(this, { ...req, path: `sys/leases/${rest}` });
-      if (r) return r;
-    }
-    return undefined;
+    return leaseRoute(this, req, rest);
+  }
+
+  /** Revokes expired leases every second while unsealed (started by `openVault`). */
+  startLeaseSweeper(intervalMs = 1000): () => void {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running || !this.seal.unsealed) return;
+      running = true;
+      this.db
+        .sweep()
+        .catch((e: unknown) => process.stderr.write(`vault: lease sweep: ${String(e)}\n`))
+        .finally(() => (running = false));
+    }, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   /**
@@ -246,17 +259,10 @@ export class VaultCore {
       return m ? approleRoute(this, req, m.path, r.join("/")) : undefined;
     }
     const m = (await this.mounts("secret")).find((x) => x.path === head);
-    if (m)
-      return kvRoute(
-        this,
-        req,
-        m.path,
-        { maxVersions: m.config.max_versions, casRequired: m.config.cas_required },
-        rest,
-      );
-    for (const extra of this.opts.extraRoutes ?? []) {
-      const r = extra(this, req);
-      if (r) return r;
+    if (m?.type === "database") return databaseRoute(this, req, m.path, rest);
+    if (m) {
+      const cfg = { maxVersions: m.config.max_versions, casRequired: m.config.cas_required };
+      return kvRoute(this, req, m.path, cfg, rest);
     }
     return undefined;
   }

@@ -47,8 +47,8 @@ export async function enableMount(
   const options = (body["options"] ?? {}) as Record<string, unknown>;
   const config = (body["config"] ?? {}) as Record<string, unknown>;
   if (kind === "secret") {
-    if (type !== "kv" && type !== "kv-v2")
-      throw invalid(`unsupported secrets engine type ${JSON.stringify(type)} (only kv version 2)`);
+    if (type !== "kv" && type !== "kv-v2" && type !== "database")
+      throw invalid(`unsupported secrets engine type ${JSON.stringify(type)} (kv version 2 or database)`);
     if (type === "kv" && String(options["version"] ?? "1") !== "2")
       throw invalid("only KV version 2 is supported; set options.version = 2");
   } else if (type !== "approle")
@@ -61,7 +61,7 @@ export async function enableMount(
         kind,
         type === "kv-v2" ? "kv" : type,
         typeof body["description"] === "string" ? body["description"] : "",
-        JSON.stringify(kind === "secret" ? { version: "2" } : {}),
+        JSON.stringify(kind === "secret" && type !== "database" ? { version: "2" } : {}),
         JSON.stringify({
           max_versions: asInt(config["max_versions"] ?? options["max_versions"], "max_versions", 0),
           cas_required: asBool(config["cas_required"] ?? options["cas_required"], "cas_required", false),

@@ -28,11 +28,13 @@ export async function openVault(opts: OpenVaultOptions): Promise<OpenedVault> {
     await migrate(store, "vault", vaultMigrations);
     const auditFile = opts.auditFile ?? join(dataDir, "vault-audit.log");
     const core = new VaultCore(store, new AuditLog(auditFile), opts);
+    const stopSweeper = core.startLeaseSweeper();
     return {
       core,
       store,
       auditFile,
       close: async () => {
+        stopSweeper();
         core.sealNow();
         await core.flushUsage();
         core.audit.close();

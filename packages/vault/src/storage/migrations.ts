@@ -111,4 +111,21 @@ CREATE TABLE vault_access (
 );
 `,
   },
+  {
+    id: "0002-database",
+    sql: `
+CREATE TABLE vault_db_configs (
+  mount TEXT NOT NULL,
+  name TEXT NOT NULL,
+  sealed TEXT NOT NULL,
+  PRIMARY KEY (mount, name)
+);
+CREATE TABLE vault_db_roles (
+  mount TEXT NOT NULL,
+  name TEXT NOT NULL,
+  config TEXT NOT NULL,
+  PRIMARY KEY (mount, name)
+);
+`,
+  },
 ];
