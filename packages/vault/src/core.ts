@@ -7,8 +7,9 @@ import { randomUUID } from "node:crypto";
 import { AppRoles } from "./auth/approle.js";
 import { TokenStore, type TokenEntry } from "./auth/tokens.js";
 import type { AuditLog, AuditEntry } from "./audit/log.js";
-import { VaultError, permissionDenied } from "./errors.js";
-import { KvEngine } from "./kv/engine.js";
+import { VaultError, invalid, permissionDenied } from "./errors.js";
+import { KvEngine, fingerprintOfHash } from "./kv/engine.js";
+import type { LeakMatch } from "./leaks/scan.js";
 import { rewrapAll, type RewrapResult } from "./kv/rewrap.js";
 import { describeMounts, disableMount, enableMount, listMounts, type MountEntry } from "./mounts.js";
 import { Acl } from "./policy/acl.js";
@@ -196,6 +197,22 @@ export class VaultCore {
     }, intervalMs);
     timer.unref();
     return () => clearInterval(timer);
+  }
+
+  /** Which managed values have these SHA-256 hashes (from a scan); matched by keyed fingerprint. */
+  async matchLeakHashes(hashes: unknown): Promise<LeakMatch[]> {
+    if (
+      !Array.isArray(hashes) ||
+      !hashes.every((h): h is string => typeof h === "string" && /^[0-9a-f]{64}$/.test(h))
+    )
+      throw invalid("'hashes' must be a list of SHA-256 hex strings");
+    if (hashes.length > 100_000) throw invalid("at most 100000 hashes per request");
+    const key = this.seal.keys().fingerprintKey;
+    const out: LeakMatch[] = [];
+    for (const hash of new Set(hashes))
+      for (const m of await this.kv.findByFingerprint(fingerprintOfHash(key, hash)))
+        out.push({ hash, ...m, version: Number(m.version) });
+    return out;
   }
 
   /**

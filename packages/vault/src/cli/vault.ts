@@ -9,6 +9,7 @@ import { startHttp } from "../http/server.js";
 import { openVault } from "../open.js";
 import { checkListenSecurity, loadTls, parseListen, stopOnSignal } from "../store.js";
 import { overdueSecrets } from "../status.js";
+import { registerLeakCommands } from "./leaks.js";
 
 const DEFAULT_PORT = 8200;
 
@@ -69,6 +70,7 @@ export function registerVault(program: Command): void {
     .option("--tls-key <file>", "PEM key")
     .option("--insecure-listen", "allow a non-loopback address without TLS")
     .action((opts: ServeOpts) => serve(opts));
+  registerLeakCommands(vault);
   const audit = vault.command("audit").description("the tamper-evident audit log");
   audit
     .command("verify")

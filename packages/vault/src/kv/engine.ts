@@ -3,7 +3,7 @@
  * metadata. Every version is envelope-encrypted with its own data key, bound to
  * mount|path|version, so a ciphertext copied to another version or path is rejected.
  */
-import { createHmac } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { decryptEnvelope, encryptEnvelope } from "../crypto/aead.js";
 import { VaultError, invalid } from "../errors.js";
 import type { Keyring } from "../seal/keyring.js";
@@ -44,9 +44,16 @@ export interface VersionMeta {
 
 export const aadOf = (mount: string, path: string, version: number): string => `${mount}|${path}|${version}`;
 
-/** Keyed fingerprint of a value, for leak matching without plaintext comparison. */
+/**
+ * Keyed fingerprint of a value, for leak matching without plaintext comparison: an HMAC of
+ * the value's SHA-256, because the scanners report each secret they find as its SHA-256.
+ */
+export function fingerprintOfHash(key: Buffer, sha256HexOfValue: string): string {
+  return createHmac("sha256", key).update(sha256HexOfValue, "utf8").digest("hex");
+}
+
 export function fingerprint(key: Buffer, value: string): string {
-  return createHmac("sha256", key).update(value, "utf8").digest("hex");
+  return fingerprintOfHash(key, createHash("sha256").update(value, "utf8").digest("hex"));
 }
 
 function versionMeta(

@@ -164,6 +164,12 @@ export function sysRoute(core: VaultCore, req: VaultRequest, rest: string): Rout
     case "key-status":
       return { aclPath: "sys/key-status", access: "read", handle: async () => ok(core.keyStatus()) };
   }
+  if (rest === "bulwark/leaks" && (req.method === "POST" || req.method === "PUT"))
+    return {
+      aclPath: "sys/bulwark/leaks",
+      access: "sudo",
+      handle: async () => ok({ matches: await core.matchLeakHashes(req.body["hashes"]) }),
+    };
   const [head, ...tail] = rest.split("/");
   const name = tail.join("/");
   if (head === "policy") return policyRoutes(core, req, "sys/policy", name);
