@@ -115,8 +115,9 @@ CREATE TABLE findings (
   last_scan TEXT NOT NULL,
   data TEXT NOT NULL
 );
-CREATE INDEX findings_list ON findings (state, severity_rank, key);
-CREATE INDEX findings_asset ON findings (asset, kind, state);
+CREATE INDEX findings_state_key ON findings (state, key);
+CREATE INDEX findings_asset_key ON findings (asset, key);
+CREATE INDEX findings_priority ON findings (state, kind, severity_rank);
 CREATE TABLE finding_events (
   finding_key TEXT NOT NULL,
   scan_id TEXT NOT NULL,

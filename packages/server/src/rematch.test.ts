@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPostgres, type RunningPostgres } from "../../store/src/testing/index.js";
-import { updateVulnDb } from "./deps.js";
+import { matchInventory, openVulnDb, updateVulnDb } from "./deps.js";
+import { PackageMatchCache } from "./match-cache.js";
 import { call, DIGEST, report, startTestServer, type TestServer } from "./testing.js";
 
 // Real PyPA advisories from the shared mirror: jinja2 (PYSEC-2019-217, fixed 2.10.1) and requests (PYSEC-2014-13, fixed 2.3.0).
@@ -103,3 +104,52 @@ describe.skipIf(!PRESENT).each(["sqlite", "postgres"] as const)(
     }, 60_000);
   },
 );
+
+describe.skipIf(!PRESENT)("PackageMatchCache", () => {
+  it("gives the same findings as matching each inventory directly, with each inventory's own locations", async () => {
+    const cacheDir = mkdtempSync(join(root, "cache-"));
+    await buildDb(cacheDir, ["PYSEC-2019-217", "PYSEC-2014-13", "PYSEC-2014-14", "PYSEC-2018-49"]);
+    const db = openVulnDb(cacheDir);
+    try {
+      const pkg = (name: string, version: string, path: string) => ({
+        type: "pypi" as const,
+        name,
+        version,
+        purl: `pkg:pypi/${name}@${version}`,
+        licenses: [],
+        locations: [{ path }],
+      });
+      const inventories = [
+        [
+          pkg("jinja2", "2.10", "/a/j/METADATA"),
+          pkg("requests", "2.0.0", "/a/r/METADATA"),
+          pkg("pyyaml", "3.12", "/a/y/METADATA"),
+        ],
+        [
+          pkg("requests", "2.0.0", "/b/r/METADATA"),
+          pkg("jinja2", "2.11.0", "/b/j/METADATA"),
+          pkg("pyyaml", "3.12", "/b/y/METADATA"),
+        ],
+        [pkg("jinja2", "2.10", "/c/j/METADATA")],
+      ];
+      const cache = new PackageMatchCache(db);
+      const sort = (fs: Array<{ id: string; location: { path: string } }>) =>
+        fs.map((f) => `${f.id}@${f.location.path}`).sort();
+      let total = 0;
+      for (const packages of inventories) {
+        const cached = cache.match({ packages });
+        const direct = matchInventory({ packages }, db).findings;
+        expect(sort(cached)).toEqual(sort(direct));
+        expect(
+          cached.map((f) => ({ ...f, location: undefined })).sort((a, b) => a.id.localeCompare(b.id)),
+        ).toEqual(
+          direct.map((f) => ({ ...f, location: undefined })).sort((a, b) => a.id.localeCompare(b.id)),
+        );
+        total += direct.length;
+      }
+      expect(total).toBeGreaterThan(4);
+    } finally {
+      db.close();
+    }
+  });
+});

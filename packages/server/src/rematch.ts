@@ -1,5 +1,6 @@
 import type { Store } from "../../store/src/index.js";
-import { errorMessage, matchInventory, openVulnDb, type Inventory, type VulnDb } from "./deps.js";
+import { errorMessage, openVulnDb, type Inventory, type VulnDb } from "./deps.js";
+import { PackageMatchCache } from "./match-cache.js";
 import { applyFindings } from "./repo/findings-apply.js";
 
 export interface RematchResult {
@@ -24,6 +25,7 @@ export async function rematchAll(
   dbVersion: string,
 ): Promise<RematchResult> {
   const out: RematchResult = { dbVersion, inventories: 0, skipped: 0, new: 0, fixed: 0, reopened: 0 };
+  const matcher = new PackageMatchCache(db);
   let after = "";
   for (;;) {
     const page = await store.query<{ asset: string; packages: string }>(
@@ -31,7 +33,7 @@ export async function rematchAll(
       [after, PAGE],
     );
     for (const row of page) {
-      const applied = await rematchOne(store, db, dbVersion, row.asset, row.packages);
+      const applied = await rematchOne(store, matcher, dbVersion, row.asset, row.packages);
       if (!applied) out.skipped++;
       else {
         out.inventories++;
@@ -47,14 +49,14 @@ export async function rematchAll(
 
 async function rematchOne(
   store: Store,
-  db: Pick<VulnDb, "advisories" | "kev" | "epss">,
+  matcher: PackageMatchCache,
   dbVersion: string,
   asset: string,
   packagesJson: string,
 ): Promise<{ new: number; fixed: number; reopened: number } | undefined> {
   const inventory = JSON.parse(packagesJson) as Pick<Inventory, "packages" | "os">;
   // Matching is CPU work outside the transaction; only the merge holds the store.
-  const { findings } = matchInventory(inventory, db);
+  const findings = matcher.match(inventory);
   const scanId = `rematch:${dbVersion}:${asset}`;
   const now = Date.now();
   return store.transaction(async (tx) => {
