@@ -9,7 +9,8 @@ export type ServerErrorCode =
   | "NOT_FOUND"
   | "CONFLICT"
   | "INVALID_REPORT"
-  | "UPLOAD_FAILED";
+  | "UPLOAD_FAILED"
+  | "NATS_UNAVAILABLE";
 
 const STATUS: Record<ServerErrorCode, number> = {
   USAGE: 400,
@@ -21,6 +22,7 @@ const STATUS: Record<ServerErrorCode, number> = {
   CONFLICT: 409,
   INVALID_REPORT: 400,
   UPLOAD_FAILED: 502,
+  NATS_UNAVAILABLE: 503,
 };
 
 /** An error with a stable code; the API answers `{ error: code, message }` with its HTTP status. */

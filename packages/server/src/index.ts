@@ -14,3 +14,11 @@ export { ServerError, type ServerErrorCode } from "./errors.js";
 export { registerServe } from "./cli/serve.js";
 export { registerAdmin } from "./cli/admin.js";
 export { addUploadFlags, uploadAfterScan } from "./cli/scan-upload.js";
+export {
+  startFleetConsumer,
+  publishReport,
+  reportSubject,
+  connectNats,
+  STREAM,
+  DURABLE,
+} from "./fleet/nats.js";

@@ -8,6 +8,9 @@ import {
   type TlsFiles,
 } from "../../store/src/index.js";
 import { buildApp } from "./app.js";
+import { errorMessage } from "./deps.js";
+import { ServerError } from "./errors.js";
+import { startFleetConsumer, type FleetConsumer } from "./fleet/nats.js";
 import { serverMigrations } from "./migrations.js";
 import { ensureSetupToken } from "./repo/identity.js";
 import { watchVulnDb } from "./rematch.js";
@@ -24,6 +27,8 @@ export interface ServeOptions {
   vulnDbDir?: string;
   rematchIntervalMs?: number;
   bodyLimit?: number;
+  /** Consume agents' reports from NATS JetStream as well as over HTTP. */
+  nats?: { url: string; ackWaitMs?: number };
   log: (line: string) => void;
 }
 
@@ -73,6 +78,24 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     await store.close();
     throw e;
   }
+  let fleet: FleetConsumer | undefined;
+  if (opts.nats) {
+    try {
+      fleet = await startFleetConsumer(store, {
+        url: opts.nats.url,
+        ...(opts.nats.ackWaitMs ? { ackWaitMs: opts.nats.ackWaitMs } : {}),
+        log: opts.log,
+      });
+    } catch (e) {
+      await app.close();
+      await watcher?.stop();
+      await store.close();
+      throw new ServerError(
+        "NATS_UNAVAILABLE",
+        `cannot consume from NATS at ${opts.nats.url}: ${errorMessage(e)}`,
+      );
+    }
+  }
   const port = (app.server.address() as { port: number }).port;
   const host = addr.host.includes(":") ? `[${addr.host}]` : addr.host;
   const setupToken = await ensureSetupToken(store);
@@ -84,6 +107,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     ...(setupToken ? { setupToken } : {}),
     ...(watcher ? { rematchNow: () => watcher.checkNow() } : {}),
     async stop() {
+      await fleet?.stop();
       await app.close();
       await watcher?.stop();
       await store.close();

@@ -10,6 +10,8 @@ interface Flags {
   tlsKey?: string;
   insecureListen?: boolean;
   maxBodyMb: string;
+  nats?: string;
+  natsAckWait: string;
 }
 
 /** `bulwark serve [--listen ADDR] [--data-dir DIR] [--database URL]`. */
@@ -29,6 +31,15 @@ export function registerServe(program: Command): void {
     .option("--tls-key <file>", "PEM private key")
     .option("--insecure-listen", "allow a non-loopback address without TLS (e.g. behind a TLS proxy)")
     .option("--max-body-mb <n>", "largest accepted request body in MiB", "64")
+    .option(
+      "--nats <url>",
+      "also consume agents' reports from NATS JetStream (subjects bulwark.reports.<cluster>.<node>)",
+    )
+    .option(
+      "--nats-ack-wait <seconds>",
+      "redeliver a report another instance took but did not acknowledge after this long",
+      "30",
+    )
     .action(async (flags: Flags, cmd: Command) => {
       const log = (line: string): void => void process.stderr.write(`bulwark serve: ${line}\n`);
       const globals = cmd.optsWithGlobals<{ cacheDir?: string }>();
@@ -42,6 +53,9 @@ export function registerServe(program: Command): void {
         ...(tls ? { tls } : {}),
         ...(flags.insecureListen ? { allowInsecureListen: true } : {}),
         vulnDbDir: cacheDir(globals.cacheDir),
+        ...(flags.nats
+          ? { nats: { url: flags.nats, ackWaitMs: Math.max(1, Number(flags.natsAckWait) || 30) * 1000 } }
+          : {}),
         bodyLimit: Math.max(1, Number(flags.maxBodyMb) || 64) * 1024 * 1024,
         log,
       });
