@@ -9,6 +9,7 @@ import { startHttp } from "../http/server.js";
 import { openVault } from "../open.js";
 import { checkListenSecurity, loadTls, parseListen, stopOnSignal } from "../store.js";
 import { overdueSecrets } from "../status.js";
+import { registerInject } from "./inject.js";
 import { registerLeakCommands } from "./leaks.js";
 
 const DEFAULT_PORT = 8200;
@@ -71,6 +72,7 @@ export function registerVault(program: Command): void {
     .option("--insecure-listen", "allow a non-loopback address without TLS")
     .action((opts: ServeOpts) => serve(opts));
   registerLeakCommands(vault);
+  registerInject(vault);
   const audit = vault.command("audit").description("the tamper-evident audit log");
   audit
     .command("verify")
