@@ -26,6 +26,8 @@ export function openSqlite(dataDir: string): Store {
     db.pragma("synchronous = NORMAL");
     db.pragma("foreign_keys = ON");
     db.pragma("busy_timeout = 10000");
+    // Checkpoint the WAL every ~64 MiB instead of 4 MiB: fewer fsyncs under steady ingestion.
+    db.pragma("wal_autocheckpoint = 16000");
   } catch (e) {
     throw new StoreError("STORE_UNAVAILABLE", `cannot open SQLite database ${file}: ${errorMessage(e)}`, {
       cause: e,
