@@ -37,7 +37,7 @@ export function parseListen(addr: string, defaultPort: number): ListenAddress {
     const i = text.lastIndexOf(":");
     host = text.slice(0, i) || host;
     portText = text.slice(i + 1);
-  } else if (!/^\d+$/.test(text)) {
+  } else if (text !== "" && !/^\d+$/.test(text)) {
     host = text;
     portText = "";
   }
