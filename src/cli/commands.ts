@@ -1,6 +1,8 @@
 import type { Command } from "commander";
 import { registerAdmission } from "../../packages/policy/src/cli/admission.js";
+import { registerCatalog } from "../../packages/policy/src/cli/catalog.js";
 import { registerPolicy } from "../../packages/policy/src/cli/policy.js";
+import { registerRegistry } from "../../packages/policy/src/cli/registry.js";
 import { registerChecks } from "./checks.js";
 import { registerDb } from "./db.js";
 import { registerSbom } from "./sbom.js";
@@ -23,6 +25,8 @@ export const commands: Array<(program: Command) => void> = [
   registerSecrets,
   registerPolicy,
   registerAdmission,
+  registerRegistry,
+  registerCatalog,
   registerVault,
   registerServe,
   registerAdmin,

@@ -21,3 +21,7 @@ export { openRegistryImage } from "../../../src/image/registry/image.js";
 export { parsePlatform } from "../../../src/image/platform.js";
 export { KubernetesFamily } from "../../../src/misconfig/kubernetes/family.js";
 export { parseYamlFull } from "../../../src/misconfig/yaml-source.js";
+export { readBody } from "../../../src/image/registry/http.js";
+export type { Inventory } from "../../../src/inventory/types.js";
+export { matchInventory } from "../../../src/match/matcher.js";
+export { openVulnDb, type VulnDb } from "../../../src/vulndb/store.js";
