@@ -26,9 +26,14 @@ function id(v: string, what: string): number {
 export function registerInject(vault: Command): void {
   vault
     .command("inject")
-    .description("render a secret into files (mode 0400, owned by the container user) on a tmpfs to bind-mount into a container")
+    .description(
+      "render a secret into files (mode 0400, owned by the container user) on a tmpfs to bind-mount into a container",
+    )
     .requiredOption("--secret <path>", "MOUNT/PATH of a KV v2 secret")
-    .requiredOption("--dest <dir>", "host directory (a tmpfs is mounted on it) to bind-mount into the container")
+    .requiredOption(
+      "--dest <dir>",
+      "host directory (a tmpfs is mounted on it) to bind-mount into the container",
+    )
     .option("--uid <uid>", "owner of the files (the container user)", "0")
     .option("--gid <gid>", "group of the files", "0")
     .option("--template <file>", "render one file from this template ({{ .field }} placeholders)")

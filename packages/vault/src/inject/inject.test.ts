@@ -38,13 +38,30 @@ describe.skipIf(!canRun)("vault inject into a runc container", () => {
     for (const d of ["upper", "work", "merged", "bundle"]) mkdirSync(join(work, d));
     merged = join(work, "merged");
     // the shared cached rootfs stays read only: the container writes into an overlay
-    await run("mount", ["-t", "overlay", "overlay", "-o", `lowerdir=${rootfs},upperdir=${work}/upper,workdir=${work}/work`, merged]);
+    await run("mount", [
+      "-t",
+      "overlay",
+      "overlay",
+      "-o",
+      `lowerdir=${rootfs},upperdir=${work}/upper,workdir=${work}/work`,
+      merged,
+    ]);
     cleanups.push(() => run("umount", [merged]));
     v = await startInProcess();
     cleanups.push(() => v.stop());
     ({ root } = await bootstrap(v.url));
-    await rawRequest(v.url, "POST", "/v1/secret/data/app/db", { token: root, body: JSON.stringify({ data: { password: first } }) });
-    injector = new Injector({ secret: "secret/app/db", dest: join(work, "secrets"), uid: 1000, gid: 1000, address: v.url, token: root });
+    await rawRequest(v.url, "POST", "/v1/secret/data/app/db", {
+      token: root,
+      body: JSON.stringify({ data: { password: first } }),
+    });
+    injector = new Injector({
+      secret: "secret/app/db",
+      dest: join(work, "secrets"),
+      uid: 1000,
+      gid: 1000,
+      address: v.url,
+      token: root,
+    });
     await injector.mountTmpfs();
     cleanups.push(() => injector.unmount());
     await injector.refresh();
@@ -71,7 +88,12 @@ describe.skipIf(!canRun)("vault inject into a runc container", () => {
       "-c",
       "stat -c 'owner=%u:%g mode=%a' /run/secrets/password; while :; do echo \"hash=$(sha256sum < /run/secrets/password | cut -d' ' -f1)\"; sleep 0.2; done",
     ];
-    config.mounts.push({ destination: "/run/secrets", type: "bind", source: join(work, "secrets"), options: ["rbind", "ro", "nosuid", "nodev", "noexec"] });
+    config.mounts.push({
+      destination: "/run/secrets",
+      type: "bind",
+      source: join(work, "secrets"),
+      options: ["rbind", "ro", "nosuid", "nodev", "noexec"],
+    });
     writeFileSync(join(bundle, "config.json"), JSON.stringify(config, null, 2));
 
     const id = `bulwark-inject-${process.pid}`;
@@ -80,11 +102,14 @@ describe.skipIf(!canRun)("vault inject into a runc container", () => {
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    // a generous bound so a broken container fails with its output instead of hanging
     const waitFor = (needle: string): Promise<void> =>
       new Promise((resolve, reject) => {
+        const until = Date.now() + 60_000;
         const check = (): void => {
           if (out.includes(needle)) return resolve();
-          if (child.exitCode !== null) return reject(new Error(`container exited: ${out}`));
+          if (child.exitCode !== null || Date.now() > until)
+            return reject(new Error(`no "${needle}"; container output: ${out.slice(-2000)}`));
           setTimeout(check, 50);
         };
         check();
@@ -97,13 +122,17 @@ describe.skipIf(!canRun)("vault inject into a runc container", () => {
     const environ = readFileSync(`/proc/${state.pid}/environ`, "utf8");
 
     const stop = injector.watch(100, () => undefined);
-    await rawRequest(v.url, "POST", "/v1/secret/data/app/db", { token: root, body: JSON.stringify({ data: { password: second } }) });
+    await rawRequest(v.url, "POST", "/v1/secret/data/app/db", {
+      token: root,
+      body: JSON.stringify({ data: { password: second } }),
+    });
     await waitFor(`hash=${sha(second)}`);
     stop();
     expect(injector.renderedVersion).toBe(2);
 
+    const exited = child.exitCode !== null ? Promise.resolve() : new Promise((r) => child.once("exit", r));
     await run("runc", ["kill", id, "KILL"]);
-    await new Promise((r) => child.once("exit", r));
+    await exited;
 
     const configText = readFileSync(join(bundle, "config.json"), "utf8");
     for (const value of [first, second]) {
@@ -114,5 +143,5 @@ describe.skipIf(!canRun)("vault inject into a runc container", () => {
     // on the host the file lives only on the tmpfs
     const mounts = readFileSync("/proc/self/mounts", "utf8");
     expect(mounts).toMatch(new RegExp(`bulwark-secrets ${join(work, "secrets")} tmpfs`));
-  }, 300_000);
+  }, 150_000);
 });

@@ -34,9 +34,19 @@ export class Injector {
   async mountTmpfs(): Promise<void> {
     mkdirSync(this.spec.dest, { recursive: true, mode: 0o700 });
     try {
-      await execFileP("mount", ["-t", "tmpfs", "-o", "size=4m,mode=0711,nosuid,nodev,noexec", "bulwark-secrets", this.spec.dest]);
+      await execFileP("mount", [
+        "-t",
+        "tmpfs",
+        "-o",
+        "size=4m,mode=0711,nosuid,nodev,noexec",
+        "bulwark-secrets",
+        this.spec.dest,
+      ]);
     } catch (e) {
-      throw new VaultError("VAULT_INTERNAL", `cannot mount a tmpfs on ${this.spec.dest}: ${(e as { stderr?: string }).stderr?.trim() ?? String(e)}`);
+      throw new VaultError(
+        "VAULT_INTERNAL",
+        `cannot mount a tmpfs on ${this.spec.dest}: ${(e as { stderr?: string }).stderr?.trim() ?? String(e)}`,
+      );
     }
     this.mounted = true;
   }
@@ -52,9 +62,13 @@ export class Injector {
     const i = this.spec.secret.indexOf("/");
     const mount = this.spec.secret.slice(0, i);
     const path = this.spec.secret.slice(i + 1);
-    const res = (await vaultCall(this.spec, "GET", `${mount}/data/${path}`))["data"] as { data: Record<string, unknown>; metadata: { version: number } };
+    const res = (await vaultCall(this.spec, "GET", `${mount}/data/${path}`))["data"] as {
+      data: Record<string, unknown>;
+      metadata: { version: number };
+    };
     if (res.metadata.version === this.version) return false;
-    for (const [file, content] of renderFiles(res.data, this.spec.template)) writeSecretFile(this.spec.dest, file, content, this.spec.uid, this.spec.gid);
+    for (const [file, content] of renderFiles(res.data, this.spec.template))
+      writeSecretFile(this.spec.dest, file, content, this.spec.uid, this.spec.gid);
     this.version = res.metadata.version;
     return true;
   }

@@ -18,7 +18,8 @@ export function renderTemplate(template: string, data: Record<string, unknown>):
 }
 
 export function writeSecretFile(dir: string, name: string, content: string, uid: number, gid: number): void {
-  if (!/^[A-Za-z0-9_.-]{1,128}$/.test(name) || name.startsWith(".")) throw invalid(`invalid secret file name "${name}"`);
+  if (!/^[A-Za-z0-9_.-]{1,128}$/.test(name) || name.startsWith("."))
+    throw invalid(`invalid secret file name "${name}"`);
   const tmp = join(dir, `.tmp-${randomBytes(6).toString("hex")}`);
   try {
     writeFileSync(tmp, content, { mode: 0o400, flag: "wx" });
@@ -31,7 +32,10 @@ export function writeSecretFile(dir: string, name: string, content: string, uid:
 }
 
 /** The files to write for one secret version. */
-export function renderFiles(data: Record<string, unknown>, template?: { text: string; file: string }): Array<[string, string]> {
+export function renderFiles(
+  data: Record<string, unknown>,
+  template?: { text: string; file: string },
+): Array<[string, string]> {
   if (template) return [[template.file, renderTemplate(template.text, data)]];
   return Object.entries(data)
     .filter((e): e is [string, string] => typeof e[1] === "string")
