@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- vault [--requests N] [--concurrency C] [--versions N] [--no-postgres]`
+ * `npm run bench -- vault [--requests N] [--concurrency C] [--versions N] [--no-postgres] [--only sqlite|postgres|kek]`
  *
  * The vault over HTTP (a real `bulwark vault serve` child process) on SQLite and PostgreSQL:
  * write and read latency p50/p99 and throughput with C concurrent keep-alive clients, a
@@ -81,7 +81,7 @@ async function closedLoop(
       while (next < total) {
         const i = next++;
         const t0 = performance.now();
-        const status = await op(i);
+        const status = await op(i).catch(() => 599);
         lat.push(performance.now() - t0);
         if (status >= 300) errors++;
       }
@@ -117,11 +117,13 @@ async function paced(
     inFlight++;
     const t0 = performance.now();
     pending.push(
-      op(i).then((status) => {
-        inFlight--;
-        lat.push(performance.now() - t0);
-        if (status >= 300) errors++;
-      }),
+      op(i)
+        .catch(() => 599)
+        .then((status) => {
+          inFlight--;
+          lat.push(performance.now() - t0);
+          if (status >= 300) errors++;
+        }),
     );
   }
   await Promise.all(pending);
@@ -229,8 +231,9 @@ export async function run(args: string[]): Promise<void> {
   const requests = arg(args, "--requests", 20000);
   const concurrency = arg(args, "--concurrency", 100);
   const versions = arg(args, "--versions", 100000);
-  await httpRuns("SQLite", undefined, requests, concurrency);
-  if (!args.includes("--no-postgres")) {
+  const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
+  if (!only || only === "sqlite") await httpRuns("SQLite", undefined, requests, concurrency);
+  if ((!only || only === "postgres") && !args.includes("--no-postgres")) {
     const pg = await startPostgres();
     try {
       await httpRuns("PostgreSQL", await pg.createDatabase(), requests, concurrency);
@@ -238,6 +241,6 @@ export async function run(args: string[]): Promise<void> {
       await pg.stop();
     }
   }
-  await kekRotation(versions);
+  if (!only || only === "kek") await kekRotation(versions);
   agent.destroy();
 }
