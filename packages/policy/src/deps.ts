@@ -25,3 +25,4 @@ export { readBody } from "../../../src/image/registry/http.js";
 export type { Inventory } from "../../../src/inventory/types.js";
 export { matchInventory } from "../../../src/match/matcher.js";
 export { openVulnDb, type VulnDb } from "../../../src/vulndb/store.js";
+export { apiHost, isLoopbackHost } from "../../../src/image/reference.js";

@@ -1,6 +1,8 @@
 import type { Command } from "commander";
 import { ExitCode } from "../deps.js";
-import { scanRegistry, type ScanSummary } from "../catalog/catalog.js";
+import { judgeStored, scanRegistry, type ScanSummary } from "../catalog/catalog.js";
+import { allImages, getDigest } from "../catalog/repo.js";
+import { approveDigest, loadSigningKey } from "../signature/approve.js";
 import { PolicyError } from "../policy/errors.js";
 import { addStoreFlags, catalogContext, type StoreFlags } from "./catalog-context.js";
 import { addPolicyFlags, type PolicyFlags } from "./common.js";
@@ -65,7 +67,44 @@ async function watch(target: string, flags: WatchFlags, cmd: Command): Promise<v
   }
 }
 
-/** `bulwark registry scan|watch`. */
+interface ApproveFlags extends PolicyFlags, StoreFlags {
+  key: string;
+}
+
+/**
+ * Sign every catalogued image of TARGET that passes the policy with the organisation's key.
+ * The `signatures` rule is left out of that judgement: the approval is the signature.
+ */
+async function approve(target: string, flags: ApproveFlags, cmd: Command): Promise<void> {
+  const { key, source } = loadSigningKey(flags.key);
+  const ctx = await catalogContext(cmd, flags);
+  try {
+    let signed = 0;
+    for (const img of await allImages(ctx.store)) {
+      const name = `${img.registry}/${img.repository}`;
+      if (name !== target && img.registry !== target && !name.startsWith(`${target}/`)) continue;
+      const d = await getDigest(ctx.store, img.digest);
+      if (!d) continue;
+      const blocking = judgeStored(ctx, img.registry, img.repository, d, img.signatures).reasons.filter(
+        (r) => r.rule !== "signatures",
+      );
+      if (blocking.length) {
+        process.stdout.write(
+          `not approved ${name}@${img.digest}: ${blocking.map((r) => `[${r.policy}/${r.rule}] ${r.message}`).join("; ")}\n`,
+        );
+        continue;
+      }
+      await approveDigest(img.registry, img.repository, img.digest, key, ctx.access);
+      signed++;
+      process.stdout.write(`approved ${name}@${img.digest}\n`);
+    }
+    process.stdout.write(`${signed} image(s) signed with the key from ${source}\n`);
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** `bulwark registry scan|watch|approve`. */
 export function registerRegistry(program: Command): void {
   const registry = program
     .command("registry")
@@ -86,4 +125,17 @@ export function registerRegistry(program: Command): void {
     .option("--interval <seconds>", "seconds between polls", "60")
     .option("--iterations <n>", "stop after N polls (default: until SIGTERM)")
     .action((t: string, f: WatchFlags, c: Command) => watch(t, f, c));
+  addStoreFlags(
+    addPolicyFlags(
+      registry
+        .command("approve")
+        .argument("<registry[/repo]>")
+        .description("sign catalogued images that pass policy (cosign format, pushed)"),
+    ),
+  )
+    .requiredOption(
+      "--key <file|env:NAME>",
+      "organisation's PEM private key: a file or env:VARIABLE (never printed)",
+    )
+    .action((t: string, f: ApproveFlags, c: Command) => approve(t, f, c));
 }
