@@ -22,6 +22,7 @@ import { DatabaseEngine } from "./database/engine.js";
 import { SealManager, type SealStatus } from "./seal/seal.js";
 import type { Store } from "./store.js";
 import type { Caller, Route, VaultRequest, VaultResponse } from "./types.js";
+import { UsageTracker, type VaultAlert } from "./usage.js";
 
 /** Vault's built-in default policy: a token may look up, renew and revoke itself. */
 export const DEFAULT_POLICY = `path "auth/token/lookup-self" { capabilities = ["read"] }
@@ -30,17 +31,11 @@ path "auth/token/revoke-self" { capabilities = ["update"] }
 path "sys/capabilities-self" { capabilities = ["update"] }
 `;
 
-export interface VaultAlert {
-  kind: "new-reader";
-  identity: string;
-  mount: string;
-  path: string;
-  time: string;
-}
-
 export interface CoreOptions {
   onAlert?: (a: VaultAlert) => void;
 }
+
+export type { VaultAlert };
 
 export class VaultCore {
   readonly seal: SealManager;
@@ -48,9 +43,7 @@ export class VaultCore {
   readonly approles: AppRoles;
   readonly kv: KvEngine;
   readonly db: DatabaseEngine;
-  private readonly usage = new Map<string, { reads: number; last: number }>();
-  private readonly seen = new Set<string>();
-  private usageTimer: NodeJS.Timeout | undefined;
+  private readonly usage: UsageTracker;
   private readonly parsedPolicies = new Map<string, Policy>();
   private mountCache: { at: number; secret: MountEntry[]; auth: MountEntry[] } | undefined;
 
@@ -64,6 +57,7 @@ export class VaultCore {
     this.approles = new AppRoles(store);
     this.kv = new KvEngine(store, () => this.seal.keys());
     this.db = new DatabaseEngine(store, () => this.seal.keys());
+    this.usage = new UsageTracker(store, (a) => this.opts.onAlert?.(a));
   }
 
   sealStatus(): Promise<SealStatus> {
@@ -215,53 +209,15 @@ export class VaultCore {
     return out;
   }
 
-  /**
-   * Usage supervision: who read what, when. A first read by an identity raises an alert at
-   * once; later reads are counted in memory and flushed every few seconds in one transaction
-   * (a crash loses at most those counts, never a secret or an audit line).
-   */
-  async recordRead(mount: string, path: string, caller: Caller | undefined): Promise<void> {
-    if (!caller) return;
+  /** Usage supervision (see usage.ts). */
+  recordRead(mount: string, path: string, caller: Caller | undefined): Promise<void> {
+    if (!caller) return Promise.resolve();
     const role = caller.token.meta["role_name"];
-    const identity = role ? `approle:${role}` : `token:${caller.token.accessor}`;
-    const key = JSON.stringify([mount, path, identity]);
-    const now = Date.now();
-    const pending = this.usage.get(key);
-    if (pending) {
-      pending.reads++;
-      pending.last = now;
-      return;
-    }
-    if (!this.seen.has(key)) {
-      const res = await this.store.exec(
-        "INSERT INTO vault_access (mount, path, identity, first_read, last_read, reads) VALUES ($1,$2,$3,$4,$4,1) ON CONFLICT DO NOTHING",
-        [mount, path, identity, now],
-      );
-      this.seen.add(key);
-      if (res.changes > 0) {
-        this.opts.onAlert?.({ kind: "new-reader", identity, mount, path, time: new Date(now).toISOString() });
-        return;
-      }
-    }
-    this.usage.set(key, { reads: 1, last: now });
-    this.usageTimer ??= setTimeout(() => void this.flushUsage(), 5000).unref();
+    return this.usage.record(mount, path, role ? `approle:${role}` : `token:${caller.token.accessor}`);
   }
 
-  async flushUsage(): Promise<void> {
-    clearTimeout(this.usageTimer);
-    this.usageTimer = undefined;
-    const batch = [...this.usage];
-    this.usage.clear();
-    if (batch.length === 0) return;
-    await this.store.transaction(async (tx) => {
-      for (const [key, u] of batch) {
-        const [mount, path, identity] = JSON.parse(key) as [string, string, string];
-        await tx.exec(
-          "UPDATE vault_access SET last_read = $1, reads = reads + $2 WHERE mount = $3 AND path = $4 AND identity = $5",
-          [u.last, u.reads, mount, path, identity],
-        );
-      }
-    });
+  flushUsage(): Promise<void> {
+    return this.usage.flush();
   }
 
   private async resolve(req: VaultRequest): Promise<Route | undefined> {
