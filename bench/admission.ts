@@ -13,6 +13,13 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { Agent, request } from "node:https";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { migrate, openStore } from "../packages/store/src/index.js";
+import { scanRegistry } from "../packages/policy/src/catalog/catalog.js";
+import { catalogMigrations } from "../packages/policy/src/catalog/migrations.js";
+import { rematchCatalog } from "../packages/policy/src/catalog/rematch.js";
+import { getDigest, putDigest, putImage } from "../packages/policy/src/catalog/repo.js";
+import { fixtureDb, MATCH_TESTDATA } from "../packages/policy/src/testing/deps.js";
+import { openVulnDb } from "../src/vulndb/store.js";
 import { AdmissionController } from "../packages/policy/src/admission/controller.js";
 import { startAdmissionServer } from "../packages/policy/src/admission/server.js";
 import { evaluate } from "../packages/policy/src/policy/evaluate.js";
@@ -174,6 +181,7 @@ export async function run(args: string[]): Promise<void> {
     console.log(
       `policy evaluation: 10000 inventories x 50 findings in ${ms.toFixed(0)} ms = ${Math.round(10_000 / (ms / 1000))} images/s (${denied} denied)`,
     );
+    await storedRematch(work, reg.host, refs[0]!.pinned.split("@")[1]!);
     agent.destroy();
   } finally {
     await reg.stop();
@@ -188,4 +196,56 @@ async function writeText(file: string): Promise<string> {
     `apiVersion: bulwark.dev/v1\nkind: ImagePolicy\nmetadata: { name: vulns }\nspec:\n  registries: ["127.0.0.1:*/team/**"]\n  vulnerabilities: { maxSeverity: HIGH, kev: deny, ignoreUnfixed: true }\n  maxAgeDays: 90\n`,
   );
   return file;
+}
+
+/**
+ * The catalog path: one image really scanned into a SQLite store, its stored inventory copied
+ * under 10,000 digests, then `rematchCatalog` re-matches every stored inventory against the
+ * Debian fixture database and re-judges every image, as after `bulwark db update`.
+ */
+async function storedRematch(work: string, host: string, digest: string): Promise<void> {
+  const { cacheDir } = await fixtureDb(
+    { Debian: join(MATCH_TESTDATA, "debian") },
+    join(MATCH_TESTDATA, "kev", "known_exploited_vulnerabilities.json"),
+  );
+  const vulnDb = openVulnDb(cacheDir);
+  const store = await openStore({ dataDir: join(work, "store") });
+  try {
+    await migrate(store, "catalog", catalogMigrations);
+    const set = loadPolicySet([await writeText(join(work, "v2.yaml"))]);
+    const ctx = {
+      store,
+      set,
+      scan: { cacheDir, scanners: [] },
+      access: {},
+      db: { source: vulnDb, version: "v1" },
+    };
+    await scanRegistry(ctx, `${host}/team/app0`);
+    const row = (await getDigest(store, digest))!;
+    await store.transaction(async (tx) => {
+      for (let i = 1; i < 10_000; i++) {
+        const d = `sha256:${i.toString(16).padStart(64, "0")}`;
+        await putDigest(tx, { ...row, digest: d, dbVersion: "v0" }, Date.now());
+        await putImage(tx, {
+          registry: host,
+          repository: `team/app${i}`,
+          digest: d,
+          verdict: "allow",
+          reasons: [],
+          signatures: {},
+          policyVersion: set.version,
+          judgedAt: Date.now(),
+        });
+      }
+    });
+    const t0 = process.hrtime.bigint();
+    const r = await rematchCatalog({ ...ctx, db: { source: vulnDb, version: "v2" } });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    console.log(
+      `stored catalog (SQLite): re-matched ${r.rematched} of ${r.inventories} stored inventories (${row.inventory.packages.length} packages each) and re-judged ${r.images} images in ${ms.toFixed(0)} ms = ${Math.round(r.images / (ms / 1000))} images/s; ${r.changes.length} verdicts changed`,
+    );
+  } finally {
+    vulnDb.close();
+    await store.close();
+  }
 }
