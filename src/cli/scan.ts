@@ -8,7 +8,11 @@ import type { RunOptions, TargetKind } from "../scan/run.js";
 import { globalOptions, log } from "./context.js";
 import { addImageAccessFlags, imageAccessFlags, type ImageAccessFlags } from "./image-flags.js";
 import { writeChunks } from "./output.js";
-import { addUploadFlags, uploadAfterScan, type UploadFlags } from "../../packages/server/src/cli/scan-upload.js";
+import {
+  addUploadFlags,
+  uploadAfterScan,
+  type UploadFlags,
+} from "../../packages/server/src/cli/scan-upload.js";
 
 interface ScanFlags extends ImageAccessFlags, UploadFlags {
   scanners?: string;
