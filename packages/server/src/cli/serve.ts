@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { loadTls, stopOnSignal } from "../../../store/src/index.js";
+// service.js directly: the CLI starts without loading the database drivers.
+import { loadTls, stopOnSignal } from "../../../store/src/service.js";
 import { cacheDir } from "../deps.js";
 
 interface Flags {
