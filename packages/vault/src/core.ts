@@ -23,6 +23,7 @@ import { SealManager, type SealStatus } from "./seal/seal.js";
 import type { Store } from "./store.js";
 import type { Caller, Route, VaultRequest, VaultResponse } from "./types.js";
 import { UsageTracker, type VaultAlert } from "./usage.js";
+import { unwrap, wrapResponse } from "./wrapping.js";
 
 /** Vault's built-in default policy: a token may look up, renew and revoke itself. */
 export const DEFAULT_POLICY = `path "auth/token/lookup-self" { capabilities = ["read"] }
@@ -209,6 +210,10 @@ export class VaultCore {
     return out;
   }
 
+  unwrap(token: unknown): Promise<VaultResponse> {
+    return unwrap(this.store, this.seal.keys(), token);
+  }
+
   /** Usage supervision (see usage.ts). */
   recordRead(mount: string, path: string, caller: Caller | undefined): Promise<void> {
     if (!caller) return Promise.resolve();
@@ -290,7 +295,9 @@ export class VaultCore {
       if (!route)
         throw new VaultError("VAULT_NOT_FOUND", `no handler for route "${req.path}". route entry not found.`);
       caller = await this.authorise(route, req);
-      const res = await route.handle(caller);
+      let res = await route.handle(caller);
+      if (req.wrapTtl !== undefined && res.status === 200 && route.access !== "public")
+        res = await wrapResponse(this.store, this.seal.keys(), res, req.wrapTtl, req.path);
       this.audit.append(this.auditEntry("response", id, req, caller, res.status));
       return res;
     } catch (e) {

@@ -95,6 +95,12 @@ describe.skipIf(!hasHvac).each(["sqlite", "postgres"] as const)(
       expect(obs["approle_bad_login"]).toMatch(/^invalid role or secret ID/);
     });
 
+    it("response wrapping: one-time delivery", () => {
+      expect(obs["wrapped_has_data"]).toBe(false);
+      expect(obs["unwrapped"]).toBe(`${MARK}-api`);
+      expect(obs["unwrap_twice"]).toMatch(/^wrapping token is not valid or does not exist/);
+    });
+
     it("no value or root token appears in the database (files, or every PostgreSQL vault table) or the audit log", async () => {
       const files = readdirSync(v.dataDir).map((f) => join(v.dataDir, f));
       expect(files.some((f) => f.endsWith("bulwark.db"))).toBe(dialect === "sqlite");

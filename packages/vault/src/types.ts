@@ -12,6 +12,8 @@ export interface VaultRequest {
   body: Record<string, unknown>;
   token?: string;
   remote: string;
+  /** From `X-Vault-Wrap-TTL`: wrap the response (seconds). */
+  wrapTtl?: number;
 }
 
 export interface VaultResponse {

@@ -7,6 +7,7 @@ import net from "node:net";
 import tls from "node:tls";
 import type { VaultCore } from "../core.js";
 import type { VaultMethod, VaultRequest } from "../types.js";
+import { parseDuration } from "../util.js";
 import { rewritingConnection } from "./list-method.js";
 
 /** Largest accepted request body; Vault's default is 32 MiB, ours is smaller on purpose. */
@@ -40,6 +41,16 @@ async function readBody(req: http.IncomingMessage): Promise<Buffer | "too-large"
     chunks.push(c);
   }
   return Buffer.concat(chunks);
+}
+
+function wrapTtlOf(req: http.IncomingMessage): number | undefined {
+  const h = req.headers["x-vault-wrap-ttl"];
+  if (typeof h !== "string" || h === "") return undefined;
+  try {
+    return parseDuration(h, "X-Vault-Wrap-TTL");
+  } catch {
+    return -1; // refused by the core with a Vault-style error
+  }
 }
 
 export function tokenOf(req: http.IncomingMessage): string | undefined {
@@ -91,6 +102,7 @@ async function onRequest(
     query: url.searchParams,
     body,
     token: tokenOf(req),
+    wrapTtl: wrapTtlOf(req),
     remote: `${req.socket.remoteAddress ?? "?"}`,
   };
   const out = await core.handle(vreq);

@@ -164,6 +164,13 @@ export function sysRoute(core: VaultCore, req: VaultRequest, rest: string): Rout
     case "key-status":
       return { aclPath: "sys/key-status", access: "read", handle: async () => ok(core.keyStatus()) };
   }
+  if (rest === "wrapping/unwrap" && (req.method === "POST" || req.method === "PUT"))
+    // the wrapping token itself is the credential (in the body or as X-Vault-Token)
+    return {
+      aclPath: "sys/wrapping/unwrap",
+      access: "public",
+      handle: () => core.unwrap(req.body["token"] ?? req.token),
+    };
   if (rest === "bulwark/leaks" && (req.method === "POST" || req.method === "PUT"))
     return {
       aclPath: "sys/bulwark/leaks",

@@ -128,4 +128,16 @@ CREATE TABLE vault_db_roles (
 );
 `,
   },
+  {
+    id: "0003-wrapping",
+    sql: `
+CREATE TABLE vault_wrapped (
+  id_hash TEXT PRIMARY KEY,
+  sealed TEXT NOT NULL,
+  creation_path TEXT NOT NULL,
+  created BIGINT NOT NULL,
+  expires BIGINT NOT NULL
+);
+`,
+  },
 ];

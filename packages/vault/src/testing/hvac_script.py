@@ -114,6 +114,16 @@ try:
 except exceptions.InvalidRequest as e:
     out["approle_bad_login"] = str(e)
 
+wrapped = client.read("secret/data/app/api", wrap_ttl="60s")
+out["wrapped_has_data"] = wrapped.get("data") is not None
+wrap_token = wrapped["wrap_info"]["token"]
+out["unwrapped"] = client.sys.unwrap(token=wrap_token)["data"]["data"]["key"]
+try:
+    client.sys.unwrap(token=wrap_token)
+    out["unwrap_twice"] = "accepted"
+except exceptions.InvalidRequest as e:
+    out["unwrap_twice"] = str(e)
+
 client.sys.seal()
 out["sealed_after_seal"] = client.sys.is_sealed()
 try:
