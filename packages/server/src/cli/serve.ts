@@ -1,7 +1,6 @@
 import type { Command } from "commander";
 // service.js directly: the CLI starts without loading the database drivers.
 import { loadTls, stopOnSignal } from "../../../store/src/service.js";
-import { cacheDir } from "../deps.js";
 
 interface Flags {
   listen: string;
@@ -47,6 +46,7 @@ export function registerServe(program: Command): void {
       const tls = loadTls(flags.tlsCert, flags.tlsKey);
       // Loaded on use: the other commands start without fastify.
       const { startServer } = await import("../serve.js");
+      const { cacheDir } = await import("../deps.js");
       const server = await startServer({
         listen: flags.listen,
         ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
