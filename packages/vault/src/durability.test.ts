@@ -1,21 +1,30 @@
 /**
  * kill -9 during a stream of writes: every write the server acknowledged is readable after
- * a restart (the real `bulwark vault serve` process, SQLite in WAL mode).
+ * a restart (the real `bulwark vault serve` process; SQLite in WAL mode, and PostgreSQL).
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startPostgres, type RunningPostgres } from "../../store/src/testing/index.js";
 import { bootstrap } from "./testing/bootstrap.js";
 import { rawRequest } from "./testing/raw.js";
 import { startChild, tempDataDir, type ChildVault } from "./testing/server.js";
 
-describe("vault durability", () => {
+describe.each(["sqlite", "postgres"] as const)("vault durability on %s", (dialect) => {
   const children: ChildVault[] = [];
+  let pg: RunningPostgres | undefined;
+  let extra: string[] = [];
+  beforeAll(async () => {
+    if (dialect !== "postgres") return;
+    pg = await startPostgres();
+    extra = ["--database", await pg.createDatabase()];
+  }, 120_000);
+  afterAll(async () => pg?.stop());
   afterEach(() => {
     for (const c of children) if (c.child.exitCode === null) c.child.kill("SIGKILL");
   });
 
   it("every acknowledged write survives kill -9", async () => {
     const dataDir = tempDataDir();
-    const first = await startChild(dataDir);
+    const first = await startChild(dataDir, extra);
     children.push(first);
     const { root, keys } = await bootstrap(first.url);
     const acked = new Map<string, string>();
@@ -42,7 +51,7 @@ describe("vault durability", () => {
     await Promise.all(writers);
     expect(await first.exited).toBe(null);
 
-    const second = await startChild(dataDir);
+    const second = await startChild(dataDir, extra);
     children.push(second);
     for (const key of keys.slice(0, 2))
       await rawRequest(second.url, "PUT", "/v1/sys/unseal", { body: JSON.stringify({ key }) });
