@@ -5,6 +5,10 @@ import { registerSbom } from "./sbom.js";
 import { registerScan } from "./scan.js";
 import { registerSecrets } from "./secrets.js";
 import { registerRuntime } from "@bulwark/runtime";
+import { registerAdmission, registerCatalog, registerPolicy, registerRegistry } from "@bulwark/policy";
+import { registerVault } from "@bulwark/vault";
+import { registerAdmin, registerServe } from "@bulwark/server";
+import { registerPrioritize } from "@bulwark/prioritize";
 
 /**
  * The explicit list of CLI commands. Each entry adds one command (with its
@@ -17,4 +21,12 @@ export const commands: Array<(program: Command) => void> = [
   registerSbom,
   registerSecrets,
   registerRuntime,
+  registerPolicy,
+  registerAdmission,
+  registerRegistry,
+  registerCatalog,
+  registerVault,
+  registerServe,
+  registerAdmin,
+  registerPrioritize,
 ];

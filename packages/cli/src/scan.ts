@@ -22,8 +22,9 @@ import {
   type ImageAccessFlags,
 } from "@bulwark/command";
 import { writeChunks } from "./output.js";
+import { addUploadFlags, uploadAfterScan, type UploadFlags } from "@bulwark/server";
 
-interface ScanFlags extends ImageAccessFlags {
+interface ScanFlags extends ImageAccessFlags, UploadFlags {
   scanners?: string;
   format: string;
   output?: string;
@@ -93,17 +94,20 @@ async function runScan(kind: TargetKind, target: string, flags: ScanFlags, cmd: 
   const format = parseReportFormat(flags.format);
   const failOn = flags.failOn ? parseSeverityFlag("--fail-on", flags.failOn) : undefined;
   const opts = runOptions(cmd, flags);
+  const upload = await uploadAfterScan(flags, (m) => log(globalOptions(cmd), m));
+  if (upload) opts.registry = upload.registry;
   // Loaded on use: `bulwark --help` and the other commands start without the scanners.
   const { scanTarget } = await import("@bulwark/scanner");
   const { renderReportChunks } = await import("@bulwark/scanner");
   const report = await scanTarget(kind, target, opts);
   for (const w of report.warnings ?? []) log(globalOptions(cmd), `warning: ${w}`);
   await writeChunks(renderReportChunks(report, format), flags.output);
+  await upload?.send(report);
   if (failOn && failOnMatched(report, failOn)) process.exitCode = ExitCode.findings;
 }
 
 function addScanFlags(cmd: Command): Command {
-  return addImageAccessFlags(cmd)
+  return addUploadFlags(addImageAccessFlags(cmd))
     .option("--scanners <list>", "comma-separated: vuln, misconfig, secret (default depends on the target)")
     .option("--format <format>", `report format: ${REPORT_FORMATS.join(", ")}`, "table")
     .option("--output <file>", "write the report to FILE instead of standard output")

@@ -5,8 +5,7 @@
  * processes by cgroup id and by pid; CRI annotations are hand-written in that container's
  * config.json (no kubelet here) in the keys containerd's CRI plugin sets.
  */
-import { readFileSync, statSync, writeFileSync } from "node:fs";
-import { existsSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildImage } from "../../../testkit/src/fixtures/images.js";

@@ -4,8 +4,7 @@
  * runc has deleted its state. Lookups are synchronous (small files, only on a miss) so
  * events keep their order.
  */
-import type { ContainerInfo, K8sInfo } from "../events/index.js";
-import { HOST_CONTAINER_ID } from "../events/index.js";
+import { type ContainerInfo, type K8sInfo, HOST_CONTAINER_ID } from "../events/index.js";
 import { readBundleMeta } from "./bundle.js";
 import { CgroupIndex, cgroupPathOfPid, findCgroup2Mount } from "./cgroup.js";
 import { readDockerMeta } from "./docker.js";

@@ -3,8 +3,14 @@
  * where each exception is an OR over its value tuples of AND over its fields.
  */
 import { RuntimeError } from "../errors.js";
-import type { Condition, FieldRef, Literal, Operator, Value } from "./ast.js";
-import { BINARY_OPERATORS } from "./ast.js";
+import {
+  type Condition,
+  type FieldRef,
+  type Literal,
+  type Operator,
+  type Value,
+  BINARY_OPERATORS,
+} from "./ast.js";
 import type { ExceptionDef } from "./definitions.js";
 import { parseCondition } from "./parser.js";
 import { formatLocation, type Location } from "./reader.js";

@@ -4,8 +4,15 @@
  * whose argv line never arrives (lost) is still emitted after `pendingMs`, without args.
  */
 import { readlinkSync } from "node:fs";
-import type { ContainerInfo, EventBase, K8sInfo, ProcessInfo, RuntimeEvent } from "../events/index.js";
-import { HOST_CONTAINER_ID, RUNTIME_EVENT_SCHEMA } from "../events/index.js";
+import {
+  type ContainerInfo,
+  type EventBase,
+  type K8sInfo,
+  type ProcessInfo,
+  type RuntimeEvent,
+  HOST_CONTAINER_ID,
+  RUNTIME_EVENT_SCHEMA,
+} from "../events/index.js";
 import { recordEvent } from "./map.js";
 import { ProcessTable } from "./proctable.js";
 import type { ArgvRecord, MoreRecord, SensorRecord } from "./records.js";

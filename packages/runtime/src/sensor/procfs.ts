@@ -7,8 +7,7 @@
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import type { EventBase, RuntimeEvent } from "../events/index.js";
-import { RUNTIME_EVENT_SCHEMA } from "../events/index.js";
+import { type EventBase, type RuntimeEvent, RUNTIME_EVENT_SCHEMA } from "../events/index.js";
 import type { ContextSource } from "./assemble.js";
 import { ProcessTable } from "./proctable.js";
 import { newStats, type SensorStats } from "./stats.js";

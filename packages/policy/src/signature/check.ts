@@ -1,0 +1,55 @@
+import { RegistryClient, findCredentials, type ImageReference } from "../deps.js";
+import { signatureKey, type SignatureOutcome } from "../policy/facts.js";
+import type { PolicySet } from "../policy/types.js";
+import { fetchSignatures, verifyWithKeys, type SignatureArtifact } from "./cosign.js";
+
+export interface RegistryAccess {
+  username?: string;
+  password?: string;
+  dockerConfig?: string;
+  insecure?: boolean;
+  ca?: string;
+  timeoutMs?: number;
+}
+
+export function registryClient(ref: ImageReference, access: RegistryAccess): RegistryClient {
+  return new RegistryClient(ref.registry, ref.repository, {
+    creds: findCredentials(ref.registry, access),
+    insecure: access.insecure,
+    ca: access.ca,
+    timeoutMs: access.timeoutMs,
+  });
+}
+
+/**
+ * Check every `signatures` entry of every policy against the image `ref@digest`. The
+ * signature artifact is fetched once whatever the number of entries. Registry failures
+ * propagate: a signature that could not be checked must never read as "unsigned but fine".
+ */
+export async function checkSignatures(
+  set: PolicySet,
+  ref: ImageReference | undefined,
+  digest: string | undefined,
+  access: RegistryAccess,
+): Promise<Map<string, SignatureOutcome>> {
+  const out = new Map<string, SignatureOutcome>();
+  const wanted = set.policies.some((p) => p.signatures.length);
+  if (!wanted) return out;
+  let artifact: SignatureArtifact | undefined;
+  for (const p of set.policies) {
+    for (const [i, req] of p.signatures.entries()) {
+      const key = signatureKey(p.name, i);
+      if (!ref || !digest) {
+        out.set(key, { ok: false, detail: "only registry images can carry signatures" });
+        continue;
+      }
+      if (req.kind === "keyless") {
+        out.set(key, { ok: false, detail: "keyless verification is not implemented yet" });
+        continue;
+      }
+      artifact ??= await fetchSignatures(registryClient(ref, access), digest);
+      out.set(key, verifyWithKeys(artifact, digest, req.keys));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,74 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+
+const bin = resolve(dirname(fileURLToPath(import.meta.url)), "../../../src/cli/bin.ts");
+const tsx = fileURLToPath(import.meta.resolve("tsx"));
+const dir = mkdtempSync(join(tmpdir(), "bulwark-prio-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ["--import", tsx, bin, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, NODE_OPTIONS: "" },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const vuln = (id: string, name: string) => ({
+  kind: "vulnerability",
+  id,
+  aliases: [],
+  severity: "HIGH",
+  package: { name, version: "1.0", purl: `pkg:pypi/${name}@1.0`, ecosystem: "PyPI" },
+  fixedVersion: "2.0",
+  kev: false,
+  location: { path: `/app/${name}-1.0.dist-info/METADATA` },
+});
+
+describe("bulwark prioritize", () => {
+  it("prints the funnel and reasons, and writes OpenVEX for the package never loaded", () => {
+    const report = join(dir, "r.json");
+    const evidence = join(dir, "e.json");
+    const vex = join(dir, "vex.json");
+    writeFileSync(
+      report,
+      JSON.stringify({
+        schemaVersion: 1,
+        target: "app:1",
+        findings: [vuln("CVE-1", "used"), vuln("CVE-2", "idle")],
+      }),
+    );
+    writeFileSync(
+      evidence,
+      JSON.stringify({
+        inUse: { packages: ["pkg:pypi/used@1.0"], from: "2026-12-03T07:00:00Z", to: "2026-12-03T08:00:00Z" },
+        exposure: { listeningPorts: [80] },
+      }),
+    );
+    const table = cli(["prioritize", "--report", report, "--evidence", evidence, "--vex-out", vex]);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout.split("\n")[0]).toBe("high/critical 2 → fixable 2 → in use 1 → exposed 1");
+    expect(table.stdout).toMatch(/CVE-1 in used 1\.0: .*loaded by a running process/);
+    const doc = JSON.parse(readFileSync(vex, "utf8")) as {
+      statements: Array<{ vulnerability: { name: string } }>;
+    };
+    expect(doc.statements.map((s) => s.vulnerability.name)).toEqual(["CVE-2"]);
+    const json = JSON.parse(cli(["prioritize", "--report", report, "--format", "json"]).stdout) as {
+      findings: Array<{ why: string }>;
+    };
+    expect(json.findings).toHaveLength(2);
+  });
+
+  it("fails with one line on a report that is not a report", () => {
+    const bad = join(dir, "bad.json");
+    writeFileSync(bad, "{not json");
+    const r = cli(["prioritize", "--report", bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/^bulwark: PARSE: cannot read report/);
+  });
+});

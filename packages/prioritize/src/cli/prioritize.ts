@@ -1,0 +1,100 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import type { Command } from "commander";
+import { BulwarkError, errorMessage } from "../deps.js";
+import { funnel, prioritize } from "../rank.js";
+import type { RiskFinding, RuntimeContext } from "../types.js";
+import { notInUseVex } from "../vex.js";
+
+interface Flags {
+  report: string;
+  evidence?: string;
+  format: string;
+  top: string;
+  vexOut?: string;
+}
+
+function readJson(path: string, what: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as unknown;
+  } catch (e) {
+    throw new BulwarkError("PARSE", `cannot read ${what} ${path}: ${errorMessage(e)}`);
+  }
+}
+
+/** Evidence file: { inUse?: { packages: string[], from, to, source }, exposure?, privilege?, secretsReachable? }. */
+export function contextFromEvidence(raw: unknown): RuntimeContext {
+  if (typeof raw !== "object" || raw === null)
+    throw new BulwarkError("PARSE", "evidence must be a JSON object");
+  const e = raw as Record<string, unknown>;
+  const ctx: RuntimeContext = {};
+  const inUse = e.inUse as { packages?: unknown; from?: unknown; to?: unknown; source?: unknown } | undefined;
+  if (inUse) {
+    if (!Array.isArray(inUse.packages) || typeof inUse.from !== "string" || typeof inUse.to !== "string") {
+      throw new BulwarkError("PARSE", "evidence.inUse needs packages (array), from and to (timestamps)");
+    }
+    ctx.inUse = {
+      packages: new Set(inUse.packages.filter((p): p is string => typeof p === "string")),
+      window: { from: inUse.from, to: inUse.to },
+      source: typeof inUse.source === "string" ? inUse.source : "runtime observation",
+    };
+  }
+  if (e.exposure && typeof e.exposure === "object") ctx.exposure = e.exposure as RuntimeContext["exposure"];
+  if (e.privilege && typeof e.privilege === "object")
+    ctx.privilege = e.privilege as RuntimeContext["privilege"];
+  if (typeof e.secretsReachable === "number") ctx.secretsReachable = e.secretsReachable;
+  return ctx;
+}
+
+function vulnerabilities(report: unknown): RiskFinding[] {
+  const findings = (report as { findings?: unknown })?.findings;
+  if (!Array.isArray(findings))
+    throw new BulwarkError(
+      "PARSE",
+      "the report has no findings array (use a `bulwark scan --format json` report)",
+    );
+  return findings
+    .filter(
+      (f): f is RiskFinding & { kind: string; cvss?: Array<{ score: number }> } =>
+        (f as { kind?: unknown })?.kind === "vulnerability",
+    )
+    .map((f) => ({
+      ...f,
+      cvss: Array.isArray(f.cvss) && f.cvss.length ? Math.max(...f.cvss.map((c) => c.score)) : null,
+    }));
+}
+
+/** `bulwark prioritize --report R.json [--evidence E.json] [--vex-out V.json]`. */
+export function registerPrioritize(program: Command): void {
+  program
+    .command("prioritize")
+    .description("rank a report's vulnerabilities by risk, with the reason for each, and show the funnel")
+    .requiredOption("--report <file>", "a JSON report from `bulwark scan --format json`")
+    .option("--evidence <file>", "runtime evidence: packages in use, exposure, privilege (JSON)")
+    .option("--format <format>", "table or json", "table")
+    .option("--top <n>", "how many findings to list in the table", "20")
+    .option("--vex-out <file>", "write OpenVEX not_affected statements for packages never loaded")
+    .action((flags: Flags) => {
+      if (flags.format !== "table" && flags.format !== "json")
+        throw new BulwarkError("USAGE", `--format: expected table or json, got "${flags.format}"`);
+      const report = readJson(flags.report, "report");
+      const ctx = flags.evidence ? contextFromEvidence(readJson(flags.evidence, "evidence")) : {};
+      const ranked = prioritize(vulnerabilities(report), () => ctx);
+      const f = funnel(ranked);
+      if (flags.vexOut) {
+        const target = String((report as { target?: unknown }).target ?? "unknown");
+        writeFileSync(flags.vexOut, `${JSON.stringify(notInUseVex(ranked, ctx, target), null, 2)}\n`);
+      }
+      if (flags.format === "json") {
+        process.stdout.write(
+          `${JSON.stringify({ funnel: f, findings: ranked.map((r) => ({ id: r.finding.id, package: r.finding.package, score: r.score, inUse: r.inUse, exposed: r.exposed, reasons: r.reasons, why: r.why })) }, null, 2)}\n`,
+        );
+        return;
+      }
+      process.stdout.write(
+        `high/critical ${f.highOrCritical} → fixable ${f.fixable} → in use ${f.inUse} → exposed ${f.exposed}\n\n`,
+      );
+      for (const r of ranked.slice(0, Math.max(1, Number(flags.top) || 20))) {
+        process.stdout.write(`${String(r.score).padStart(3)}  ${r.why}\n`);
+      }
+    });
+}

@@ -1,0 +1,2 @@
+/** What prioritisation uses from the packages before it. */
+export { BulwarkError, errorMessage } from "@bulwark/model";

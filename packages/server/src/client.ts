@@ -1,0 +1,99 @@
+import { randomUUID } from "node:crypto";
+import { errorMessage, registeredScanners, type Inventory, type Report, type Scanner } from "./deps.js";
+import { ServerError } from "./errors.js";
+import type { IngestResult, ScanUpload } from "./repo/ingest.js";
+
+/**
+ * The scanner registry with each image scanner wrapped to keep the inventory it was given,
+ * so an upload carries the inventory (the server re-matches it when advisories change)
+ * without reading the image twice.
+ */
+export function captureInventory(registry: readonly Scanner[] = registeredScanners): {
+  registry: Scanner[];
+  inventory(): Inventory | undefined;
+} {
+  let captured: Inventory | undefined;
+  const wrapped = registry.map((s): Scanner => {
+    const scanImage = s.scanImage;
+    if (!scanImage) return s;
+    return {
+      ...s,
+      scanImage: (input, options) => {
+        captured = input.inventory;
+        return scanImage.call(s, input, options);
+      },
+    };
+  });
+  return { registry: wrapped, inventory: () => captured };
+}
+
+export interface UploadOptions {
+  server: string;
+  token: string;
+  attempts?: number;
+  log?: (line: string) => void;
+}
+
+/**
+ * POSTs a scan to `<server>/api/v1/scans`. One report id per scan makes retries safe: the
+ * server stores a report once however often it arrives. Retries network errors and 5xx with
+ * backoff; a 4xx is final and its message is shown.
+ */
+export async function uploadScan(
+  report: Report,
+  inventory: Inventory | undefined,
+  opts: UploadOptions,
+): Promise<IngestResult> {
+  const body: ScanUpload = {
+    reportId: `r-${randomUUID()}`,
+    report,
+    ...(inventory
+      ? {
+          inventory: {
+            target: inventory.target,
+            packages: inventory.packages,
+            layers: inventory.layers,
+            ...(inventory.os ? { os: inventory.os } : {}),
+            ...(inventory.image ? { image: inventory.image } : {}),
+          },
+        }
+      : {}),
+  };
+  const url = `${opts.server.replace(/\/+$/, "")}/api/v1/scans`;
+  const payload = JSON.stringify(body);
+  const attempts = opts.attempts ?? 5;
+  let last = "";
+  for (let i = 0; i < attempts; i++) {
+    if (i > 0) await new Promise((r) => setTimeout(r, Math.min(8000, 250 * 2 ** i)));
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${opts.token}` },
+        body: payload,
+      });
+    } catch (e) {
+      last = errorMessage((e as { cause?: unknown }).cause ?? e);
+      opts.log?.(`upload attempt ${i + 1} failed: ${last}`);
+      continue;
+    }
+    const text = await res.text();
+    if (res.ok) return JSON.parse(text) as IngestResult;
+    last = `${res.status} ${serverMessage(text)}`;
+    if (res.status < 500) throw new ServerError("UPLOAD_FAILED", `server refused the report: ${last}`);
+    opts.log?.(`upload attempt ${i + 1} failed: ${last}`);
+  }
+  throw new ServerError(
+    "UPLOAD_FAILED",
+    `could not upload the report to ${opts.server} after ${attempts} attempts: ${last}`,
+  );
+}
+
+function serverMessage(text: string): string {
+  try {
+    const b = JSON.parse(text) as { error?: string; message?: string };
+    return `${b.error ?? ""}: ${b.message ?? ""}`;
+  } catch {
+    return text.slice(0, 200);
+  }
+}

@@ -1,0 +1,129 @@
+import type { Store } from "@bulwark/store";
+import { errorMessage, openVulnDb, type Inventory, type VulnDb } from "./deps.js";
+import { PackageMatchCache } from "./match-cache.js";
+import { applyFindings } from "./repo/findings-apply.js";
+
+export interface RematchResult {
+  dbVersion: string;
+  inventories: number;
+  skipped: number;
+  new: number;
+  fixed: number;
+  reopened: number;
+}
+
+const PAGE = 200;
+
+/**
+ * Matches every stored inventory against `db` and merges the vulnerability findings into each
+ * asset's history (new advisories appear, withdrawn ones are fixed) without a re-scan. One
+ * scan row per (database version, asset) makes a repeated or concurrent run a no-op.
+ */
+export async function rematchAll(
+  store: Store,
+  db: Pick<VulnDb, "advisories" | "kev" | "epss">,
+  dbVersion: string,
+): Promise<RematchResult> {
+  const out: RematchResult = { dbVersion, inventories: 0, skipped: 0, new: 0, fixed: 0, reopened: 0 };
+  const matcher = new PackageMatchCache(db);
+  let after = "";
+  for (;;) {
+    const page = await store.query<{ asset: string; packages: string }>(
+      "SELECT asset, packages FROM inventories WHERE asset > $1 ORDER BY asset LIMIT $2",
+      [after, PAGE],
+    );
+    for (const row of page) {
+      const applied = await rematchOne(store, matcher, dbVersion, row.asset, row.packages);
+      if (!applied) out.skipped++;
+      else {
+        out.inventories++;
+        out.new += applied.new;
+        out.fixed += applied.fixed;
+        out.reopened += applied.reopened;
+      }
+    }
+    if (page.length < PAGE) return out;
+    after = page[page.length - 1]!.asset;
+  }
+}
+
+async function rematchOne(
+  store: Store,
+  matcher: PackageMatchCache,
+  dbVersion: string,
+  asset: string,
+  packagesJson: string,
+): Promise<{ new: number; fixed: number; reopened: number } | undefined> {
+  const inventory = JSON.parse(packagesJson) as Pick<Inventory, "packages" | "os">;
+  // Matching is CPU work outside the transaction; only the merge holds the store.
+  const findings = matcher.match(inventory);
+  const scanId = `rematch:${dbVersion}:${asset}`;
+  const now = Date.now();
+  return store.transaction(async (tx) => {
+    const inserted = await tx.exec(
+      `INSERT INTO scans (id, asset, target, source, scanners, generated_at, received_at, actor, finding_count, summary)
+       VALUES ($1, $2, $2, 'rematch', '["vuln"]', $3, $4, 'system:rematch', $5, '{}') ON CONFLICT (id) DO NOTHING`,
+      [scanId, asset, new Date(now).toISOString(), now, findings.length],
+    );
+    if (inserted.changes === 0) return undefined;
+    await tx.exec("UPDATE images SET last_seen = last_seen WHERE asset = $1", [asset]); // row lock, as ingest takes
+    return applyFindings(tx, { scanId, asset, complete: new Set(["vulnerability"]), findings, now });
+  });
+}
+
+/**
+ * Polls the advisory database in `cacheDir`; when its build time differs from the one the store
+ * last re-matched against, re-matches everything. Returns a stop function.
+ */
+export function watchVulnDb(
+  store: Store,
+  cacheDir: string,
+  opts: { intervalMs: number; log: (line: string) => void },
+): { stop(): Promise<void>; checkNow(): Promise<RematchResult | undefined> } {
+  let running: Promise<RematchResult | undefined> | undefined;
+  const check = async (): Promise<RematchResult | undefined> => {
+    let db: VulnDb;
+    try {
+      db = openVulnDb(cacheDir);
+    } catch {
+      return undefined; // no database yet: nothing to match against
+    }
+    try {
+      const version = db.status().builtAt;
+      const [state] = await store.query<{ value: string }>(
+        "SELECT value FROM server_state WHERE name = 'vulndb_built_at'",
+      );
+      if (state?.value === version) return undefined;
+      const started = performance.now();
+      const result = await rematchAll(store, db, version);
+      await store.exec(
+        "INSERT INTO server_state (name, value) VALUES ('vulndb_built_at', $1) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        [version],
+      );
+      opts.log(
+        `advisory database ${version}: re-matched ${result.inventories} inventories in ${Math.round(performance.now() - started)} ms (${result.new} new, ${result.fixed} fixed)`,
+      );
+      return result;
+    } catch (e) {
+      opts.log(`re-match failed: ${errorMessage(e)}`);
+      return undefined;
+    } finally {
+      db.close();
+    }
+  };
+  const tick = (): void => {
+    running ??= check().finally(() => (running = undefined));
+  };
+  const timer = setInterval(tick, opts.intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+    checkNow() {
+      tick();
+      return running!;
+    },
+  };
+}

@@ -1,0 +1,2 @@
+/** What the store uses from the packages before it. */
+export { BulwarkError, ExitCode, errorMessage } from "@bulwark/model";

@@ -1,0 +1,1 @@
+export { startPostgres, PG_BIN, type RunningPostgres } from "./postgres.js";

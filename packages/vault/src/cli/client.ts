@@ -1,0 +1,42 @@
+/** A small Vault HTTP client for the CLI commands that talk to a running vault. */
+import { VaultError } from "../errors.js";
+
+export interface ClientOpts {
+  address?: string;
+  token?: string;
+}
+
+export async function vaultCall(
+  opts: ClientOpts,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Record<string, unknown>> {
+  const address = (opts.address ?? process.env["VAULT_ADDR"] ?? "http://127.0.0.1:8200").replace(/\/$/, "");
+  const token = opts.token ?? process.env["VAULT_TOKEN"];
+  if (!token) throw new VaultError("VAULT_PERMISSION_DENIED", "no token: give --token or set VAULT_TOKEN");
+  let res: Response;
+  try {
+    res = await fetch(`${address}/v1/${path}`, {
+      method,
+      headers: { "X-Vault-Token": token, ...(body ? { "Content-Type": "application/json" } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (e) {
+    throw new VaultError("VAULT_INTERNAL", `cannot reach the vault at ${address}: ${(e as Error).message}`);
+  }
+  const text = await res.text();
+  const json = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
+  if (!res.ok) {
+    const errors = (json["errors"] as string[] | undefined) ?? [];
+    throw new VaultError(
+      res.status === 403
+        ? "VAULT_PERMISSION_DENIED"
+        : res.status === 404
+          ? "VAULT_NOT_FOUND"
+          : "VAULT_INVALID_REQUEST",
+      `vault: ${path}: ${errors[0] ?? `HTTP ${res.status}`}`,
+    );
+  }
+  return json;
+}
