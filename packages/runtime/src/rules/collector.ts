@@ -78,6 +78,10 @@ function str(item: RawItem, key: string, required: boolean): string | undefined 
 function nameOf(item: RawItem): string {
   const n = item.body[item.kind];
   if (typeof n !== "string" || n.trim() === "") throw bad(item.at, `${item.kind} needs a name`);
+  // Names appear in one-line errors and alerts.
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(n))
+    throw bad(item.at, `${item.kind} name ${JSON.stringify(n)} contains control characters`);
   return n;
 }
 

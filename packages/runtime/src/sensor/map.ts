@@ -110,7 +110,7 @@ function connectEvent(
       type: "connect",
       syscall: "connect",
       family,
-      protocol: "unknown",
+      protocol: l4Protocol(r.protocol),
       unixPath: r.address,
       fd: r.fd,
     };
@@ -119,7 +119,7 @@ function connectEvent(
     type: "connect",
     syscall: "connect",
     family,
-    protocol: "unknown",
+    protocol: l4Protocol(r.protocol),
     remote: { ip: r.address, port: r.port },
     fd: r.fd,
   };

@@ -20,7 +20,7 @@ const SPECS: Record<string, Spec> = {
   R: { kind: "rename", numbers: 0, strings: 1 },
   M: { kind: "chmod", numbers: 1, strings: 1 },
   W: { kind: "chown", numbers: 2, strings: 1 },
-  C: { kind: "connect", numbers: 3, strings: 1 },
+  C: { kind: "connect", numbers: 4, strings: 1 },
   Y: { kind: "accept", numbers: 6, strings: 0, addresses: 2 },
   L: { kind: "listen", numbers: 6, strings: 0, addresses: 2 },
   D: { kind: "dup", numbers: 6, strings: 0, addresses: 2 },
@@ -125,7 +125,7 @@ function build(kind: SensorRecord["kind"], h: RecordHeader, nums: string[], s: s
     case "chown":
       return { ...h, kind, owner: n(0), group: n(1), path: s };
     case "connect":
-      return { ...h, kind, fd: n(0), family: n(1), port: n(2), address: s };
+      return { ...h, kind, fd: n(0), family: n(1), port: n(2), protocol: n(3), address: s };
     case "accept":
     case "listen":
     case "dup":

@@ -68,7 +68,9 @@ function emitSocket(kind: string, fdExpr: string, extra = "0"): string {
 export function networkProbes(): Probe[] {
   const sa = "((struct sockaddr_in *)args->uservaddr)";
   const sa6 = "((struct sockaddr_in6 *)args->uservaddr)";
-  const connect = `
+  // The socket's protocol (TCP/UDP) from the fd, so rules can tell DNS over UDP from TCP.
+  const connect = `${socketOf("args->fd")}
+  $proto = $sk != 0 ? $sk->sk_protocol : 0;
   $fam = ${sa}->sin_family;
   if ($fam == 2) {
     ${emit(
@@ -77,6 +79,7 @@ export function networkProbes(): Probe[] {
         ["%d", "args->fd"],
         ["%d", "2"],
         ["%d", ntohs(`${sa}->sin_port`)],
+        ["%d", "$proto"],
       ],
       [`ntop(2, ${sa}->sin_addr.s_addr)`],
     )}
@@ -87,6 +90,7 @@ export function networkProbes(): Probe[] {
         ["%d", "args->fd"],
         ["%d", "10"],
         ["%d", ntohs(`${sa6}->sin6_port`)],
+        ["%d", "$proto"],
       ],
       [`ntop(10, ${sa6}->sin6_addr.in6_u.u6_addr8)`],
     )}
@@ -97,6 +101,7 @@ export function networkProbes(): Probe[] {
         ["%d", "args->fd"],
         ["%d", "1"],
         ["%d", "0"],
+        ["%d", "$proto"],
       ],
       ["str((uint8 *)args->uservaddr + 2)"],
     )}

@@ -28,7 +28,7 @@ export type SensorRecord = RecordHeader &
     | { kind: "rename"; oldPath: string; newPath?: string }
     | { kind: "chmod"; mode: number; path: string }
     | { kind: "chown"; owner: number; group: number; path: string }
-    | { kind: "connect"; fd: number; family: number; port: number; address: string }
+    | { kind: "connect"; fd: number; family: number; port: number; protocol: number; address: string }
     | {
         kind: "accept" | "listen" | "dup";
         fd: number;
