@@ -3,6 +3,11 @@ import { mkdir, mkdtemp, rm, writeFile, copyFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AdmissionController } from "../admission/controller.js";
+import { openCatalogStore } from "../cli/catalog-context.js";
+import { loadPolicySet } from "../policy/load.js";
+import { admissionReview, workloadObject } from "../testing/kubectl.js";
+import { catalogFacts } from "./admission-facts.js";
 import { MATCH_TESTDATA, runCli, startRegistry, type RunningRegistry } from "../testing/deps.js";
 import { buildPolicyImage, pushImage, remoteDigest } from "../testing/images.js";
 import {
@@ -169,6 +174,39 @@ describe.skipIf(missing.length > 0)(
       expect(list.stdout).toMatch(
         new RegExp(`DENY\\s+${reg.host.replace(/\./g, "\\.")}/team/old@${oldDigest}`),
       );
+    });
+
+    it("admission judges a catalogued digest on its stored scan (registry still stopped)", async () => {
+      const vulnPolicy = join(work, "vuln-only.yaml");
+      await writeFile(
+        vulnPolicy,
+        `apiVersion: bulwark.dev/v1\nkind: ImagePolicy\nmetadata: { name: vulns }\nspec:\n  vulnerabilities: { maxSeverity: HIGH, kev: deny }\n`,
+      );
+      const store = await openCatalogStore({ dataDir: data });
+      try {
+        const controller = new AdmissionController({
+          set: loadPolicySet([vulnPolicy]),
+          access: {},
+          facts: catalogFacts(store, {}),
+          timeoutMs: 2000,
+        });
+        const pinned = `${reg.host}/team/old@${oldDigest}`;
+        const answer = (await controller.review(
+          admissionReview(workloadObject("Deployment", "web", pinned)),
+        )) as {
+          response: { allowed: boolean; status?: { message: string } };
+        };
+        expect(answer.response.allowed).toBe(false);
+        expect(answer.response.status?.message).toContain("[vulns/vulnerabilities.kev]");
+        // Not in the catalog and the registry is down: fail closed, with the reason.
+        const unknown = (await controller.review(
+          admissionReview(workloadObject("Pod", "web", `${reg.host}/team/old@sha256:${"0".repeat(64)}`)),
+        )) as { response: { allowed: boolean; status?: { message: string } } };
+        expect(unknown.response.allowed).toBe(false);
+        expect(unknown.response.status?.message).toMatch(/could not check images \(failure mode closed\)/);
+      } finally {
+        await store.close();
+      }
     });
 
     it("bad input: an unknown image, a bad format → one line, exit 2", async () => {

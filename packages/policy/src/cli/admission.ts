@@ -11,8 +11,10 @@ import { registryAccess } from "../policy/judge.js";
 import { loadPolicySet } from "../policy/load.js";
 import type { Mode } from "../policy/types.js";
 import { addPolicyFlags, scanOptions, type PolicyFlags } from "./common.js";
+import { catalogFacts } from "../catalog/admission-facts.js";
+import { addStoreFlags, openCatalogStore, type StoreFlags } from "./catalog-context.js";
 
-interface ServeFlags extends PolicyFlags {
+interface ServeFlags extends PolicyFlags, StoreFlags {
   tlsCert?: string;
   tlsKey?: string;
   listen: string;
@@ -48,9 +50,13 @@ async function serve(flags: ServeFlags, cmd: Command): Promise<void> {
   const listen = parseListen(flags.listen, 8443);
   checkListenSecurity(listen, { tls: true });
   const opts = scanOptions(cmd, flags);
+  const access = { ...registryAccess(opts), platform: imageAccessFlags(flags).platform };
+  // With a data dir or database, catalogued digests are judged on their stored scan.
+  const store = flags.dataDir || flags.database ? await openCatalogStore(flags) : undefined;
   const controller = new AdmissionController({
     set,
-    access: { ...registryAccess(opts), platform: imageAccessFlags(flags).platform },
+    access,
+    ...(store ? { facts: catalogFacts(store, access) } : {}),
     mode: flags.mode ? oneOf<Mode>("--mode", flags.mode, ["enforce", "warn", "audit"]) : undefined,
     exemptNamespaces: flags.exemptNamespace,
     failureMode: oneOf("--failure-mode", flags.failureMode, ["closed", "open"] as const),
@@ -58,7 +64,10 @@ async function serve(flags: ServeFlags, cmd: Command): Promise<void> {
   });
   const server = await startAdmissionServer(controller, { ...listen, https: tls, log: (l) => log(g, l) });
   log(g, `admission webhook on ${server.url} (policy version ${set.version})`);
-  stopOnSignal("admission", () => server.close());
+  stopOnSignal("admission", async () => {
+    await server.close();
+    await store?.close();
+  });
 }
 
 interface ManifestFlags {
@@ -102,8 +111,10 @@ function manifest(flags: ManifestFlags): void {
 /** `bulwark admission serve|manifest`. */
 export function registerAdmission(program: Command): void {
   const admission = program.command("admission").description("Kubernetes validating admission webhook");
-  addPolicyFlags(
-    admission.command("serve").description("serve AdmissionReview v1 on POST /validate over TLS"),
+  addStoreFlags(
+    addPolicyFlags(
+      admission.command("serve").description("serve AdmissionReview v1 on POST /validate over TLS"),
+    ),
   )
     .option("--tls-cert <pem>", "serving certificate")
     .option("--tls-key <pem>", "serving key")
