@@ -1,7 +1,9 @@
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { catalog } from "../catalog.js";
+import { scanHostRoot, type HostComponent } from "../host/scan.js";
 import { scanFiles, type MisconfigResult } from "../test-helpers.js";
 
 /**
@@ -186,5 +188,28 @@ spec:
         'apiVersion: v1\nkind: Pod\nmetadata: { name: web }\nspec:\n  containers:\n  - name: web\n    image: nginx:1.27\n    args: ["--profiling=true"]\n',
     });
     expect(cp(r)).toEqual([]);
+  });
+});
+
+describe("scan host: static Pod manifests", () => {
+  it("checks /etc/kubernetes/manifests under the root and names the host file", async () => {
+    const root = mkdtempSync(join(tmpdir(), "bulwark-cp-host-"));
+    try {
+      mkdirSync(join(root, "etc/kubernetes/manifests"), { recursive: true });
+      writeFileSync(
+        join(root, "etc/kubernetes/manifests/kube-apiserver.yaml"),
+        edited({ file: API, drop: ["anonymous-auth"] }),
+      );
+      writeFileSync(join(root, "etc/kubernetes/manifests/etcd.yaml"), read(ETCD));
+      const r = await scanHostRoot(root, { cacheDir: root, scanners: ["misconfig"] });
+      const cpFindings = r.findings.filter((f) => f.id.startsWith("BW-CP-"));
+      expect(cpFindings.map((f) => [f.id, "file" in f ? f.file : ""])).toEqual([
+        ["BW-CP-001", "/etc/kubernetes/manifests/kube-apiserver.yaml"],
+      ]);
+      const comps = r.summary!.hostComponents as HostComponent[];
+      expect(comps.find((c) => c.name === "control-plane")?.status).toBe("checked");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
