@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { catalog } from "../catalog.js";
+import type { ComplianceReport } from "../compliance.js";
 import { scanHostRoot, type HostComponent } from "../host/scan.js";
 import { scanFiles, type MisconfigResult } from "../test-helpers.js";
 
@@ -188,6 +189,24 @@ spec:
         'apiVersion: v1\nkind: Pod\nmetadata: { name: web }\nspec:\n  containers:\n  - name: web\n    image: nginx:1.27\n    args: ["--profiling=true"]\n',
     });
     expect(cp(r)).toEqual([]);
+  });
+});
+
+describe("CIS Kubernetes compliance over control plane manifests", () => {
+  it("passes the hardened controls and fails 1.2.1 when anonymous auth is on, with titles", async () => {
+    const r = await scanFiles(
+      { [API]: edited({ file: API, drop: ["anonymous-auth"] }), [ETCD]: read(ETCD) },
+      { compliance: "cis-kubernetes" },
+    );
+    const c = r.summary!.compliance as ComplianceReport;
+    const control = (id: string) => c.controls.find((x) => x.id === id);
+    expect(control("1.2.1")).toMatchObject({
+      status: "fail",
+      failed: ["BW-CP-001"],
+      title: "API server anonymous auth disabled",
+    });
+    expect(control("1.2.6")).toMatchObject({ status: "pass" });
+    expect(control("2.2")).toMatchObject({ status: "pass", title: "etcd client certificate auth enabled" });
   });
 });
 
