@@ -8,6 +8,7 @@ import { imageFsRules } from "./image/fs-rules.js";
 import { containerRules } from "./kubernetes/container-rules.js";
 import { NETPOL_META, objectRules } from "./kubernetes/object-rules.js";
 import { podRules } from "./kubernetes/pod-rules.js";
+import { NAMESPACE_NETPOL_META } from "./network/policies.js";
 import { rbacRules } from "./rbac/rules.js";
 import { extraContainerRules, extraObjectRules, extraPodRules } from "./registry.js";
 import { FAMILIES, type CheckMeta } from "./types.js";
@@ -22,6 +23,7 @@ export function catalog(): CheckMeta[] {
     ...podRules.map((r) => r.meta),
     ...objectRules.map((r) => r.meta),
     NETPOL_META,
+    NAMESPACE_NETPOL_META,
     ...rbacRules.map((r) => r.meta),
     ...[...extraObjectRules, ...extraPodRules, ...extraContainerRules].map((r) => r.meta),
     ...dockerfileRules.map((r) => r.meta),

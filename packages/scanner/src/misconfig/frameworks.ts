@@ -3,6 +3,8 @@
  * (paraphrased). Versions: CIS Kubernetes Benchmark v1.8, CIS Docker Benchmark v1.5.0,
  * NSA/CISA Kubernetes Hardening Guidance v1.2, NIST SP 800-190 section 4.
  */
+import { CIS_K8S_EXTRA_TITLES } from "./controlplane/cis-titles.js";
+
 export const FRAMEWORKS = {
   "cis-kubernetes": "CIS Kubernetes Benchmark v1.8",
   "cis-docker": "CIS Docker Benchmark v1.5.0",
@@ -146,7 +148,7 @@ const CIS_DOCKER_TITLES: Record<string, string> = {
 /** Short control titles per framework (NSA/CISA ids are their own titles). */
 export const CONTROL_TITLES: Record<FrameworkName, Record<string, string>> = {
   "nist-800-190": NIST_TITLES,
-  "cis-kubernetes": CIS_K8S_TITLES,
+  "cis-kubernetes": { ...CIS_K8S_EXTRA_TITLES, ...CIS_K8S_TITLES },
   "cis-docker": CIS_DOCKER_TITLES,
   "nsa-cisa": {},
 };

@@ -1,7 +1,10 @@
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { catalog } from "../catalog.js";
+import type { ComplianceReport } from "@bulwark/model";
+import { scanHostRoot, type HostComponent } from "../host/scan.js";
 import { scanFiles, type MisconfigResult } from "../testutil/helpers.js";
 
 /**
@@ -186,5 +189,46 @@ spec:
         'apiVersion: v1\nkind: Pod\nmetadata: { name: web }\nspec:\n  containers:\n  - name: web\n    image: nginx:1.27\n    args: ["--profiling=true"]\n',
     });
     expect(cp(r)).toEqual([]);
+  });
+});
+
+describe("CIS Kubernetes compliance over control plane manifests", () => {
+  it("passes the hardened controls and fails 1.2.1 when anonymous auth is on, with titles", async () => {
+    const r = await scanFiles(
+      { [API]: edited({ file: API, drop: ["anonymous-auth"] }), [ETCD]: read(ETCD) },
+      { compliance: "cis-kubernetes" },
+    );
+    const c = r.summary!.compliance as ComplianceReport;
+    const control = (id: string) => c.controls.find((x) => x.id === id);
+    expect(control("1.2.1")).toMatchObject({
+      status: "fail",
+      failed: ["BW-CP-001"],
+      title: "API server anonymous auth disabled",
+    });
+    expect(control("1.2.6")).toMatchObject({ status: "pass" });
+    expect(control("2.2")).toMatchObject({ status: "pass", title: "etcd client certificate auth enabled" });
+  });
+});
+
+describe("scan host: static Pod manifests", () => {
+  it("checks /etc/kubernetes/manifests under the root and names the host file", async () => {
+    const root = mkdtempSync(join(tmpdir(), "bulwark-cp-host-"));
+    try {
+      mkdirSync(join(root, "etc/kubernetes/manifests"), { recursive: true });
+      writeFileSync(
+        join(root, "etc/kubernetes/manifests/kube-apiserver.yaml"),
+        edited({ file: API, drop: ["anonymous-auth"] }),
+      );
+      writeFileSync(join(root, "etc/kubernetes/manifests/etcd.yaml"), read(ETCD));
+      const r = await scanHostRoot(root, { cacheDir: root, scanners: ["misconfig"] });
+      const cpFindings = r.findings.filter((f) => f.id.startsWith("BW-CP-"));
+      expect(cpFindings.map((f) => [f.id, "file" in f ? f.file : ""])).toEqual([
+        ["BW-CP-001", "/etc/kubernetes/manifests/kube-apiserver.yaml"],
+      ]);
+      const comps = r.summary!.hostComponents as HostComponent[];
+      expect(comps.find((c) => c.name === "control-plane")?.status).toBe("checked");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

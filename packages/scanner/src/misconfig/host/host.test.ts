@@ -83,6 +83,7 @@ describe("scan host: sshd_config from Debian's openssh-server package", () => {
       docker: "not-applicable",
       kubelet: "not-applicable",
       "kubernetes-files": "not-applicable",
+      "control-plane": "not-applicable",
     });
     expect(r.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^docker: not applicable/)]));
   });
@@ -289,7 +290,13 @@ describe("scan host on this machine's own /", () => {
     const r = await scanHostRoot("/", opts);
     expect(snapshot()).toEqual(before);
     const comps = r.summary!.hostComponents as HostComponent[];
-    expect(comps.map((c) => c.name)).toEqual(["sshd", "docker", "kubelet", "kubernetes-files"]);
+    expect(comps.map((c) => c.name)).toEqual([
+      "sshd",
+      "docker",
+      "kubelet",
+      "kubernetes-files",
+      "control-plane",
+    ]);
     for (const c of comps) {
       expect(["checked", "not-applicable", "error"]).toContain(c.status);
       if (c.status === "not-applicable")

@@ -5,12 +5,13 @@ import { runRules, type Hit } from "../rules.js";
 import type { Rule } from "../types.js";
 import { DAEMON_JSON, dockerRules, readDockerHost } from "./docker.js";
 import { HostRoot } from "./fsroot.js";
+import { scanStaticPods, STATIC_POD_DIR } from "../controlplane/host.js";
 import { KUBELET_CONFIG, kubeletRules, nodeFileRules, readKubelet, readNodeFiles } from "./kubelet.js";
 import type { Directive } from "../suppress.js";
 import { readSshdConfig, sshdRules, type HostAt } from "./sshd.js";
 
 export interface HostComponent {
-  name: "sshd" | "docker" | "kubelet" | "kubernetes-files";
+  name: "sshd" | "docker" | "kubelet" | "kubernetes-files" | "control-plane";
   status: "checked" | "not-applicable" | "error";
   detail?: string;
 }
@@ -90,6 +91,16 @@ export async function scanHostRoot(root: string, options: ScanOptions): Promise<
     "no /etc/kubernetes/*.conf or PKI files found",
     () => readNodeFiles(host),
     nodeFileRules,
+  );
+  const staticPods = await scanStaticPods(host, c, disabled);
+  components.push(
+    staticPods === undefined
+      ? {
+          name: "control-plane",
+          status: "not-applicable",
+          detail: `no static Pod manifests in ${STATIC_POD_DIR}`,
+        }
+      : { name: "control-plane", status: "checked" },
   );
   c.summary.hostComponents = components;
   for (const comp of components)

@@ -1,5 +1,6 @@
 import type { ImageConfig } from "@bulwark/model";
-import { CURL_PIPE_SH, SIGNATURE_OFF, SUDO, TLS_OFF, TLS_OFF_ENV } from "../dockerfile/shell.js";
+import { signatureOffIn, tlsOffIn, usesSudo } from "../dockerfile/shell-checks.js";
+import { CURL_PIPE_SH } from "../dockerfile/shell.js";
 import { NIST, NSA } from "../frameworks.js";
 import { isSecretName, looksLikePlaceholder, mapIds } from "../rules.js";
 import type { CheckMeta, Rule } from "../types.js";
@@ -12,6 +13,25 @@ export interface ImageAt {
 type ConfigRule = Rule<ImageConfig, ImageAt>;
 const img = (m: Omit<CheckMeta, "family">): CheckMeta => ({ ...m, family: "image" });
 const CONFIG: ImageAt = { file: "image-config", line: 1 };
+
+/**
+ * The shell script of a history `created_by` line (`/bin/sh -c …`, BuildKit's
+ * `RUN /bin/sh -c … # buildkit`, build args as `|2 A=1 B=2 /bin/sh -c …`); "" for the
+ * metadata steps (`#(nop)`), which run nothing. Build args are kept as assignments.
+ */
+export function historyScript(line: string): string {
+  const meta =
+    /#\(nop\)\s*(.*)$/s.exec(line)?.[1] ??
+    (/^[A-Z]+\s/.test(line) && !line.startsWith("RUN ") ? line : undefined);
+  // Metadata steps run nothing; an ENV step sets variables every later step sees.
+  if (meta !== undefined) return /^ENV\s+/.test(meta) ? `export ${meta.replace(/^ENV\s+/, "")}` : "";
+  let s = line.replace(/^RUN\s+/, "").replace(/\s*#\s*buildkit\s*$/, "");
+  const args = /^\|\d+\s+((?:[A-Za-z_]\w*=\S*\s+)*)/.exec(s);
+  if (args) s = s.slice(args[0].length);
+  const shell = /^(?:\/bin\/|\/usr\/bin\/)?(?:ba|da)?sh\s+-c\s+/.exec(s);
+  if (shell) s = s.slice(shell[0].length);
+  return `${args?.[1]?.trim() ?? ""} ${s}`.trim();
+}
 
 function historyRule(meta: CheckMeta, pattern: (line: string) => boolean): ConfigRule {
   return {
@@ -120,7 +140,7 @@ export const imageConfigRules: ConfigRule[] = [
         kubescape: ["C-0062"],
       }),
     }),
-    (l) => SUDO.test(l),
+    (l) => usesSudo(historyScript(l)),
   ),
   historyRule(
     img({
@@ -131,9 +151,9 @@ export const imageConfigRules: ConfigRule[] = [
       remediation: "Rebuild without the verification-disabling flags.",
       mappings: mapIds({ cisDocker: ["4.11"], nist: [NIST.untrustedImages] }),
     }),
-    (l) =>
-      TLS_OFF.test(l) ||
-      SIGNATURE_OFF.test(l) ||
-      [...l.matchAll(/\b([A-Z_]+)=(\S+)/g)].some((m) => TLS_OFF_ENV(m[1]!, m[2]!)),
+    (l) => {
+      const script = historyScript(l);
+      return tlsOffIn(script) !== undefined || signatureOffIn(script) !== undefined;
+    },
   ),
 ];

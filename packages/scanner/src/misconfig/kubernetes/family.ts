@@ -16,7 +16,13 @@ import {
 } from "./objects.js";
 import { podRules } from "./pod-rules.js";
 import { extraContainerRules, extraObjectRules, extraPodRules } from "../registry.js";
-import { endpointLabels, policySelectors, type PolicySelector } from "../network/policies.js";
+import {
+  endpointLabels,
+  NAMESPACE_NETPOL_META,
+  namespacesWithoutPolicy,
+  policySelectors,
+  type PolicySelector,
+} from "../network/policies.js";
 
 interface Workload {
   raw: Omit<RawFinding, "meta">;
@@ -130,7 +136,7 @@ export class KubernetesFamily {
   }
 
   private noteWorkload(pod: PodTarget, raw: Omit<RawFinding, "meta">): void {
-    if (this.disabled?.has(NETPOL_META.id)) return;
+    if (this.disabled?.has(NETPOL_META.id) && this.disabled.has(NAMESPACE_NETPOL_META.id)) return;
     this.workloads.push({ raw, namespace: pod.obj.namespace ?? "", labels: asObj(pod.meta.labels) ?? {} });
   }
 
@@ -139,6 +145,11 @@ export class KubernetesFamily {
     const out: RawFinding[] = [];
     for (const d of this.deferredAutomount)
       if (!this.automountOffAccounts.has(`${d.namespace}/${d.serviceAccount}`)) out.push(d.raw);
+    if (this.workloads.length && !this.disabled?.has(NAMESPACE_NETPOL_META.id)) {
+      this.evaluated.add(NAMESPACE_NETPOL_META.id);
+      out.push(...namespacesWithoutPolicy(this.workloads, this.policies));
+    }
+    if (this.disabled?.has(NETPOL_META.id)) return out;
     if (this.workloads.length) this.evaluated.add(NETPOL_META.id);
     for (const w of this.workloads) {
       const labels = endpointLabels(w.namespace, w.labels);

@@ -128,4 +128,24 @@ describe("network exposure checks", () => {
     });
     expect(r.findings.map((x) => x.id)).not.toContain("BW-NET-002");
   });
+
+  it("BW-NET-011 reports each namespace without any policy once, and accepts Cilium ones", async () => {
+    const deploy = (name: string, ns: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: ${name}, namespace: ${ns} }\nspec:\n  selector: { matchLabels: { app: ${name} } }\n  template:\n    metadata: { labels: { app: ${name} } }\n    spec:\n      containers: [{ name: c, image: "registry.example.com/${name}:1.0" }]\n`;
+    const cilium =
+      "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: { name: deny, namespace: billing }\nspec:\n  endpointSelector: {}\n  ingress: [{}]\n";
+    const r = await scanFiles({
+      "all.yaml": [deploy("a", "shop"), deploy("b", "shop"), deploy("c", "billing"), cilium].join("---\n"),
+    });
+    expect(r.findings.filter((f) => f.id === "BW-NET-011").map((f) => f.message)).toEqual([
+      "namespace shop has no NetworkPolicy or CiliumNetworkPolicy",
+    ]);
+    const clusterwide = await scanFiles({
+      "all.yaml": [
+        deploy("a", "shop"),
+        "apiVersion: cilium.io/v2\nkind: CiliumClusterwideNetworkPolicy\nmetadata: { name: baseline }\nspec:\n  endpointSelector: {}\n  ingress: [{}]\n",
+      ].join("---\n"),
+    });
+    expect(clusterwide.findings.map((f) => f.id)).not.toContain("BW-NET-011");
+  });
 });
