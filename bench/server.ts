@@ -15,7 +15,7 @@ import { updateVulnDb, openVulnDb, type Finding } from "../packages/server/src/d
 import { rematchAll } from "../packages/server/src/rematch.js";
 import { createToken } from "../packages/server/src/repo/identity.js";
 import { startServer, type RunningServer } from "../packages/server/src/serve.js";
-import { report } from "../packages/server/src/testing.js";
+import { report } from "../packages/server/src/testing/index.js";
 import { startPostgres, type RunningPostgres } from "../packages/store/src/testing/index.js";
 
 const MIRROR_ZIP = "/work/shared/vulndb/osv/PyPI/all.zip";

@@ -29,7 +29,7 @@ function cruiseTree(baseDir: string): Promise<ICruiseResult> {
   return cruised.get(baseDir)!;
 }
 
-const NOT_SHIPPED = /(\.test\.ts$|\/testutil\/|\/testdata\/)/;
+const NOT_SHIPPED = /(\.test\.ts$|\/testutil\/|\/testdata\/|\/testing\/|\/testkit\/)/;
 
 /** Folder of a module at the given depth: 0 = package, 1 = top folder under src/ ("scanner/walker"). */
 function folderOf(path: string, depth: 0 | 1): string | undefined {

@@ -31,7 +31,7 @@ function packedFiles(dir: string): string[] {
 
 describe("npm pack of the published packages", () => {
   beforeAll(() => {
-    execFileSync("npx", ["tsc", "-b", "tsconfig.build.json"], { cwd: repo, stdio: "inherit" });
+    execFileSync("npm", ["run", "-s", "build"], { cwd: repo, stdio: "inherit" });
   });
 
   it("publishes the CLI and its libraries; the root and the testkit stay private", () => {
@@ -46,5 +46,9 @@ describe("npm pack of the published packages", () => {
     expect(files).toContain("dist/index.js");
     expect(files.filter((f) => f.startsWith("src/"))).toEqual([]);
     expect(files.filter((f) => TEST_MATTER.test(f))).toEqual([]);
+  });
+
+  it("ships the data files modules read beside themselves (the runtime's default rules)", () => {
+    expect(packedFiles("runtime")).toContain("dist/rules/default/bulwark_rules.yaml");
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPostgres, type RunningPostgres } from "../../store/src/testing/index.js";
 import { uploadScan } from "./client.js";
-import { call, DIGEST, report, startTestServer, vuln, type TestServer } from "./testing.js";
+import { call, DIGEST, report, startTestServer, vuln, type TestServer } from "./testing/index.js";
 
 let pg: RunningPostgres;
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPostgres, type RunningPostgres } from "../../store/src/testing/index.js";
 import { matchInventory, openVulnDb, updateVulnDb } from "./deps.js";
 import { PackageMatchCache } from "./match-cache.js";
-import { call, DIGEST, report, startTestServer, type TestServer } from "./testing.js";
+import { call, DIGEST, report, startTestServer, type TestServer } from "./testing/index.js";
 
 // Real PyPA advisories from the shared mirror: jinja2 (PYSEC-2019-217, fixed 2.10.1) and requests (PYSEC-2014-13, fixed 2.3.0).
 const MIRROR_ZIP = "/work/shared/vulndb/osv/PyPI/all.zip";

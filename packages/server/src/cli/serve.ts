@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 // service.js directly: the CLI starts without loading the database drivers.
-import { loadTls, stopOnSignal } from "../../../store/src/service.js";
+import { loadTls, stopOnSignal } from "@bulwark/store";
 
 interface Flags {
   listen: string;

@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore, type Store } from "../../../store/src/index.js";
 import { startPostgres, type RunningPostgres } from "../../../store/src/testing/index.js";
-import { report, vuln } from "../testing.js";
+import { report, vuln } from "../testing/index.js";
 import { connectNats, publishReport, reportSubject } from "./nats.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");

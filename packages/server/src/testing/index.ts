@@ -2,10 +2,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { RunningPostgres } from "../../store/src/testing/index.js";
-import type { Finding, Report } from "./deps.js";
-import { createToken } from "./repo/identity.js";
-import { startServer, type RunningServer, type ServeOptions } from "./serve.js";
+import type { RunningPostgres } from "../../../store/src/testing/index.js";
+import type { Finding, Report } from "../deps.js";
+import { createToken } from "../repo/identity.js";
+import { startServer, type RunningServer, type ServeOptions } from "../serve.js";
 
 export interface TestServer extends RunningServer {
   tokens: { admin: string; read: string; ingest: string };
