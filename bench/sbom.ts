@@ -9,7 +9,7 @@
  *   - a plain `tar -xf` of the archive's layers, the floor for reading the image at all.
  * Goals printed beside: no slower than Trivy; peak memory under 300 MB on a 1 GB image.
  * The default image (`bigImage`, ~1 GB) is built once and cached (several minutes the first
- * time). Uses dist/cli/bin.js when built (`npm run build`), else the sources through tsx.
+ * time). Uses packages/cli/dist/bin.js when built (`npm run build`), else the sources through tsx.
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -52,7 +52,7 @@ function timed(cmd: string, args: string[]): Promise<Measure> {
 }
 
 function bulwarkCommand(): { cmd: string; pre: string[]; label: string } {
-  const dist = join(repo, "dist/cli/bin.js");
+  const dist = join(repo, "packages/cli/dist/bin.js");
   if (existsSync(join(repo, "dist/cli/sbom.js")))
     return { cmd: process.execPath, pre: [dist], label: "dist" };
   return {

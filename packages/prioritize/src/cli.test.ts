@@ -5,7 +5,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 
-const bin = resolve(dirname(fileURLToPath(import.meta.url)), "../../../src/cli/bin.ts");
+const bin = resolve(dirname(fileURLToPath(import.meta.url)), "../../cli/src/bin.ts");
 const tsx = fileURLToPath(import.meta.resolve("tsx"));
 const dir = mkdtempSync(join(tmpdir(), "bulwark-prio-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

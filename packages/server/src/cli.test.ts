@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-const bin = join(repoRoot, "src", "cli", "bin.ts");
+const bin = join(repoRoot, "packages", "cli", "src", "bin.ts");
 const tsx = fileURLToPath(import.meta.resolve("tsx"));
 let dir: string;
 

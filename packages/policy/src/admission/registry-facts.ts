@@ -1,6 +1,6 @@
 import { findCredentials, openRegistryImage, parsePlatform, parseReference } from "../deps.js";
 import type { ImageFacts } from "../policy/facts.js";
-import type { RegistryAccess } from "../signature/check.js";
+import type { RegistryAccess } from "../signature/registry-access.js";
 
 const BASE_NAME = "org.opencontainers.image.base.name";
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PolicyError } from "../policy/errors.js";
+import { PolicyError } from "../errors.js";
 import { compileGlob } from "../policy/glob.js";
 import { imagesOf, parseReview, podSpecOf } from "./review.js";
 

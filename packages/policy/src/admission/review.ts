@@ -1,4 +1,4 @@
-import { PolicyError } from "../policy/errors.js";
+import { PolicyError } from "../errors.js";
 
 /** The parts of an AdmissionReview request the webhook reads. */
 export interface AdmissionRequest {

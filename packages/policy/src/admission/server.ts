@@ -1,6 +1,6 @@
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
 import { errorMessage } from "../deps.js";
-import { PolicyError } from "../policy/errors.js";
+import { PolicyError } from "../errors.js";
 import type { AdmissionController } from "./controller.js";
 
 /** Kubernetes caps an object at ~1.5 MiB; an AdmissionReview carries it (and oldObject) plus a little. */

@@ -2,7 +2,7 @@ import type { Store } from "../../../store/src/index.js";
 import { registryFacts } from "../admission/registry-facts.js";
 import { parseReference } from "../deps.js";
 import type { ImageFacts } from "../policy/facts.js";
-import type { RegistryAccess } from "../signature/check.js";
+import type { RegistryAccess } from "../signature/registry-access.js";
 import { factsOf } from "./catalog.js";
 import { getDigest } from "./repo.js";
 

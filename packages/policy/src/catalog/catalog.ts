@@ -10,7 +10,8 @@ import {
 import { evaluate } from "../policy/evaluate.js";
 import type { ImageFacts, SignatureOutcome } from "../policy/facts.js";
 import type { PolicySet } from "../policy/types.js";
-import { checkSignatures, registryClient, type RegistryAccess } from "../signature/check.js";
+import { checkSignatures } from "../policy/signatures.js";
+import { registryClient, type RegistryAccess } from "../signature/registry-access.js";
 import { listRepositories, listTags } from "./listing.js";
 import { getDigest, getImage, putDigest, putImage, seeTag, type DigestRow, type ImageRow } from "./repo.js";
 

@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { registryClient } from "../signature/check.js";
+import { registryClient } from "../signature/registry-access.js";
 import { listRepositories, listTags } from "./listing.js";
 
 // A registry answering garbage cannot be produced by docker-registry, so this one is a

@@ -1,5 +1,5 @@
 import { readBody, type RegistryClient } from "../deps.js";
-import { PolicyError } from "../policy/errors.js";
+import { PolicyError } from "../errors.js";
 
 const PAGE_SIZE = 100;
 /** Bounds on a registry's answers: a misbehaving registry must not keep us paging forever. */

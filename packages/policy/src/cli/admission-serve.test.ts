@@ -10,7 +10,7 @@ import { freePort, selfSignedCert } from "../testing/deps.js";
 // The real CLI in a child process (`node --import tsx src/cli/bin.ts admission serve`), probed with
 // curl over TLS, then stopped with SIGTERM.
 const tsx = fileURLToPath(import.meta.resolve("tsx"));
-const bin = resolve(fileURLToPath(import.meta.url), "../../../../../src/cli/bin.ts");
+const bin = resolve(fileURLToPath(import.meta.url), "../../../../../packages/cli/src/bin.ts");
 const haveTools = ["openssl", "curl"].every((t) => {
   try {
     execFileSync("sh", ["-c", `command -v ${t}`], { stdio: "ignore" });

@@ -6,7 +6,7 @@ import { AdmissionController } from "../admission/controller.js";
 import { webhookConfiguration, webhookDeployment, webhookService } from "../admission/manifest.js";
 import { startAdmissionServer } from "../admission/server.js";
 import { globalOptions, imageAccessFlags, log } from "../deps.js";
-import { PolicyError } from "../policy/errors.js";
+import { PolicyError } from "../errors.js";
 import { registryAccess } from "../policy/judge.js";
 import { loadPolicySet } from "../policy/load.js";
 import type { Mode } from "../policy/types.js";

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import type { Store } from "@bulwark/store";
 import { rematchCatalog } from "../catalog/rematch.js";
 import { allImages, getDigest, tagsOf, type ImageRow } from "../catalog/repo.js";
-import { PolicyError } from "../policy/errors.js";
+import { PolicyError } from "../errors.js";
 import { addStoreFlags, catalogContext, openCatalogStore, type StoreFlags } from "./catalog-context.js";
 import { addPolicyFlags, parseFormat, type PolicyFlags } from "./common.js";
 

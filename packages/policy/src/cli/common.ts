@@ -8,7 +8,7 @@ import {
   type ImageAccessFlags,
   type ScanOptions,
 } from "../deps.js";
-import { PolicyError } from "../policy/errors.js";
+import { PolicyError } from "../errors.js";
 
 export interface PolicyFlags extends ImageAccessFlags {
   policy: string[];

@@ -3,7 +3,7 @@ import { ExitCode } from "../deps.js";
 import { judgeStored, scanRegistry, type ScanSummary } from "../catalog/catalog.js";
 import { allImages, getDigest } from "../catalog/repo.js";
 import { approveDigest, loadSigningKey } from "../signature/approve.js";
-import { PolicyError } from "../policy/errors.js";
+import { PolicyError } from "../errors.js";
 import { addStoreFlags, catalogContext, type StoreFlags } from "./catalog-context.js";
 import { addPolicyFlags, type PolicyFlags } from "./common.js";
 

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { ScanOptions } from "../deps.js";
-import { checkSignatures, type RegistryAccess } from "../signature/check.js";
+import { checkSignatures, type RegistryAccess } from "./signatures.js";
 import { evaluate, type Decision } from "./evaluate.js";
 import type { ImageFacts } from "./facts.js";
 import { gatherFacts } from "./gather.js";

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PolicyError } from "./errors.js";
+import { PolicyError } from "../errors.js";
 import { loadPolicySet, parsePolicies } from "./load.js";
 
 const dir = mkdtempSync(join(tmpdir(), "bulwark-policy-load-"));

@@ -4,7 +4,7 @@ import { dirname, resolve } from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
 import { LineCounter, parseAllDocuments, type Document } from "yaml";
 import type { Severity } from "../deps.js";
-import { PolicyError } from "./errors.js";
+import { PolicyError } from "../errors.js";
 import { GlobError, compileGlob } from "./glob.js";
 import { imagePolicySchema } from "./schema.js";
 import type { ImagePolicy, KeyRef, Mode, PolicyException, PolicySet, SignatureRequirement } from "./types.js";
@@ -189,6 +189,16 @@ function toPolicy(at: At, raw: Raw, baseDir: string): ImagePolicy {
 }
 
 /** Parse and validate the policies in one YAML text (one or more `---` documents). */
+/** The document's value; an alias the parser accepted but cannot resolve is the file's error, not a crash. */
+function toJs(doc: Document, file: string, lines: LineCounter): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    const line = doc.range ? lines.linePos(doc.range[0]).line : 1;
+    throw new PolicyError("POLICY_INVALID", `${file}:${line}: YAML: ${(e as Error).message.split("\n")[0]}`);
+  }
+}
+
 export function parsePolicies(text: string, file: string, baseDir = dirname(file)): ImagePolicy[] {
   const lines = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
@@ -202,7 +212,7 @@ export function parsePolicies(text: string, file: string, baseDir = dirname(file
     }
     if (doc.contents === null) continue;
     const at: At = { file, doc, lines };
-    const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+    const raw = toJs(doc, file, lines);
     if (!validate(raw)) {
       const e = pickError(validate.errors ?? []);
       const { message, key } = describe(e);

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parse } from "yaml";
 import type { ScanOptions } from "../deps.js";
-import { PolicyError } from "./errors.js";
+import { PolicyError } from "../errors.js";
 import { judgeImage } from "./judge.js";
 import type { PolicySet } from "./types.js";
 

@@ -3,11 +3,9 @@ import type { Severity } from "../deps.js";
 
 export type Mode = "enforce" | "warn" | "audit";
 
-export interface KeyRef {
-  /** The file as written in the policy, resolved against the policy's folder. */
-  path: string;
-  key: KeyObject;
-}
+import type { KeyRef } from "../signature/cosign.js";
+
+export type { KeyRef };
 
 export type SignatureRequirement =
   | { kind: "keys"; keys: KeyRef[] }

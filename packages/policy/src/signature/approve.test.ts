@@ -7,7 +7,7 @@ import { parsePolicies } from "../policy/load.js";
 import { runCli, skopeo, startRegistry, type RunningRegistry } from "../testing/deps.js";
 import { buildPolicyImage, pushImage, remoteDigest } from "../testing/images.js";
 import { opensslKeyPair } from "../testing/openssl-cosign.js";
-import { checkSignatures } from "./check.js";
+import { checkSignatures } from "../policy/signatures.js";
 
 // `registry approve` signs with a key openssl made; the pushed signature is then checked by
 // openssl itself (payload and signature pulled with skopeo), not only by Bulwark.

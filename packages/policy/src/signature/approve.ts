@@ -1,8 +1,8 @@
 import { createPrivateKey, sign, type KeyObject } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { errorMessage, findCredentials, isLoopbackHost, RegistryClient } from "../deps.js";
-import { PolicyError } from "../policy/errors.js";
-import type { RegistryAccess } from "./check.js";
+import { PolicyError } from "../errors.js";
+import type { RegistryAccess } from "./registry-access.js";
 import { signatureTag } from "./cosign.js";
 import { pushBlob, pushManifest, type PushTarget } from "./push.js";
 import { SIGNATURE_ANNOTATION, SIMPLE_SIGNING_MEDIA_TYPE, simpleSigningPayload } from "./simple-signing.js";

@@ -14,7 +14,7 @@ import {
   pushCosignSignature,
   type KeyKind,
 } from "../testing/openssl-cosign.js";
-import { checkSignatures } from "./check.js";
+import { checkSignatures } from "../policy/signatures.js";
 
 // Real registry (docker-registry), real image (umoci) pushed with skopeo, signatures made by
 // openssl over the cosign simple-signing payload and pushed with skopeo: Bulwark only verifies.

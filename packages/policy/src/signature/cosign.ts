@@ -1,7 +1,13 @@
 import { verify, type KeyObject } from "node:crypto";
 import { errorMessage, type RegistryClient } from "../deps.js";
-import type { KeyRef } from "../policy/types.js";
 import { SIGNATURE_ANNOTATION, SIMPLE_SIGNING_MEDIA_TYPE, payloadDigest } from "./simple-signing.js";
+
+/** A verification key named by a policy. */
+export interface KeyRef {
+  /** The file as written in the policy, resolved against the policy's folder. */
+  path: string;
+  key: KeyObject;
+}
 
 /** One signature layer as the registry serves it, before any check. */
 export interface SignatureLayer {

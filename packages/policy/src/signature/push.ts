@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { apiHost as apiHostOf } from "../deps.js";
-import { PolicyError } from "../policy/errors.js";
+import { PolicyError } from "../errors.js";
 
 export interface PushTarget {
   registry: string;

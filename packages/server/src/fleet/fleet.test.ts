@@ -16,7 +16,7 @@ import { report, vuln } from "../testing/index.js";
 import { connectNats, publishReport, reportSubject } from "./nats.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
-const bin = join(repoRoot, "src", "cli", "bin.ts");
+const bin = join(repoRoot, "packages", "cli", "src", "bin.ts");
 const tsx = fileURLToPath(import.meta.resolve("tsx"));
 
 async function freePort(): Promise<number> {

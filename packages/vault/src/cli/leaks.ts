@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { ExitCode } from "../deps.js";
 import { invalid } from "../errors.js";
 import { imageSecrets, leakFindings, treeSecrets, type LeakMatch } from "../leaks/scan.js";
-import { vaultCall, type ClientOpts } from "./client.js";
+import { vaultCall, type ClientOpts } from "../http/client.js";
 
 interface LeaksOpts extends ClientOpts {
   dir?: boolean;

@@ -7,7 +7,7 @@
 import { execFile } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { promisify } from "node:util";
-import { vaultCall, type ClientOpts } from "../cli/client.js";
+import { vaultCall, type ClientOpts } from "../http/client.js";
 import { VaultError, invalid } from "../errors.js";
 import { renderFiles, writeSecretFile } from "./render.js";
 

@@ -46,7 +46,7 @@ export async function startChild(dataDir: string, extra: string[] = []): Promise
     [
       "--import",
       "tsx",
-      join(repoRoot, "src/cli/bin.ts"),
+      join(repoRoot, "packages/cli/src/bin.ts"),
       "vault",
       "serve",
       "--listen",

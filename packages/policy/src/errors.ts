@@ -1,4 +1,4 @@
-import { BulwarkError, ExitCode } from "../deps.js";
+import { BulwarkError, ExitCode } from "./deps.js";
 
 export type PolicyErrorCode =
   "POLICY_INVALID" | "SIGNATURE_INVALID" | "ADMISSION_INVALID" | "REGISTRY_GARBAGE" | "TEST_INVALID";

@@ -1,25 +1,10 @@
-import { RegistryClient, findCredentials, type ImageReference } from "../deps.js";
-import { signatureKey, type SignatureOutcome } from "../policy/facts.js";
-import type { PolicySet } from "../policy/types.js";
-import { fetchSignatures, verifyWithKeys, type SignatureArtifact } from "./cosign.js";
+import type { ImageReference } from "../deps.js";
+import { signatureKey, type SignatureOutcome } from "./facts.js";
+import type { PolicySet } from "./types.js";
+import { fetchSignatures, verifyWithKeys, type SignatureArtifact } from "../signature/cosign.js";
+import { registryClient, type RegistryAccess } from "../signature/registry-access.js";
 
-export interface RegistryAccess {
-  username?: string;
-  password?: string;
-  dockerConfig?: string;
-  insecure?: boolean;
-  ca?: string;
-  timeoutMs?: number;
-}
-
-export function registryClient(ref: ImageReference, access: RegistryAccess): RegistryClient {
-  return new RegistryClient(ref.registry, ref.repository, {
-    creds: findCredentials(ref.registry, access),
-    insecure: access.insecure,
-    ca: access.ca,
-    timeoutMs: access.timeoutMs,
-  });
-}
+export type { RegistryAccess };
 
 /**
  * Check every `signatures` entry of every policy against the image `ref@digest`. The
