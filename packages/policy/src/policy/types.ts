@@ -1,4 +1,3 @@
-import type { KeyObject } from "node:crypto";
 import type { Severity } from "../deps.js";
 
 export type Mode = "enforce" | "warn" | "audit";
