@@ -1,8 +1,8 @@
 import { Command, CommanderError } from "commander";
 import { BulwarkError, ExitCode, errorMessage, VERSION, escapeTerminal } from "@bulwark/model";
-import { commands } from "./commands.js";
+import { commandsFor } from "./commands.js";
 
-export function buildProgram(): Command {
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command("bulwark")
     .description("Container security: inventory (SBOM), vulnerabilities, misconfigurations and secrets")
     .version(VERSION)
@@ -14,15 +14,15 @@ export function buildProgram(): Command {
     )
     .showHelpAfterError()
     .exitOverride();
-  for (const register of commands) register(program);
+  for (const command of commandsFor(argv)) (await command.load())(program);
   return program;
 }
 
 /** Runs the CLI and returns the exit code; never throws. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
   const debug = argv.includes("--debug");
   try {
+    const program = await buildProgram(argv);
     await program.parseAsync(argv, { from: "user" });
     return process.exitCode === undefined ? ExitCode.ok : Number(process.exitCode);
   } catch (e) {

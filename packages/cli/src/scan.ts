@@ -20,9 +20,10 @@ import {
   addImageAccessFlags,
   imageAccessFlags,
   type ImageAccessFlags,
+  addUploadFlags,
+  type UploadFlags,
 } from "@bulwark/command";
 import { writeChunks } from "./output.js";
-import { addUploadFlags, uploadAfterScan, type UploadFlags } from "@bulwark/server";
 
 interface ScanFlags extends ImageAccessFlags, UploadFlags {
   scanners?: string;
@@ -94,7 +95,11 @@ async function runScan(kind: TargetKind, target: string, flags: ScanFlags, cmd: 
   const format = parseReportFormat(flags.format);
   const failOn = flags.failOn ? parseSeverityFlag("--fail-on", flags.failOn) : undefined;
   const opts = runOptions(cmd, flags);
-  const upload = await uploadAfterScan(flags, (m) => log(globalOptions(cmd), m));
+  // The server client is loaded only when an upload is asked for.
+  const upload =
+    flags.server || flags.token
+      ? await (await import("@bulwark/server")).uploadAfterScan(flags, (m) => log(globalOptions(cmd), m))
+      : undefined;
   if (upload) opts.registry = upload.registry;
   // Loaded on use: `bulwark --help` and the other commands start without the scanners.
   const { scanTarget } = await import("@bulwark/scanner");

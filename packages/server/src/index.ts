@@ -13,7 +13,7 @@ export { uploadScan, captureInventory } from "./client.js";
 export { ServerError, type ServerErrorCode } from "./errors.js";
 export { registerServe } from "./cli/serve.js";
 export { registerAdmin } from "./cli/admin.js";
-export { addUploadFlags, uploadAfterScan, type UploadFlags } from "./cli/scan-upload.js";
+export { uploadAfterScan } from "./cli/scan-upload.js";
 export {
   startFleetConsumer,
   publishReport,

@@ -1,17 +1,5 @@
-import type { Command } from "commander";
+import type { UploadFlags } from "@bulwark/command";
 import type { Report, Scanner } from "../deps.js";
-
-export interface UploadFlags {
-  server?: string;
-  token?: string;
-}
-
-/** `--server URL --token T` on `bulwark scan …`. */
-export function addUploadFlags(cmd: Command): Command {
-  return cmd
-    .option("--server <url>", "upload the report (and inventory) to a Bulwark server")
-    .option("--token <token>", "API token with the ingest scope (default: $BULWARK_TOKEN)");
-}
 
 /**
  * Checks the flags before the scan (a typo must not cost a long scan) and returns the scanner
