@@ -17,19 +17,13 @@ import {
   type RunningRegistry,
 } from "../../../testkit/src/registry/registry.js";
 import { startTokenServer, type TokenServer } from "../../../testkit/src/registry/token.js";
+import { missingTools } from "../../../testkit/src/tools.js";
 
 // A real registry (Debian's docker-registry) on loopback, real images built with umoci and
 // pushed with skopeo. Three registries: anonymous; htpasswd Basic auth whose blob GETs
 // redirect to another host (distribution's redirect middleware); Bearer token auth.
 const TOOLS = ["docker-registry", "skopeo", "umoci", "htpasswd", "openssl"];
-const missing = TOOLS.filter((t) => {
-  try {
-    execFileSync("sh", ["-c", `command -v ${t}`], { stdio: "ignore" });
-    return false;
-  } catch {
-    return true;
-  }
-});
+const missing = missingTools(TOOLS);
 
 const USER = "alice";
 const PASS = "s3cret-pw";

@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { request } from "node:https";
 import net from "node:net";
@@ -17,18 +16,12 @@ import {
 } from "../testing/openssl-cosign.js";
 import { AdmissionController, type AdmissionOptions } from "./controller.js";
 import { startAdmissionServer, type RunningAdmissionServer } from "./server.js";
+import { missingTools } from "../../../testkit/src/tools.js";
 
 // Objects from real kubectl, sent over TLS to the webhook, images in a real registry,
 // approval signatures made with openssl.
 const TOOLS = ["docker-registry", "skopeo", "umoci", "openssl", "kubectl"];
-const missing = TOOLS.filter((t) => {
-  try {
-    execFileSync("sh", ["-c", `command -v ${t}`], { stdio: "ignore" });
-    return false;
-  } catch {
-    return true;
-  }
-});
+const missing = missingTools(TOOLS);
 
 let work: string;
 let reg: RunningRegistry;

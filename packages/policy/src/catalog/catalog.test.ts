@@ -16,19 +16,13 @@ import {
   opensslSign,
   pushCosignSignature,
 } from "../testing/openssl-cosign.js";
+import { missingTools } from "../../../testkit/src/tools.js";
 
 // A real registry, real images, the real `bulwark db update` from two local mirrors: the
 // first without CVE-2023-0001, the second with it (critical, in KEV). The re-match runs with
 // the registry stopped: nothing is pulled or scanned again.
 const TOOLS = ["docker-registry", "skopeo", "umoci", "openssl", "zip"];
-const missing = TOOLS.filter((t) => {
-  try {
-    execFileSync("sh", ["-c", `command -v ${t}`], { stdio: "ignore" });
-    return false;
-  } catch {
-    return true;
-  }
-});
+const missing = missingTools(TOOLS);
 
 let work: string;
 let reg: RunningRegistry;

@@ -11,18 +11,12 @@ import {
   opensslSign,
   pushCosignSignature,
 } from "../testing/openssl-cosign.js";
+import { missingTools } from "../../../testkit/src/tools.js";
 
 // End to end: real registry, real images, a real vulnerability database built from the
 // Debian OSV fixtures (CVE-2023-0001: critical, in the KEV fixture, fixed in 3.0.13-1~deb12u1).
 const TOOLS = ["docker-registry", "skopeo", "umoci", "openssl", "zip"];
-const missing = TOOLS.filter((t) => {
-  try {
-    execFileSync("sh", ["-c", `command -v ${t}`], { stdio: "ignore" });
-    return false;
-  } catch {
-    return true;
-  }
-});
+const missing = missingTools(TOOLS);
 
 let work: string;
 let reg: RunningRegistry;

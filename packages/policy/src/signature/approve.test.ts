@@ -8,18 +8,12 @@ import { runCli, skopeo, startRegistry, type RunningRegistry } from "../testing/
 import { buildPolicyImage, pushImage, remoteDigest } from "../testing/images.js";
 import { opensslKeyPair } from "../testing/openssl-cosign.js";
 import { checkSignatures } from "../policy/signatures.js";
+import { missingTools } from "../../../testkit/src/tools.js";
 
 // `registry approve` signs with a key openssl made; the pushed signature is then checked by
 // openssl itself (payload and signature pulled with skopeo), not only by Bulwark.
 const TOOLS = ["docker-registry", "skopeo", "umoci", "openssl"];
-const missing = TOOLS.filter((t) => {
-  try {
-    execFileSync("sh", ["-c", `command -v ${t}`], { stdio: "ignore" });
-    return false;
-  } catch {
-    return true;
-  }
-});
+const missing = missingTools(TOOLS);
 
 let work: string;
 let reg: RunningRegistry;

@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,18 +14,12 @@ import {
   type KeyKind,
 } from "../testing/openssl-cosign.js";
 import { checkSignatures } from "../policy/signatures.js";
+import { missingTools } from "../../../testkit/src/tools.js";
 
 // Real registry (docker-registry), real image (umoci) pushed with skopeo, signatures made by
 // openssl over the cosign simple-signing payload and pushed with skopeo: Bulwark only verifies.
 const TOOLS = ["docker-registry", "skopeo", "umoci", "openssl"];
-const missing = TOOLS.filter((t) => {
-  try {
-    execFileSync("sh", ["-c", `command -v ${t}`], { stdio: "ignore" });
-    return false;
-  } catch {
-    return true;
-  }
-});
+const missing = missingTools(TOOLS);
 
 let work: string;
 let reg: RunningRegistry;
