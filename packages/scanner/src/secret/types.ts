@@ -62,3 +62,10 @@ export interface CompiledRule {
 
 /** One secret found in one piece of text; carries the secret's hash, never the secret. */
 export type { SecretHit } from "@bulwark/model";
+
+/** Provider and true/false examples of a rule written before rules carried them inline. */
+export interface LegacyExample {
+  provider: string;
+  tps: string[];
+  fps: string[];
+}
