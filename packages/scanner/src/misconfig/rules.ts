@@ -1,4 +1,5 @@
-import type { Rule } from "./types.js";
+import type { Severity } from "@bulwark/model";
+import type { CheckMeta, Family, Rule } from "./types.js";
 
 /** One failure a rule reported, before suppression and before it becomes a finding. */
 export interface Hit<At> {
@@ -84,4 +85,43 @@ export function looksLikePlaceholder(value: string): boolean {
 /** A value that points at a file (GOOGLE_APPLICATION_CREDENTIALS=/var/secrets/key.json) is not the secret. */
 export function looksLikeFilePath(v: string): boolean {
   return /^(\/|~\/|\.{1,2}\/|file:\/\/)[^\s:;]*$/.test(v) || /^[A-Za-z]:\\[^\s;]*$/.test(v);
+}
+
+/** A check's catalogue entry as the newer Kubernetes families write it: peer ids beside the text. */
+export interface PeerMeta {
+  id: string;
+  title: string;
+  severity: Severity;
+  why: string;
+  remediation: string;
+  cis?: string[];
+  trivy?: string[];
+  kubescape?: string[];
+  checkov?: string[];
+  nsa?: string;
+  nist?: string;
+}
+
+/** The CheckMeta of a PeerMeta; NSA and NIST fall back to the family's defaults. */
+export function peerCheckMeta(
+  m: PeerMeta,
+  family: Family,
+  defaults: { nsa: string; nist: string },
+): CheckMeta {
+  return {
+    id: m.id,
+    family,
+    title: m.title,
+    severity: m.severity,
+    why: m.why,
+    remediation: m.remediation,
+    mappings: mapIds({
+      cisK8s: m.cis,
+      nsa: [m.nsa ?? defaults.nsa],
+      nist: [m.nist ?? defaults.nist],
+      trivy: m.trivy,
+      kubescape: m.kubescape,
+      checkov: m.checkov,
+    }),
+  };
 }

@@ -1,43 +1,16 @@
-import type { Severity } from "@bulwark/model";
 import { NIST, NSA } from "../frameworks.js";
 import { asArr, asObj, asStr, type K8sObject } from "../kubernetes/objects.js";
-import { grants } from "../rbac/rules.js";
-import { mapIds } from "../rules.js";
+import { grants, policyRules } from "../rbac/rules.js";
+import { peerCheckMeta, type PeerMeta } from "../rules.js";
 import type { CheckMeta, Rule } from "../types.js";
 import type { Path } from "../yaml-source.js";
 
 export type RbacRule = Rule<K8sObject, Path>;
 
-export interface RbacMeta {
-  id: string;
-  title: string;
-  severity: Severity;
-  why: string;
-  remediation: string;
-  cis?: string[];
-  trivy?: string[];
-  kubescape?: string[];
-  checkov?: string[];
-  nsa?: string;
-}
+export type RbacMeta = Omit<PeerMeta, "nist">;
 
 export function meta(m: RbacMeta): CheckMeta {
-  return {
-    id: m.id,
-    family: "rbac",
-    title: m.title,
-    severity: m.severity,
-    why: m.why,
-    remediation: m.remediation,
-    mappings: mapIds({
-      cisK8s: m.cis,
-      nsa: [m.nsa ?? NSA.rbac],
-      nist: [NIST.orchAdmin],
-      trivy: m.trivy,
-      kubescape: m.kubescape,
-      checkov: m.checkov,
-    }),
-  };
+  return peerCheckMeta(m, "rbac", { nsa: NSA.rbac, nist: NIST.orchAdmin });
 }
 
 export const isRole = (o: K8sObject): boolean => o.kind === "Role" || o.kind === "ClusterRole";
@@ -50,33 +23,10 @@ export interface Want {
   verbs: string[];
 }
 
-interface PolicyRule {
-  apiGroups: string[];
-  resources: string[];
-  verbs: string[];
-  resourceNames: string[];
-  index: number;
-}
-
 export const isFullAdmin = (r: { verbs: string[]; resources: string[]; apiGroups: string[] }): boolean =>
   r.verbs.includes("*") && r.resources.includes("*") && r.apiGroups.includes("*");
 
-export function policyRules(o: K8sObject): PolicyRule[] {
-  return asArr(o.value.rules).flatMap((raw, index) => {
-    const r = asObj(raw);
-    if (!r) return [];
-    const list = (k: string): string[] => asArr(r[k]).filter((x): x is string => typeof x === "string");
-    return [
-      {
-        apiGroups: list("apiGroups"),
-        resources: list("resources"),
-        verbs: list("verbs"),
-        resourceNames: list("resourceNames"),
-        index,
-      },
-    ];
-  });
-}
+export { policyRules };
 
 /** A check that a Role or ClusterRole grants any of `wants`; rules limited by resourceNames pass when `named` is true. */
 export function grantCheck(m: RbacMeta, wants: Want[], opts: { namedOk?: boolean } = {}): RbacRule {

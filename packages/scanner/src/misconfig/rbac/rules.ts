@@ -9,7 +9,7 @@ const rbac = (m: Omit<CheckMeta, "family">): CheckMeta => ({ ...m, family: "rbac
 const isRole = (o: K8sObject): boolean => o.kind === "Role" || o.kind === "ClusterRole";
 const isBinding = (o: K8sObject): boolean => o.kind === "RoleBinding" || o.kind === "ClusterRoleBinding";
 
-interface PolicyRule {
+export interface PolicyRule {
   apiGroups: string[];
   resources: string[];
   verbs: string[];
@@ -17,7 +17,7 @@ interface PolicyRule {
   index: number;
 }
 
-function policyRules(o: K8sObject): PolicyRule[] {
+export function policyRules(o: K8sObject): PolicyRule[] {
   return asArr(o.value.rules).flatMap((raw, index) => {
     const r = asObj(raw);
     if (!r) return [];
