@@ -3,32 +3,16 @@
  * with the same engine the live sensor uses; one JSON line (or text line) per alert.
  */
 import type { Command } from "commander";
+import { toAlert } from "../alerts/index.js";
 import { RuntimeError } from "../errors.js";
 import { INPUT_FORMATS, openInput, readEvents, type InputFormat, type StreamStats } from "../inputs/index.js";
-import { RuleEngine, defaultRuleFiles, loadRuleFiles, type RuleMatch } from "../rules/index.js";
+import { RuleEngine, defaultRuleFiles, loadRuleFiles } from "../rules/index.js";
 
 interface ReplayFlags {
   rules: string[];
   defaultRules?: boolean;
   inputFormat: string;
   format: string;
-}
-
-/** The alert record replay prints: the match plus the context an analyst needs. */
-export function alertRecord(m: RuleMatch): Record<string, unknown> {
-  const e = m.event;
-  return {
-    time: e.time,
-    rule: m.rule,
-    priority: m.priority,
-    tags: m.tags,
-    output: m.output,
-    container: e.container,
-    k8s: e.k8s,
-    imageDigest: e.container.imageDigest,
-    ancestry: e.process.ancestors,
-    event: e,
-  };
 }
 
 const repeatable = (v: string, prev: string[]): string[] => [...prev, v];
@@ -55,7 +39,7 @@ export async function replay(
       stats.alerts++;
       out(
         flags.format === "json"
-          ? JSON.stringify(alertRecord(m))
+          ? JSON.stringify(toAlert(m))
           : `${m.event.time} ${m.priority} ${m.rule}: ${m.output}`,
       );
     }
