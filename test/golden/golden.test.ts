@@ -5,7 +5,7 @@
  *
  * What is normalised, and why: the clock (faked to a fixed instant, since reports carry their
  * creation time), the random CycloneDX serial number, and the test-image cache root (it depends
- * on $TMPDIR). Everything else — ordering, escaping, every field — must match exactly.
+ * on $TMPDIR), and digests (see normalise). Everything else — ordering, escaping, every field — must match exactly.
  * The images come from Debian's archive (test/fixtures/recipes.ts): if the archive publishes a
  * new version of a package in them, these files change; the failure then names the first
  * differing line and the fix is a reviewed UPDATE_GOLDEN=1 run.
@@ -47,8 +47,10 @@ for (const image of ["nodeModules", "withGo"] as const) {
 }
 
 /**
- * Random identifiers (the UUIDs in CycloneDX serial numbers and SPDX namespaces) become
- * numbered placeholders in order of first appearance.
+ * Random identifiers (the UUIDs in CycloneDX serial numbers and SPDX namespaces) and image and
+ * layer digests (the test-image builder stamps build times into layers, so a rebuilt image has new
+ * digests) become numbered placeholders in order of first appearance: which findings share a
+ * layer still shows.
  */
 function normalise(text: string): string {
   const seen = new Map<string, string>();
@@ -56,10 +58,15 @@ function normalise(text: string): string {
     if (!seen.has(id)) seen.set(id, `<${kind}-${seen.size + 1}>`);
     return seen.get(id)!;
   };
-  return text
-    .split(testCacheRoot())
-    .join("<test-cache>")
-    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/g, placeholder("uuid"));
+  return (
+    text
+      .split(testCacheRoot())
+      .join("<test-cache>")
+      .replace(/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/g, placeholder("uuid"))
+      .replace(/sha256:[0-9a-f]{64}/g, placeholder("digest"))
+      // The SBOM table names a layer by its number and short digest.
+      .replace(/(?<=#\d+ )[0-9a-f]{12}\b/g, placeholder("layer"))
+  );
 }
 
 /** Names the first differing line, so a failure reads as a diff and not as two 1 MB strings. */
