@@ -1,9 +1,9 @@
 import { statSync } from "node:fs";
 import { BulwarkError, errorMessage, type ScanOptions, type ScanResult } from "@bulwark/model";
 import { Collector } from "./collector.js";
-import { composeRules, composeServices } from "./compose/rules.js";
+import { composeServices } from "./compose/rules.js";
+import { ruleSets } from "./registry.js";
 import { parseDockerfile } from "./dockerfile/parser.js";
-import { dockerfileRules } from "./dockerfile/rules.js";
 import { listConfigFiles, MAX_CONFIG_FILE, readConfigText, type ConfigFile } from "./files.js";
 import { KubernetesFamily } from "./kubernetes/family.js";
 import { isConsumed, scanKustomizations } from "./kustomize/index.js";
@@ -103,7 +103,7 @@ function scanYaml(
     relevant = true;
     for (const s of services) {
       const resource = { kind: "ComposeService", name: s.name };
-      for (const h of runRules(composeRules, s, c.evaluated, disabled)) {
+      for (const h of runRules(ruleSets.compose, s, c.evaluated, disabled)) {
         const line = doc.lineAt(h.at);
         c.add({
           meta: h.rule,
@@ -132,7 +132,7 @@ function fileSize(file: ConfigFile): number {
 export function scanDockerfile(display: string, text: string, c: Collector, disabled?: Set<string>): void {
   const d = parseDockerfile(text);
   const inline = inlineDirectives(text);
-  for (const h of runRules(dockerfileRules, d, c.evaluated, disabled)) {
+  for (const h of runRules(ruleSets.dockerfile, d, c.evaluated, disabled)) {
     c.add({
       meta: h.rule,
       file: display,

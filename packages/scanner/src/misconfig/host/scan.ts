@@ -3,12 +3,13 @@ import { Collector } from "../collector.js";
 import { disabledChecks } from "../engine.js";
 import { runRules, type Hit } from "../rules.js";
 import type { Rule } from "../types.js";
-import { DAEMON_JSON, dockerRules, readDockerHost } from "./docker.js";
+import { DAEMON_JSON, readDockerHost } from "./docker.js";
 import { HostRoot } from "./fsroot.js";
 import { scanStaticPods, STATIC_POD_DIR } from "../controlplane/host.js";
-import { KUBELET_CONFIG, kubeletRules, nodeFileRules, readKubelet, readNodeFiles } from "./kubelet.js";
+import { KUBELET_CONFIG, readKubelet, readNodeFiles } from "./kubelet.js";
 import type { Directive } from "../suppress.js";
-import { readSshdConfig, sshdRules, type HostAt } from "./sshd.js";
+import { readSshdConfig, type HostAt } from "./sshd.js";
+import { ruleSets } from "../registry.js";
 
 export interface HostComponent {
   name: "sshd" | "docker" | "kubelet" | "kubernetes-files" | "control-plane";
@@ -69,28 +70,28 @@ export async function scanHostRoot(root: string, options: ScanOptions): Promise<
     "/etc/ssh/sshd_config",
     "/etc/ssh/sshd_config not found",
     () => readSshdConfig(host),
-    sshdRules,
+    ruleSets.sshd,
   );
   await component(
     "docker",
     DAEMON_JSON,
     "no dockerd, daemon.json or docker.sock found",
     () => readDockerHost(host),
-    dockerRules,
+    ruleSets.docker,
   );
   await component(
     "kubelet",
     KUBELET_CONFIG,
     `${KUBELET_CONFIG} not found`,
     () => readKubelet(host),
-    kubeletRules,
+    ruleSets.kubelet,
   );
   await component(
     "kubernetes-files",
     "/etc/kubernetes",
     "no /etc/kubernetes/*.conf or PKI files found",
     () => readNodeFiles(host),
-    nodeFileRules,
+    ruleSets.nodeFiles,
   );
   const staticPods = await scanStaticPods(host, c, disabled);
   components.push(

@@ -1,10 +1,8 @@
-import { rbacRules } from "../rbac/rules.js";
 import type { RawFinding } from "../raw.js";
 import { runRules, type Hit } from "../rules.js";
 import { ANNOTATION, annotationDirectives, type Directive } from "../suppress.js";
 import type { Path, YamlDoc } from "../yaml-source.js";
-import { containerRules } from "./container-rules.js";
-import { NETPOL_META, objectRules, selects } from "./object-rules.js";
+import { NETPOL_META, selects } from "./object-rules.js";
 import {
   asObj,
   asStr,
@@ -14,8 +12,7 @@ import {
   type K8sObject,
   type PodTarget,
 } from "./objects.js";
-import { podRules } from "./pod-rules.js";
-import { extraContainerRules, extraObjectRules, extraPodRules } from "../registry.js";
+import { kubernetesContainerRules, ruleSets } from "../registry.js";
 import {
   endpointLabels,
   NAMESPACE_NETPOL_META,
@@ -52,7 +49,7 @@ export class KubernetesFamily {
     readonly evaluated: Set<string>,
     options: { allowedRegistries?: readonly string[]; disabled?: ReadonlySet<string> } = {},
   ) {
-    this.containerRules = [...containerRules(options.allowedRegistries), ...extraContainerRules];
+    this.containerRules = kubernetesContainerRules(options.allowedRegistries);
     this.disabled = options.disabled;
   }
   private readonly disabled?: ReadonlySet<string>;
@@ -96,17 +93,12 @@ export class KubernetesFamily {
       message: h.message,
     });
 
-    const hits: Hit<Path>[] = [
-      ...runRules(objectRules, obj, this.evaluated, this.disabled),
-      ...runRules(rbacRules, obj, this.evaluated, this.disabled),
-      ...runRules(extraObjectRules, obj, this.evaluated, this.disabled),
-    ];
+    const hits: Hit<Path>[] = runRules(ruleSets.kubernetesObject, obj, this.evaluated, this.disabled);
     this.noteClusterFacts(obj);
     const pod = podOf(obj);
     if (pod) {
       annotations.push(...annotationsOf(pod.meta, pod.metaPath));
-      hits.push(...runRules(podRules, pod, this.evaluated, this.disabled));
-      hits.push(...runRules(extraPodRules, pod, this.evaluated, this.disabled));
+      hits.push(...runRules(ruleSets.kubernetesPod, pod, this.evaluated, this.disabled));
       for (const c of containersOf(pod))
         for (const h of runRules(this.containerRules, c, this.evaluated, this.disabled))
           hits.push({
