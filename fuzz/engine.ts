@@ -1,18 +1,23 @@
 /**
  * A small mutation fuzzer: inputs grow from the seed corpus by byte flips, inserts,
- * deletions, splices and repeats of interesting values. Coverage-guided fuzzing with
- * @jazzer.js is not available here (its prebuilt addon needs glibc 2.38; Debian 12 has
- * 2.36), so this explores blindly but deterministically (seeded), and runs anywhere.
+ * deletions, splices and repeats of interesting values. @jazzer.js is not available here
+ * (its prebuilt addon needs glibc 2.38; Debian 12 has 2.36), so guidance comes from V8's
+ * block coverage (coverage.ts): an input that covers a new block joins the corpus. Without
+ * a Coverage object (the bounded CI run) it explores blindly but deterministically (seeded).
  */
 import { createHash } from "node:crypto";
+import { BulwarkError } from "../packages/model/src/errors.js";
 import { prng as rng } from "../packages/scanner/src/secret/testutil/generate.js";
+import type { Coverage } from "./coverage.js";
 import type { FuzzTarget } from "./targets.js";
 
 /** Errors a parser is allowed to throw: the typed ones its caller records against the file. */
-export function isExpectedError(e: unknown): boolean {
-  const name = (e as { name?: string } | null)?.name;
-  return name === "BulwarkError" || e?.constructor?.name === "YamlError";
+export function isExpectedError(e: unknown, target?: FuzzTarget): boolean {
+  return e instanceof BulwarkError || e?.constructor?.name === "YamlError" || !!target?.expected?.(e);
 }
+
+/** An input that takes longer than this is reported like a crash: it is how hangs show. */
+const SLOW_MS = 2000;
 
 const INTERESTING = [
   "\u0000",
@@ -101,6 +106,10 @@ export interface FuzzStats {
   executions: number;
   crashes: Crash[];
   distinct: number;
+  /** Inputs kept because they covered something new (coverage runs), or at random. */
+  corpus: number;
+  /** Blocks covered over the whole run; undefined without coverage. */
+  blocks?: number;
 }
 
 /** Run a target on mutated inputs until `stop()` says so; crashes are collected, not thrown. */
@@ -109,28 +118,50 @@ export async function fuzz(
   seeds: Buffer[],
   seed: number,
   stop: (n: number) => boolean,
+  coverage?: Coverage,
 ): Promise<FuzzStats> {
   const r = rng(seed);
   const corpus = seeds.length ? [...seeds] : [Buffer.alloc(0)];
   const crashes = new Map<string, Crash>();
   const seen = new Set<string>();
+  const record = (input: Buffer, error: string) => {
+    const id = createHash("sha1").update(error.replace(/\d+/g, "N")).digest("hex").slice(0, 12);
+    if (!crashes.has(id)) crashes.set(id, { input, error, id });
+  };
   let executions = 0;
+  coverage?.takeNew(); // what loading the modules covered is nobody's input
   while (!stop(executions)) {
     const base = corpus[Math.floor(r() * corpus.length)]!;
     const input = executions < seeds.length ? base : mutate(base, corpus, r);
     executions++;
     const key = createHash("sha1").update(input).digest("hex");
     if (seen.size < 100_000) seen.add(key);
+    const started = performance.now();
+    let crashed = false;
     try {
       await target.run(input);
-      // Keep some accepted inputs: they are more likely to reach deeper code when mutated.
-      if (corpus.length < 2000 && r() < 0.05) corpus.push(input);
     } catch (e) {
-      if (isExpectedError(e)) continue;
-      const error = `${(e as Error)?.name ?? "Error"}: ${(e as Error)?.message ?? String(e)}`.slice(0, 300);
-      const id = createHash("sha1").update(error.replace(/\d+/g, "N")).digest("hex").slice(0, 12);
-      if (!crashes.has(id)) crashes.set(id, { input, error, id });
+      if (!isExpectedError(e, target)) {
+        crashed = true;
+        record(
+          input,
+          `${(e as Error)?.name ?? "Error"}: ${(e as Error)?.message ?? String(e)}`.slice(0, 300),
+        );
+      }
     }
+    const ms = performance.now() - started;
+    if (ms > SLOW_MS) record(input, `slow: ${Math.round(ms)} ms for ${input.length} bytes`);
+    const fresh = coverage?.takeNew() ?? 0;
+    if (crashed || corpus.length >= 5000) continue;
+    // Guided: keep what reached new code. Blind: keep some accepted inputs at random, as
+    // they are more likely to reach deeper code when mutated.
+    if (coverage ? fresh > 0 : r() < 0.05) corpus.push(input);
   }
-  return { executions, crashes: [...crashes.values()], distinct: seen.size };
+  return {
+    executions,
+    crashes: [...crashes.values()],
+    distinct: seen.size,
+    corpus: corpus.length,
+    blocks: coverage?.total,
+  };
 }

@@ -1,10 +1,12 @@
 /**
- * `npm run fuzz -- <target> [--seconds N] [--seed S]` fuzzes one parser (`--list` names them);
- * `npm run fuzz -- all --seconds N` each in turn. Seeds come from fuzz/corpus/<target>/;
+ * `npm run fuzz -- <target> [--seconds N] [--seed S] [--blind]` fuzzes one parser (`--list`
+ * names them), guided by V8 block coverage unless `--blind`; `npm run fuzz -- all --seconds N`
+ * each in turn. Each line: executions, distinct inputs, corpus kept, blocks covered, crashes. Seeds come from fuzz/corpus/<target>/;
  * crashes are written to fuzz/crashes/<target>-<id> (to be turned into regression tests).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { Coverage } from "./coverage.js";
 import { fuzz } from "./engine.js";
 import { seedsOf } from "./seeds.js";
 import { targets, type FuzzTarget } from "./targets.js";
@@ -13,9 +15,12 @@ const here = import.meta.dirname;
 
 async function runOne(t: FuzzTarget, seconds: number, seed: number): Promise<number> {
   const end = Date.now() + seconds * 1000;
-  const stats = await fuzz(t, seedsOf(t.name), seed, () => Date.now() > end);
+  const coverage = blind ? undefined : new Coverage();
+  const stats = await fuzz(t, seedsOf(t.name), seed, () => Date.now() > end, coverage);
+  coverage?.stop();
+  const blocks = stats.blocks === undefined ? "blind" : `${stats.blocks} blocks`;
   console.log(
-    `${t.name.padEnd(16)} ${String(stats.executions).padStart(10)} execs  ${String(stats.distinct).padStart(8)} distinct inputs  ${stats.crashes.length} crashes`,
+    `${t.name.padEnd(16)} ${seconds} s  ${String(stats.executions).padStart(10)} execs  ${String(stats.distinct).padStart(8)} distinct inputs  corpus ${stats.corpus}  ${blocks}  ${stats.crashes.length} crashes`,
   );
   for (const c of stats.crashes) {
     mkdirSync(join(here, "crashes"), { recursive: true });
@@ -27,6 +32,7 @@ async function runOne(t: FuzzTarget, seconds: number, seed: number): Promise<num
 }
 
 const args = process.argv.slice(2);
+const blind = args.includes("--blind");
 const flag = (name: string, dflt: number) => {
   const i = args.indexOf(name);
   return i >= 0 ? Number(args[i + 1]) : dflt;

@@ -19,18 +19,21 @@ import { allSchemes, comparatorForScheme } from "../packages/vulndb/src/version/
 import { lockParserFor } from "../packages/scanner/src/analyzer/lockfile/registry.js";
 import { parseKev } from "../packages/vulndb/src/kev.js";
 import { validateOsvRecord } from "../packages/vulndb/src/validate.js";
+import { platformTargets } from "./targets-platform.js";
 
 export interface FuzzTarget {
   name: string;
   /** What the target parses, for `npm run fuzz -- --list`. */
   about: string;
   run(data: Buffer): unknown;
+  /** Errors besides BulwarkError/YamlError that this parser documents as its answer to bad input. */
+  expected?: (e: unknown) => boolean;
 }
 
 const text = (b: Buffer) => b.toString("utf8");
 const tarFile = join(tmpdir(), `bulwark-fuzz-tar-${process.pid}.tar`);
 
-export const targets: FuzzTarget[] = [
+const scannerTargets: FuzzTarget[] = [
   {
     name: "tar",
     about: "tar headers: PAX records and the archive index (docker-archive / oci-archive)",
@@ -106,3 +109,6 @@ export const targets: FuzzTarget[] = [
     },
   },
 ];
+
+/** Every fuzz target, scanner parsers first. */
+export const targets: FuzzTarget[] = [...scannerTargets, ...platformTargets];
