@@ -8,7 +8,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { hostname, tmpdir } from "node:os";
+import { availableParallelism, hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { RuntimeEvent } from "../events/index.js";
@@ -22,6 +22,18 @@ import { newStats, type SensorStats } from "./stats.js";
 /** bpftrace 0.17's BPF stack fits one 160-byte string per printf next to the header; longer paths are cut. */
 export const SENSOR_STRLEN = 160;
 
+/**
+ * perf ring pages per CPU: 16 MiB each, which absorbed a 100,000-open burst from one process
+ * (4 MiB lost 29% of it), within a 256 MiB total so a many-core node does not pin gigabytes.
+ * A power of two, as perf requires.
+ */
+export function defaultRingPages(cpus: number): number {
+  const budget = (256 * 1024 * 1024) / 4096 / Math.max(1, cpus);
+  let pages = 4096;
+  while (pages > 256 && pages > budget) pages /= 2;
+  return pages;
+}
+
 export interface BpftraceSensorOptions {
   context: ContextSource;
   onEvent: (e: RuntimeEvent) => void;
@@ -29,7 +41,7 @@ export interface BpftraceSensorOptions {
   readPrefixes?: string[];
   /** Extra pids to exclude in the kernel (the agent's own pid is always excluded). */
   ignorePids?: number[];
-  /** perf ring buffer pages per CPU (BPFTRACE_PERF_RB_PAGES). */
+  /** perf ring buffer pages per CPU (BPFTRACE_PERF_RB_PAGES); default `defaultRingPages`. */
   ringPages?: number;
   env?: NodeJS.ProcessEnv;
 }
@@ -67,7 +79,7 @@ export class BpftraceSensor {
       env: {
         ...env,
         BPFTRACE_STRLEN: String(SENSOR_STRLEN),
-        BPFTRACE_PERF_RB_PAGES: String(this.o.ringPages ?? 1024),
+        BPFTRACE_PERF_RB_PAGES: String(this.o.ringPages ?? defaultRingPages(availableParallelism())),
         BPFTRACE_NO_CPP_DEMANGLE: "1",
       },
     });
@@ -77,8 +89,7 @@ export class BpftraceSensor {
     const attached = new Promise<void>((resolve, reject) => {
       const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream, crlfDelay: Infinity });
       lines.on("line", (line) => {
-        if (line.startsWith('{"type": "attached_probes"')) resolve();
-        this.onLine(line);
+        if (this.onLine(line)) resolve();
       });
       child.once("error", (e) =>
         reject(new SensorError("SENSOR_FAILED", `bpftrace could not start: ${e.message}`)),
@@ -131,16 +142,18 @@ export class BpftraceSensor {
     if (this.stderrTail.length > 50) this.stderrTail = this.stderrTail.slice(-50);
   }
 
-  private onLine(line: string): void {
+  /** Handles one output line; true for the program's ready record (every probe attached). */
+  private onLine(line: string): boolean {
     this.stats.lines++;
     const parsed = parseSensorLine(line);
     if (!parsed.ok) {
       this.stats.parseErrors++;
       this.stats.lastParseError = `${parsed.error}: ${line.slice(0, 200)}`;
-      return;
+      return false;
     }
     if ("lost" in parsed) this.stats.lost += parsed.lost;
     else if ("record" in parsed) this.deliver(this.assembler.push(parsed.record));
+    return "ready" in parsed;
   }
 
   private deliver(events: RuntimeEvent[]): void {

@@ -13,9 +13,15 @@ const REAL = {
   dup: '{"type": "printf", "data": "D\\t21030411037936\\t23359\\t23359\\t23300\\t0\\t0\\t4294967295\\t1\\t4026531832\\t3\\t1\\t2\\t39663\\t22\\t6\\t127.0.0.1\\t127.0.0.1\\tpython3\\n"}',
   lost: '{"type": "lost_events", "data": {"events": 17}}',
   attached: '{"type": "attached_probes", "data": {"probes": 37}}',
+  ready: '{"type": "printf", "data": "READY\\n"}',
 };
 
 describe("parseSensorLine", () => {
+  it("tells the BEGIN probe's ready record from attached_probes, which bpftrace prints before attaching", () => {
+    expect(parseSensorLine(REAL.ready)).toEqual({ ok: true, ready: true });
+    expect(parseSensorLine(REAL.attached)).toEqual({ ok: true, ignored: true });
+  });
+
   it("reads an exec record with its header", () => {
     const r = parseSensorLine(REAL.exec);
     expect(r).toMatchObject({

@@ -4,6 +4,7 @@
  * program.ts). `lost_events` lines carry the perf ring buffer losses, which we count.
  * Nothing here throws: a malformed line is `{ ok: false }` and the reader counts it.
  */
+import { READY_RECORD } from "./program.js";
 import type { ArgvRecord, MoreRecord, ParsedLine, RecordHeader, SensorRecord } from "./records.js";
 
 const HEADER_FIELDS = 9;
@@ -60,6 +61,7 @@ export function parseSensorLine(line: string): ParsedLine {
 
 /** One record's text (without the newline). Exported for property tests. */
 export function parseRecordText(text: string): ParsedLine {
+  if (text === READY_RECORD) return { ok: true, ready: true };
   const f = text.split("\t");
   const letter = f[0] ?? "";
   if (letter === "A") return parseArgv(f);

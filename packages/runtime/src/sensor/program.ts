@@ -36,6 +36,9 @@ export interface SensorProgramOptions {
   moduleKprobes: boolean;
 }
 
+/** The record the program prints once every probe is attached. */
+export const READY_RECORD = "READY";
+
 export const DEFAULT_WRITE_PREFIXES = [
   "/etc/",
   "/bin/",
@@ -170,5 +173,8 @@ export function buildSensorProgram(o: SensorProgramOptions): { text: string; ski
   }
   if (o.moduleKprobes) blocks.push(MODULE_PROBE.replace("{", ignore ? `/${ignore}/ {` : "{"));
   else skipped.push("kprobe:__x64_sys_finit_module");
+  // bpftrace prints "attached_probes" before it attaches them; BEGIN fires once all are
+  // attached, so its record is the moment the sensor really sees everything.
+  blocks.unshift(`BEGIN {\n  printf("${READY_RECORD}\\n");\n}`);
   return { text: `${blocks.join("\n\n")}\n`, skipped };
 }

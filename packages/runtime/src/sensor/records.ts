@@ -71,5 +71,6 @@ export interface MoreRecord {
 export type ParsedLine =
   | { ok: true; record: SensorRecord | ArgvRecord | MoreRecord }
   | { ok: true; lost: number }
+  | { ok: true; ready: true }
   | { ok: true; ignored: true }
   | { ok: false; error: string };
