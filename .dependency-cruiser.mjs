@@ -24,7 +24,7 @@ export const PACKAGES = {
   scanner: ["model", "image", "vulndb"],
   command: ["model"],
   store: ["model"],
-  runtime: ["model", "image", "vulndb", "scanner", "store", "command"],
+  runtime: ["model", "image", "vulndb", "store", "command"],
   prioritize: ["model", "command"],
   policy: ["model", "image", "vulndb", "scanner", "store", "command"],
   vault: ["model", "store", "scanner", "command"],

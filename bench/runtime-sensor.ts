@@ -7,7 +7,9 @@
  * storm's own slowdown) and the agent's peak RSS, beside the issue's goals.
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ContextResolver } from "../packages/runtime/src/context/index.js";
 import type { RuntimeEvent } from "../packages/runtime/src/events/index.js";
 import { BpftraceSensor } from "../packages/runtime/src/sensor/bpftrace.js";
@@ -134,7 +136,62 @@ export async function run(args: string[]): Promise<void> {
   clearInterval(rss);
   await sensor.stop();
   console.log(
-    `parse errors ${sensor.stats.parseErrors}; agent peak RSS ${(peakRss / 1048576).toFixed(0)} MiB (goal < 200 MB); ` +
-      `total events ${sensor.stats.events}`,
+    `parse errors ${sensor.stats.parseErrors}; total events ${sensor.stats.events}; ` +
+      `this benchmark process's peak RSS ${(peakRss / 1048576).toFixed(0)} MiB (includes tsx)`,
   );
+  await shippedAgentRss(seconds, marker);
+}
+
+/**
+ * The agent as users run it: the built CLI's `runtime watch` (default rules, alerts to a
+ * file) under the same two storms, its peak RSS read from /proc (VmHWM).
+ */
+async function shippedAgentRss(seconds: number, marker: string): Promise<void> {
+  const bin = join(import.meta.dirname, "..", "packages", "cli", "bin", "bulwark.js");
+  if (!existsSync(join(import.meta.dirname, "..", "packages", "cli", "dist", "bin.js"))) {
+    console.log(
+      "agent peak RSS: not measured — run `npm run build` first (the shipped agent runs from dist/)",
+    );
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), "bulwark-bench-agent-"));
+  const agent = spawn(
+    process.execPath,
+    [
+      bin,
+      "runtime",
+      "watch",
+      "--output",
+      `file:${join(dir, "alerts.jsonl")}`,
+      "--status-file",
+      join(dir, "status.json"),
+    ],
+    {
+      stdio: ["ignore", "ignore", "pipe"],
+      env: { ...process.env, NODE_OPTIONS: "" },
+    },
+  );
+  try {
+    await new Promise<void>((resolve, reject) => {
+      agent.stderr
+        .setEncoding("utf8")
+        .on("data", (d: string) => d.includes("sensor bpftrace attached") && resolve());
+      agent.once("close", (code) => reject(new Error(`runtime watch exited ${code}`)));
+    });
+    await execStorm(2000 * seconds, 2000, marker);
+    await perl(OPEN_STORM, "100000");
+    await new Promise((r) => setTimeout(r, 3000));
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${agent.pid}/status`, "utf8"))?.[1];
+    const status = JSON.parse(readFileSync(join(dir, "status.json"), "utf8")) as {
+      sensor: { events: number; lost: number };
+    };
+    console.log(
+      `shipped agent (runtime watch, default rules): peak RSS ${(Number(hwm) / 1024).toFixed(0)} MiB (goal < 200 MB); ` +
+        `${status.sensor.events} events, ${status.sensor.lost} lost`,
+    );
+  } finally {
+    agent.kill("SIGINT");
+    await new Promise((r) => agent.once("close", r));
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

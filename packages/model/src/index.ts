@@ -17,3 +17,4 @@ export * from "./finding.js";
 export * from "./summary.js";
 export * from "./scan.js";
 export * from "./scan-options.js";
+export { cacheDir } from "./dirs.js";

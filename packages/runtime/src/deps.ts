@@ -1,3 +1,2 @@
 /** What the runtime package uses from the packages before it. */
-export { BulwarkError, ExitCode } from "@bulwark/model";
-export { cacheDir } from "@bulwark/scanner";
+export { BulwarkError, cacheDir, ExitCode } from "@bulwark/model";

@@ -18,7 +18,7 @@ export {
 export { matchInventory, type AdvisorySource, type MatchResult } from "./match/matcher.js";
 export { applyIgnores, loadIgnoreFile, parseIgnoreFile, type IgnoreEntry } from "./findings/ignore.js";
 export { applyVex, loadVexFiles, parseOpenVex, type VexStatement } from "./findings/vex.js";
-export { cacheDir } from "./cache/dirs.js";
+export { cacheDir } from "@bulwark/model";
 export { catalog } from "./misconfig/catalog.js";
 export { FAMILIES, type CheckMeta } from "./misconfig/types.js";
 export { kubernetesRules } from "./secret/kubernetes.js";
