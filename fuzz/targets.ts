@@ -4,6 +4,7 @@
  * anything else — a TypeError, a RangeError, a hang — is a crash.
  */
 import { writeFileSync } from "node:fs";
+import { Readable } from "node:stream";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseApkInstalled } from "../packages/scanner/src/analyzer/apk/apk.js";
@@ -12,6 +13,8 @@ import { parseIgnoreFile } from "../packages/scanner/src/findings/ignore.js";
 import { parseOpenVex } from "../packages/scanner/src/findings/vex.js";
 import { parseConfig, parseManifest } from "../packages/image/src/manifest.js";
 import { parseReference } from "../packages/image/src/reference.js";
+import { TarFormatError } from "../packages/image/src/tar/sparse.js";
+import { readTar } from "../packages/image/src/tar/stream.js";
 import { indexTar, parsePax } from "../packages/image/src/tarindex.js";
 import { parseDockerfile } from "../packages/scanner/src/misconfig/dockerfile/parser.js";
 import { parseYamlDocuments } from "../packages/scanner/src/misconfig/yaml-source.js";
@@ -40,8 +43,14 @@ const scannerTargets: FuzzTarget[] = [
     async run(data) {
       parsePax(data);
       writeFileSync(tarFile, data);
-      await indexTar(tarFile);
+      try {
+        await indexTar(tarFile);
+      } finally {
+        // The layer reader too: every entry, with the bytes of those a walk could want.
+        for await (const e of readTar(Readable.from([data]))) if (e.size <= 1024 * 1024) await e.read();
+      }
     },
+    expected: (e) => e instanceof TarFormatError,
   },
   {
     name: "oci-manifest",

@@ -7,3 +7,4 @@ export { openRegistryImage } from "./registry/image.js";
 export { readBody } from "./registry/http.js";
 export { parsePlatform } from "./platform.js";
 export { apiHost, isLoopbackHost } from "./reference.js";
+export { readTar, type TarEntry } from "./tar/stream.js";

@@ -1,9 +1,13 @@
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { gnuTarTree, makeTarVariants, sha256 } from "../../testkit/src/fixtures/tar-variants.js";
+import {
+  gnuTarTree,
+  makeTarVariants,
+  pythonTarTree,
+  sha256,
+} from "../../testkit/src/fixtures/tar-variants.js";
 import { indexTar } from "./tarindex.js";
 
 // Differential test: the archive index must see exactly the file tree that GNU tar and
@@ -12,18 +16,7 @@ const work = mkdtempSync(join(tmpdir(), "bulwark-tarindex-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const archives = makeTarVariants(work);
 
-function pythonTree(archive: string): Record<string, string> {
-  const script = [
-    "import hashlib, json, sys, tarfile",
-    "tree = {}",
-    "with tarfile.open(sys.argv[1]) as tf:",
-    "    for m in tf.getmembers():",
-    "        if m.isfile() or m.islnk():",
-    "            tree[m.name] = hashlib.sha256(tf.extractfile(m).read()).hexdigest()",
-    "print(json.dumps(tree))",
-  ].join("\n");
-  return JSON.parse(execFileSync("python3", ["-c", script, archive]).toString()) as Record<string, string>;
-}
+const pythonTree = (archive: string) => pythonTarTree(archive);
 
 async function bulwarkTree(archive: string): Promise<Record<string, string>> {
   const data = readFileSync(archive);

@@ -1,5 +1,6 @@
 import { open, type FileHandle } from "node:fs/promises";
 import { BulwarkError } from "@bulwark/model";
+import { field, numeric as octal, parsePax } from "./tar/header.js";
 
 /** Where one member's data sits inside an uncompressed tar file. */
 export interface TarMember {
@@ -11,39 +12,7 @@ const BLOCK = 512;
 /** Extended headers (PAX records, GNU long names) larger than this are refused. */
 const MAX_EXTENDED_HEADER = 1024 * 1024;
 
-function field(header: Buffer, start: number, length: number): string {
-  const raw = header.subarray(start, start + length);
-  const nul = raw.indexOf(0);
-  return raw.subarray(0, nul < 0 ? length : nul).toString("utf8");
-}
-
-function octal(header: Buffer, start: number, length: number): number {
-  // GNU base-256 for sizes of 8 GiB and more.
-  if ((header[start] ?? 0) & 0x80) {
-    let n = 0;
-    for (let i = start + 1; i < start + length; i++) n = n * 256 + (header[i] ?? 0);
-    return n;
-  }
-  const text = field(header, start, length).trim();
-  return text ? parseInt(text, 8) : 0;
-}
-
-/** PAX extended header records (`<len> key=value\n`); a malformed record ends the parse. */
-export function parsePax(data: Buffer): Map<string, string> {
-  const records = new Map<string, string>();
-  let pos = 0;
-  while (pos < data.length) {
-    const space = data.indexOf(0x20, pos);
-    if (space < 0) break;
-    const len = parseInt(data.subarray(pos, space).toString("ascii"), 10);
-    if (!Number.isSafeInteger(len) || len <= space - pos || pos + len > data.length) break;
-    const record = data.subarray(space + 1, pos + len - 1).toString("utf8");
-    const eq = record.indexOf("=");
-    if (eq > 0) records.set(record.slice(0, eq), record.slice(eq + 1));
-    pos += len;
-  }
-  return records;
-}
+export { parsePax } from "./tar/header.js";
 
 /** What the extended headers before an entry override: PAX `x` records and GNU `L`/`K` names. */
 interface Overrides {

@@ -19,6 +19,8 @@ const DEFAULTS = {
   CONFIG_BYTES: 64 * 1024 * 1024,
   /** Bytes a compressed archive may be decompressed to under the cache's tmp dir. */
   SPOOL_BYTES: 32 * 1024 * 1024 * 1024,
+  /** A sparse file in a layer, expanded for the analyzers that want it (its size costs the archive nothing). */
+  SPARSE_FILE_BYTES: 256 * 1024 * 1024,
   /** One per-layer cache entry. */
   LAYER_CACHE_BYTES: 512 * 1024 * 1024,
 } as const;

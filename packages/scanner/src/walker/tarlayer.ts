@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
-import { extract as tarExtract, type Header as Headers } from "tar-stream";
-import { type Analyzer, BulwarkError, errorMessage, type LayerAnalysis } from "@bulwark/model";
+import { readTar, type TarEntry } from "@bulwark/image";
+import { type Analyzer, BulwarkError, errorMessage, limit, type LayerAnalysis } from "@bulwark/model";
 import { interested, offerFile, SharedContent, type FileMeta } from "./offer.js";
 import { normaliseEntryPath, resolveSymlinkTarget, whiteoutOf } from "./paths.js";
 
@@ -8,43 +8,10 @@ export type LayerContent = Pick<LayerAnalysis, "results" | "whiteouts" | "opaque
 
 const S_IFREG = 0o100000;
 
-/** The parts of a tar-stream (streamx) entry the walker uses. */
-interface EntryStream {
-  on(event: "data", fn: (chunk: Buffer) => void): unknown;
-  on(event: "end", fn: () => void): unknown;
-  on(event: "error", fn: (e: Error) => void): unknown;
-  resume(): unknown;
-}
-
-/** Collect an entry's bytes (only ever for a file some analyzer wants). */
-function bufferEntry(entry: EntryStream, size: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const buf = Buffer.allocUnsafe(size);
-    let at = 0;
-    entry.on("data", (chunk: Buffer) => {
-      chunk.copy(buf, at);
-      at += chunk.length;
-    });
-    entry.on("error", reject);
-    entry.on("end", () =>
-      at === size ? resolve(buf) : reject(new Error(`short entry: ${at} of ${size} bytes`)),
-    );
-  });
-}
-
-function drain(entry: EntryStream): Promise<void> {
-  return new Promise((resolve, reject) => {
-    entry.on("end", resolve);
-    entry.on("error", reject);
-    entry.resume();
-  });
-}
-
-function checkLink(header: Headers, path: string, layer: string): void {
-  const target = header.linkname ?? "";
-  if (header.type === "symlink") resolveSymlinkTarget(path, target, layer);
+function checkLink(entry: TarEntry, path: string, layer: string): void {
+  if (entry.type === "symlink") resolveSymlinkTarget(path, entry.linkname, layer);
   // A hard link names another entry of the archive, relative to the root.
-  if (header.type === "link") normaliseEntryPath(target.replace(/^\/+/, ""), layer);
+  if (entry.type === "link") normaliseEntryPath(entry.linkname.replace(/^\/+/, ""), layer);
 }
 
 /**
@@ -77,20 +44,15 @@ class KeptFiles {
 }
 
 async function offerHardLink(
-  header: Headers,
+  header: TarEntry,
   path: string,
   analyzers: readonly Analyzer[],
   layer: string,
   out: LayerContent,
   kept: KeptFiles,
 ): Promise<void> {
-  const target = normaliseEntryPath((header.linkname ?? "").replace(/^\/+/, ""), layer);
-  const meta: FileMeta = {
-    size: header.size ?? 0,
-    mode: S_IFREG | ((header.mode ?? 0) & 0o7777),
-    uid: header.uid ?? 0,
-    gid: header.gid ?? 0,
-  };
+  const target = normaliseEntryPath(header.linkname.replace(/^\/+/, ""), layer);
+  const meta = metaOf(header);
   const source = kept.get(target);
   const wanting = interested(analyzers, path, source?.meta ?? meta);
   if (wanting.length === 0) return;
@@ -103,39 +65,42 @@ async function offerHardLink(
   });
 }
 
+function metaOf(entry: TarEntry): FileMeta {
+  return { size: entry.size, mode: S_IFREG | (entry.mode & 0o7777), uid: entry.uid, gid: entry.gid };
+}
+
 async function handleEntry(
-  header: Headers,
-  entry: EntryStream,
+  entry: TarEntry,
   analyzers: readonly Analyzer[],
   layer: string,
   out: LayerContent,
   kept: KeptFiles,
 ): Promise<void> {
-  const path = normaliseEntryPath(header.name, layer);
+  const path = normaliseEntryPath(entry.name, layer);
   const wh = whiteoutOf(path);
   if (wh?.kind === "whiteout") out.whiteouts.push(wh.path);
   else if (wh?.kind === "opaque") out.opaqueDirs.push(wh.dir);
   else if (!wh && path !== "/") out.paths.push(path);
-  checkLink(header, path, layer);
+  checkLink(entry, path, layer);
   kept.forget(path);
-  if (!wh && header.type === "link") {
-    await offerHardLink(header, path, analyzers, layer, out, kept);
-    return drain(entry);
-  }
-  const regular = header.type === "file" || header.type === "contiguous-file";
-  if (wh || !regular) return drain(entry);
-  const meta: FileMeta = {
-    size: header.size ?? 0,
-    mode: S_IFREG | ((header.mode ?? 0) & 0o7777),
-    uid: header.uid ?? 0,
-    gid: header.gid ?? 0,
-  };
+  if (!wh && entry.type === "link") return offerHardLink(entry, path, analyzers, layer, out, kept);
+  if (wh || entry.type !== "file") return;
+  const meta = metaOf(entry);
   const wanting = interested(analyzers, path, meta);
-  if (wanting.length === 0) return drain(entry);
-  const content = new SharedContent(() => bufferEntry(entry, meta.size));
+  if (wanting.length === 0) return;
+  // A sparse file's size costs the archive nothing: expand only what a real file could be.
+  if (entry.sparse && entry.size > limit("SPARSE_FILE_BYTES")) {
+    out.issues.push({
+      path,
+      code: "UNSUPPORTED",
+      message: `sparse file of ${entry.size} bytes not analysed: over the ${limit("SPARSE_FILE_BYTES")}-byte limit (BULWARK_MAX_SPARSE_FILE_BYTES)`,
+      layer,
+    });
+    return;
+  }
+  const content = new SharedContent(() => entry.read());
   await offerFile(wanting, path, meta, content, layer, out);
-  if (!content.started) await drain(entry);
-  else kept.keep(path, meta, content);
+  if (content.started) kept.keep(path, meta, content);
 }
 
 function corrupt(e: unknown, layer: string): BulwarkError {
@@ -156,21 +121,9 @@ export async function walkTar(
 ): Promise<LayerContent> {
   const out: LayerContent = { results: [], whiteouts: [], opaqueDirs: [], paths: [], issues: [] };
   const kept = new KeptFiles();
-  const extract = tarExtract();
-  tar.on("error", (e) => extract.destroy(corrupt(e, layer)));
-  const ended = new Promise<void>((resolve, reject) => {
-    tar.on("end", resolve);
-    tar.on("error", reject);
-  });
-  ended.catch(() => {});
-  tar.pipe(extract);
   try {
-    for await (const entry of extract) {
-      await handleEntry(entry.header, entry as unknown as EntryStream, analyzers, layer, out, kept);
-    }
-    await ended;
+    for await (const entry of readTar(tar)) await handleEntry(entry, analyzers, layer, out, kept);
   } catch (e) {
-    extract.destroy();
     tar.destroy();
     throw corrupt(e, layer);
   }
