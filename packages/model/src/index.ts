@@ -17,4 +17,4 @@ export * from "./finding.js";
 export * from "./summary.js";
 export * from "./scan.js";
 export * from "./scan-options.js";
-export { cacheDir } from "./dirs.js";
+export { cacheDir, defaultDataDir } from "./dirs.js";

@@ -1,2 +1,2 @@
 /** What the runtime package uses from the packages before it. */
-export { BulwarkError, cacheDir, ExitCode } from "@bulwark/model";
+export { BulwarkError, cacheDir, defaultDataDir, ExitCode, readBoundedFileSync } from "@bulwark/model";

@@ -1,5 +1,4 @@
-import { homedir } from "node:os";
-import { join, resolve } from "node:path";
+import { defaultDataDir } from "@bulwark/model";
 import { openPostgres } from "./postgres.js";
 import { StoreError } from "./errors.js";
 import { openSqlite } from "./sqlite.js";
@@ -10,16 +9,7 @@ export interface OpenStoreOptions {
   databaseUrl?: string;
 }
 
-/**
- * The data directory: `--data-dir`, else $BULWARK_DATA_DIR, else $XDG_DATA_HOME/bulwark,
- * else ~/.local/share/bulwark.
- */
-export function defaultDataDir(explicit?: string): string {
-  if (explicit) return resolve(explicit);
-  if (process.env.BULWARK_DATA_DIR) return resolve(process.env.BULWARK_DATA_DIR);
-  const xdg = process.env.XDG_DATA_HOME;
-  return join(xdg ? resolve(xdg) : join(homedir(), ".local", "share"), "bulwark");
-}
+export { defaultDataDir };
 
 /** `databaseUrl` postgres://… selects PostgreSQL; otherwise SQLite file `<dataDir>/bulwark.db`. */
 export async function openStore(opts: OpenStoreOptions): Promise<Store> {

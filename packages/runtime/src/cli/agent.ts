@@ -5,6 +5,9 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { AlertSink } from "../alerts/index.js";
+import { deviationMatch, responseMatch } from "../baseline/alerts.js";
+import type { BaselineGuard } from "../baseline/guard.js";
+import { killEventProcess } from "../response/kill.js";
 import { ContextResolver } from "../context/index.js";
 import type { RuntimeEvent } from "../events/index.js";
 import type { RuleEngine } from "../rules/index.js";
@@ -22,6 +25,8 @@ export interface AgentOptions {
   statusFile: string;
   /** Called for every event (e.g. to record them for replay). */
   onEvent?: (e: RuntimeEvent) => void;
+  /** Learned baselines: learn, or check and (with `respond`) act on deviations. */
+  baseline?: { guard: BaselineGuard; respond: boolean };
 }
 
 export interface AgentStatus {
@@ -45,16 +50,27 @@ export class Agent {
   private lastEvents = 0;
   private lastAt = Date.now();
   private readonly startedAt = new Date().toISOString();
+  private readonly baselineErrors = new Set<string>();
 
   constructor(private readonly o: AgentOptions) {
     const onEvent = (e: RuntimeEvent): void => {
       o.onEvent?.(e);
       for (const m of o.engine.evaluate(e)) o.sink.raise(m);
+      if (o.baseline) this.onBaseline(e, o.baseline);
     };
     this.sensor =
       o.sensor === "proc"
         ? new ProcPoller({ context: this.resolver, onEvent })
         : new BpftraceSensor({ context: this.resolver, onEvent });
+  }
+
+  /** Each new behaviour is an alert; in protect mode its process is killed (or a dry run recorded). */
+  private onBaseline(e: RuntimeEvent, b: { guard: BaselineGuard; respond: boolean }): void {
+    for (const d of b.guard.observe(e)) {
+      this.o.sink.raise(deviationMatch(d));
+      if (d.mode === "protect")
+        this.o.sink.raise(responseMatch(d, b.respond ? killEventProcess(e) : "dry-run"));
+    }
   }
 
   get stats(): SensorStats {
@@ -71,15 +87,34 @@ export class Agent {
   }
 
   async start(): Promise<void> {
+    this.tickBaselines();
     await this.sensor.start();
     this.writeStatus(true);
-    this.timer = setInterval(() => this.writeStatus(true), 2000);
+    this.timer = setInterval(() => {
+      this.tickBaselines();
+      this.writeStatus(true);
+    }, 2000);
     this.timer.unref();
+  }
+
+  /** Approved baselines are re-read (an approval takes effect while running); candidates saved. */
+  private tickBaselines(): void {
+    const guard = this.o.baseline?.guard;
+    if (!guard) return;
+    for (const e of guard.reload())
+      if (!this.baselineErrors.has(e.message)) {
+        this.baselineErrors.add(e.message);
+        process.stderr.write(
+          `runtime watch: ${e.code}: ${e.message} (the baseline loaded before stays in force)\n`,
+        );
+      }
+    guard.flush();
   }
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.sensor.stop();
+    this.o.baseline?.guard.flush();
     await this.o.sink.close();
     this.writeStatus(false);
   }

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { registerBaselineCommand } from "./baseline.js";
 import { registerReplayCommand } from "./replay.js";
 import { registerRulesCommand } from "./rules.js";
 import { registerStatusCommand } from "./status.js";
@@ -15,6 +16,7 @@ const subcommands: Array<(runtime: Command) => void> = [
   registerReplayCommand,
   registerWatchCommand,
   registerStatusCommand,
+  registerBaselineCommand,
 ];
 
 export function registerRuntime(program: Command): void {

@@ -10,6 +10,8 @@ import { cacheDir } from "../deps.js";
 import { RuntimeError } from "../errors.js";
 import { RuleEngine, defaultRuleFiles, loadRuleFiles } from "../rules/index.js";
 import { SensorError } from "../sensor/errors.js";
+import { BaselineGuard } from "../baseline/guard.js";
+import { BaselineStore } from "../baseline/store.js";
 import { Agent, type SensorKind } from "./agent.js";
 
 interface WatchFlags {
@@ -23,6 +25,8 @@ interface WatchFlags {
   statusFile?: string;
   rateBurst: string;
   ratePerMinute: string;
+  baselineDir?: string;
+  respond?: boolean;
 }
 
 const repeatable = (v: string, prev: string[]): string[] => [...prev, v];
@@ -63,6 +67,9 @@ export async function watch(flags: WatchFlags, cmd: Command): Promise<void> {
     sink,
     statusFile: statusFilePath(cmd, flags.statusFile),
     onEvent: recorder ? (e) => recorder.write(`${JSON.stringify(e)}\n`) : undefined,
+    baseline: flags.baselineDir
+      ? { guard: new BaselineGuard(new BaselineStore(flags.baselineDir)), respond: flags.respond === true }
+      : undefined,
   });
   await agent.start();
   const lossy = agent.stats.lossy
@@ -111,5 +118,13 @@ export function registerWatchCommand(runtime: Command): void {
     .option("--status-file <file>", "where to keep the status `runtime status` reads")
     .option("--rate-burst <n>", "alerts per rule and container sent in a burst before rate limiting", "20")
     .option("--rate-per-minute <n>", "sustained alerts per rule and container per minute", "60")
+    .option(
+      "--baseline-dir <dir>",
+      "learn baselines per image into DIR (candidates), and check workloads whose approved baseline there is in monitor or protect mode",
+    )
+    .option(
+      "--respond",
+      "act on protect-mode deviations (kill the process); without it they are recorded as dry runs",
+    )
     .action(async (flags: WatchFlags, cmd: Command) => watch(flags, cmd));
 }
