@@ -17,7 +17,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const DIGEST = `sha256:${"ab".repeat(32)}`;
 
-function exec(path: string, parent = "/usr/bin/sh", uid = 0): RuntimeEvent {
+function exec(path: string, parent = "sh", uid = 0): RuntimeEvent {
   return {
     schema: 1,
     type: "exec",
@@ -32,7 +32,7 @@ function exec(path: string, parent = "/usr/bin/sh", uid = 0): RuntimeEvent {
       args: [],
       uid,
       gid: 0,
-      ancestors: [{ pid: 1, name: "sh", exe: parent }],
+      ancestors: [{ pid: 1, name: parent, exe: `/usr/bin/${parent}` }],
     },
     container: {
       id: "bulwark-test-container-not-on-this-host",
@@ -45,7 +45,7 @@ function exec(path: string, parent = "/usr/bin/sh", uid = 0): RuntimeEvent {
 
 function baseline(mode: Baseline["mode"]): Baseline {
   const profile = emptyProfile();
-  profile.executables.add("/usr/bin/cat <- /usr/bin/sh");
+  profile.executables.add("/usr/bin/cat <- sh");
   profile.users.add("0");
   return {
     workload: { key: DIGEST, image: "minbase", digest: DIGEST },
@@ -125,9 +125,7 @@ describe("the agent's baseline guard", () => {
     guard.reload();
     expect(guard.observe(exec("/usr/bin/cat"))).toEqual([]);
     guard.flush();
-    expect([...store.read(DIGEST, "candidate")!.profile.executables]).toEqual([
-      "/usr/bin/cat <- /usr/bin/sh",
-    ]);
+    expect([...store.read(DIGEST, "candidate")!.profile.executables]).toEqual(["/usr/bin/cat <- sh"]);
   });
 
   it("reports each new behaviour once in monitor mode, and nothing learned", () => {
@@ -137,9 +135,9 @@ describe("the agent's baseline guard", () => {
     guard.reload();
     expect(guard.observe(exec("/usr/bin/cat"))).toEqual([]);
     const first = guard.observe(exec("/usr/bin/curl"));
-    expect(first.map((d) => [d.facet, d.value])).toEqual([["executables", "/usr/bin/curl <- /usr/bin/sh"]]);
+    expect(first.map((d) => [d.facet, d.value])).toEqual([["executables", "/usr/bin/curl <- sh"]]);
     expect(guard.observe(exec("/usr/bin/curl"))).toEqual([]);
-    expect(guard.observe(exec("/usr/bin/cat", "/usr/bin/sh", 1000)).map((d) => d.facet)).toEqual(["users"]);
+    expect(guard.observe(exec("/usr/bin/cat", "sh", 1000)).map((d) => d.facet)).toEqual(["users"]);
   });
 
   it("keeps the baseline in force when its file is hand-edited into something invalid", () => {

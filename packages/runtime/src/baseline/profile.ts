@@ -43,7 +43,9 @@ export function observation(e: RuntimeEvent): { facet: FacetName; value: string 
   switch (e.type) {
     case "exec": {
       const path = e.process.exePath ?? e.process.exe;
-      const parent = e.process.ancestors[0]?.exe ?? e.process.ancestors[0]?.name ?? "?";
+      // The parent by name: its exe path differs by how it was seen (execve's "/bin/sh" when the
+      // agent watched it start, /proc's resolved "/usr/bin/dash" when it was already running).
+      const parent = e.process.ancestors[0]?.name ?? "?";
       return { facet: "executables", value: `${path} <- ${parent}` };
     }
     case "open":

@@ -1,0 +1,170 @@
+/**
+ * Baselines on real runc containers under the real `bulwark runtime watch` (bpftrace): a
+ * workload is learned, approved, then monitored — exactly one deviation alert when it runs a
+ * new binary (twice), none while it repeats what it did — and in protect mode with --respond
+ * the deviating process is killed while the container keeps serving. Skipped (reason
+ * printed) when not root or bpftrace/runc/ip are missing.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildImage } from "../../../testkit/src/fixtures/images.js";
+import { recipes } from "../../../testkit/src/fixtures/recipes.js";
+import type { Alert } from "../alerts/index.js";
+import { createNetns, sh, startContainer, type Container, type Netns } from "../sensor/testing/containers.js";
+import { REPO_ROOT } from "../testkit/paths.js";
+
+const missing = [
+  process.getuid?.() !== 0 ? "root" : "",
+  ...["/usr/bin/bpftrace", "/usr/sbin/runc", "/usr/sbin/ip"].filter((p) => !existsSync(p)),
+].filter(Boolean);
+if (missing.length) console.warn(`baseline.containers.test skipped: needs ${missing.join(", ")}`);
+
+const tag = `${process.pid % 100000}`;
+const work = mkdtempSync(join(tmpdir(), "bulwark-baseline-e2e-"));
+const baselines = join(work, "baselines");
+const bin = resolve(REPO_ROOT, "packages/cli/src/bin.ts");
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Watch {
+  child: ChildProcess;
+  alerts: Alert[];
+  exited: Promise<unknown>;
+}
+
+function startWatch(extra: string[] = []): Promise<Watch> {
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      bin,
+      "runtime",
+      "watch",
+      "--status-file",
+      join(work, "status.json"),
+      "--baseline-dir",
+      baselines,
+      ...extra,
+    ],
+    { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  const w: Watch = { child, alerts: [], exited: new Promise((r) => child.once("close", r)) };
+  let buf = "";
+  child.stdout?.setEncoding("utf8").on("data", (d: string) => {
+    const lines = (buf + d).split("\n");
+    buf = lines.pop() ?? "";
+    for (const l of lines) if (l.trim()) w.alerts.push(JSON.parse(l) as Alert);
+  });
+  let err = "";
+  return new Promise((ready, fail) => {
+    child.stderr?.setEncoding("utf8").on("data", (d: string) => {
+      err += d;
+      if (err.includes("attached")) ready(w);
+    });
+    child.once("close", (code) => fail(new Error(`watch exited ${code}: ${err}`)));
+  });
+}
+
+async function stopWatch(w: Watch): Promise<void> {
+  w.child.kill("SIGTERM");
+  await w.exited;
+}
+
+function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(
+    process.execPath,
+    ["--import", "tsx", bin, "runtime", "baseline", ...args, "--dir", baselines],
+    {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+    },
+  );
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const SERVER =
+  'use IO::Socket::INET; my $s=IO::Socket::INET->new(LocalAddr=>"127.0.0.1",LocalPort=>8080,Listen=>16,ReuseAddr=>1) or die; ' +
+  'while(my $c=$s->accept){ while(<$c>){ last if /^\\r?\\n$/ } print $c "HTTP/1.0 200 OK\\r\\n\\r\\nhello\\n"; close $c }';
+// The workload: a web server, and a loop that keeps running the same two programs.
+const WORKLOAD = `perl -e '${SERVER}' & while true; do cat /etc/hostname > /dev/null; sleep 0.3; done`;
+
+describe.skipIf(missing.length > 0)("baselines on real runc containers", () => {
+  let app: Container;
+  let net: Netns;
+  const deviations = (w: Watch) =>
+    w.alerts.filter((a) => a.rule.startsWith("Baseline deviation") && a.container.id === app.id);
+  const serves = async () =>
+    (
+      await sh("ip", ["netns", "exec", net.name, "curl", "-s", "--max-time", "5", "http://127.0.0.1:8080/"])
+    ).includes("hello");
+
+  beforeAll(async () => {
+    const rootfs = await (await buildImage(recipes.minbase)).rootfs();
+    net = await createNetns(`bw-base-${tag}`);
+    const learner = await startWatch();
+    app = await startContainer({
+      id: `bw-base-${tag}`,
+      name: "app",
+      imageRootfs: rootfs,
+      args: ["sh", "-c", WORKLOAD],
+      netnsPath: net.path,
+    });
+    await sleep(6000);
+    await stopWatch(learner);
+  }, 300_000);
+
+  afterAll(async () => {
+    await app?.remove();
+    await net?.remove();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it("learns a reviewable candidate for the image, and approves it in monitor mode", () => {
+    const listed = cli(["show"]);
+    expect(listed.code).toBe(0);
+    const key = listed.stdout.split("\t")[0]!;
+    expect(key).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const candidate = cli(["show", key, "--candidate"]);
+    expect(candidate.stdout).toContain("/usr/bin/cat <- ");
+    expect(candidate.stdout).toContain("mode: learn");
+    expect(cli(["approve", key, "--mode", "monitor", "--by", "alice"]).code).toBe(0);
+    expect(cli(["show", key]).stdout).toMatch(/mode: monitor[\s\S]*by: alice/);
+    expect(readdirSync(baselines).sort()).toEqual([
+      expect.stringMatching(/\.candidate\.yaml$/),
+      expect.stringMatching(/\.yaml$/),
+    ]);
+  });
+
+  it("monitor: nothing while the workload repeats itself, exactly one alert for a new binary run twice", async () => {
+    const w = await startWatch();
+    await sleep(4000);
+    expect(deviations(w), JSON.stringify(deviations(w).map((a) => a.output))).toEqual([]);
+    await app.exec(["/usr/bin/id"]);
+    await app.exec(["/usr/bin/id"]);
+    await sleep(3000);
+    await stopWatch(w);
+    const got = deviations(w);
+    expect(got.map((a) => a.rule)).toEqual(["Baseline deviation: new executable"]);
+    expect(got[0]!.output).toContain("/usr/bin/id");
+  }, 120_000);
+
+  it("protect with --respond: the deviating process is killed and the container keeps serving", async () => {
+    const key = cli(["show"]).stdout.split("\t")[0]!;
+    expect(cli(["approve", key, "--mode", "protect", "--by", "alice"]).code).toBe(0);
+    const w = await startWatch(["--respond"]);
+    expect(await serves()).toBe(true);
+    const intruder = await app.exec(["/usr/bin/tail", "-f", "/dev/null"]);
+    await sleep(2000);
+    await stopWatch(w);
+    expect(intruder.code).not.toBe(0); // killed, not exited on its own: tail -f never ends
+    const actions = w.alerts.filter((a) => a.rule === "Response action");
+    expect(
+      actions.map((a) => a.output),
+      JSON.stringify(w.alerts.map((a) => a.output)),
+    ).toEqual([expect.stringMatching(/^killed pid \d+ \(tail\), for new executable \/usr\/bin\/tail /)]);
+    expect(await serves()).toBe(true);
+  }, 120_000);
+});
