@@ -6,7 +6,8 @@
  * printed) when not root or bpftrace/runc/ip are missing.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -94,6 +95,7 @@ const WORKLOAD = `perl -e '${SERVER}' & while true; do cat /etc/hostname > /dev/
 describe.skipIf(missing.length > 0)("baselines on real runc containers", () => {
   let app: Container;
   let net: Netns;
+  let rootfs: string;
   const deviations = (w: Watch) =>
     w.alerts.filter((a) => a.rule.startsWith("Baseline deviation") && a.container.id === app.id);
   const serves = async () =>
@@ -102,7 +104,7 @@ describe.skipIf(missing.length > 0)("baselines on real runc containers", () => {
     ).includes("hello");
 
   beforeAll(async () => {
-    const rootfs = await (await buildImage(recipes.minbase)).rootfs();
+    rootfs = await (await buildImage(recipes.minbase)).rootfs();
     net = await createNetns(`bw-base-${tag}`);
     const learner = await startWatch();
     app = await startContainer({
@@ -166,5 +168,26 @@ describe.skipIf(missing.length > 0)("baselines on real runc containers", () => {
       JSON.stringify(w.alerts.map((a) => a.output)),
     ).toEqual([expect.stringMatching(/^killed pid \d+ \(tail\), for new executable \/usr\/bin\/tail /)]);
     expect(await serves()).toBe(true);
+  }, 120_000);
+
+  it("drift: a program written into the container after it started and run raises its own alert with the file's sha256", async () => {
+    const w = await startWatch();
+    await app.exec(["sh", "-c", "cp /usr/bin/true /tmp/dropped && /tmp/dropped"]);
+    await sleep(2000);
+    await stopWatch(w);
+    const drift = w.alerts.filter(
+      (a) => a.rule === "Drift Executable Written After Start" && a.container.id === app.id,
+    );
+    const sha = createHash("sha256")
+      .update(readFileSync(join(rootfs, "usr/bin/true")))
+      .digest("hex");
+    expect(
+      drift.map((a) => a.output),
+      JSON.stringify(w.alerts.map((a) => a.rule)),
+    ).toEqual([expect.stringContaining(`exepath=/tmp/dropped sha256=${sha} `)]);
+    // The image's own programs, run the same way, are not drift.
+    expect(w.alerts.filter((a) => a.rule.startsWith("Drift") && !a.output.includes("/tmp/dropped"))).toEqual(
+      [],
+    );
   }, 120_000);
 });

@@ -14,6 +14,8 @@ import { listRuncStates, RUNC_STATE_ROOTS, type RuncState } from "./runc.js";
 export interface ResolvedContext {
   container: ContainerInfo;
   k8s?: K8sInfo;
+  /** The container's first process (runc state), when known: a pid that lives as long as it. */
+  initPid?: number;
 }
 
 export interface ResolverOptions {
@@ -114,7 +116,7 @@ function fromRunc(s: RuncState, dockerRoot?: string): ResolvedContext {
     startTime: docker?.startTime ?? s.created,
   };
   container.name ??= s.id;
-  return { container, k8s: meta.k8s };
+  return { container, k8s: meta.k8s, ...(s.initPid ? { initPid: s.initPid } : {}) };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -50,6 +50,8 @@ export interface ProcessInfo {
   ancestors: AncestorInfo[];
   /** The executable lives in a container's upper (writable) layer or was written after start. */
   exeUpperLayer?: boolean;
+  /** sha256 of the executable, when it drifted (ran from the container's upper layer). */
+  exeSha256?: string;
   /** The executable's path is present in the image inventory (undefined when no inventory is known). */
   exeInImage?: boolean;
   /** The executable is an anonymous memory file (memfd_create) or lives on /dev/shm. */

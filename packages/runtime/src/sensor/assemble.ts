@@ -3,6 +3,7 @@
  * string of rename/mount), keeps the process table, and adds container context. An exec
  * whose argv line never arrives (lost) is still emitted after `pendingMs`, without args.
  */
+import { DriftCheck } from "./drift.js";
 import { readlinkSync } from "node:fs";
 import {
   type ContainerInfo,
@@ -18,7 +19,7 @@ import { ProcessTable } from "./proctable.js";
 import type { ArgvRecord, MoreRecord, SensorRecord } from "./records.js";
 
 export interface ContextSource {
-  resolve(pid: number, cgroupId: bigint): { container: ContainerInfo; k8s?: K8sInfo };
+  resolve(pid: number, cgroupId: bigint): { container: ContainerInfo; k8s?: K8sInfo; initPid?: number };
 }
 
 interface Pending {
@@ -29,6 +30,7 @@ interface Pending {
 export class EventAssembler {
   private readonly execs = new Map<number, Pending>();
   private readonly seconds = new Map<number, Pending>();
+  private readonly drift = new DriftCheck();
   /** Wall-clock nanoseconds minus monotonic nanoseconds (bpftrace `nsecs` is CLOCK_MONOTONIC). */
   private readonly offsetNs = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
 
@@ -128,7 +130,15 @@ export class EventAssembler {
       startTime: this.time(r.ktimeNs),
     });
     const e = this.event(r);
-    return e ? [e] : [];
+    if (!e) return [];
+    const init = this.context.resolve(r.pid, r.cgroupId).initPid;
+    const pids = [r.pid, r.ppid, ...e.process.ancestors.map((a) => a.pid), ...(init ? [init] : [])];
+    const drift = this.drift.check(pids, r.mntns, e.container.id, exePath);
+    if (drift?.upperLayer) {
+      e.process.exeUpperLayer = true;
+      if (drift.sha256) e.process.exeSha256 = drift.sha256;
+    }
+    return [e];
   }
 
   private event(r: SensorRecord): RuntimeEvent | undefined {

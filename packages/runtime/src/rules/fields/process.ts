@@ -76,6 +76,7 @@ export const PROCESS_FIELDS: FieldDef[] = [
     return p ? cmdline(p.name, p.args) : undefined;
   }),
   plain("proc.is_exe_upper_layer", "bool", (e) => e.process.exeUpperLayer ?? false),
+  plain("proc.exe_sha256", "string", (e) => e.process.exeSha256),
   plain("proc.is_exe_from_memfd", "bool", (e) => e.process.exeFromMemfd ?? false),
   // Bulwark extension: undefined (never matches) when no inventory of the image is known.
   plain("proc.exe_in_image", "bool", (e) => e.process.exeInImage),
