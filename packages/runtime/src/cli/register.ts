@@ -3,6 +3,7 @@ import { registerBaselineCommand } from "./baseline.js";
 import { registerReplayCommand } from "./replay.js";
 import { registerRulesCommand } from "./rules.js";
 import { registerStatusCommand } from "./status.js";
+import { registerTopCommand } from "./top.js";
 import { registerWatchCommand } from "./watch.js";
 
 /**
@@ -17,6 +18,7 @@ const subcommands: Array<(runtime: Command) => void> = [
   registerWatchCommand,
   registerStatusCommand,
   registerBaselineCommand,
+  registerTopCommand,
 ];
 
 export function registerRuntime(program: Command): void {
