@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { registerBaselineCommand } from "./baseline.js";
+import { registerFlowsCommand } from "./flows.js";
 import { registerReplayCommand } from "./replay.js";
 import { registerRulesCommand } from "./rules.js";
 import { registerStatusCommand } from "./status.js";
@@ -19,6 +20,7 @@ const subcommands: Array<(runtime: Command) => void> = [
   registerStatusCommand,
   registerBaselineCommand,
   registerTopCommand,
+  registerFlowsCommand,
 ];
 
 export function registerRuntime(program: Command): void {
