@@ -1,8 +1,10 @@
 /**
  * Connections → flows. Each connect (client side) and accept (server side) is attributed to
- * its container; a workload's addresses are learned from the events themselves: a server's
+ * its container and counted as it arrives (memory grows with distinct flows, not
+ * connections); a workload's addresses are learned from the events themselves: a server's
  * from the local address of its accepts, a client's by pairing its connect with the accept
- * it caused (same destination address and port, closest in time, within 2 s). Flows are
+ * it caused (same destination address and port, closest in time, within 2 s, among the last
+ * 64 connects to that destination). Flows are
  * aggregated by source, destination, port and protocol, with counts and first/last seen, and
  * classified east-west (both ends workloads, or inside the cluster CIDRs) or north-south.
  * Bytes are not counted: the sensor sees syscalls, not traffic.
@@ -32,20 +34,29 @@ export interface Flow {
   lastSeen: string;
 }
 
-interface Raw {
-  time: number;
-  iso: string;
-  side: "connect" | "accept";
+/** Connections aggregated as they arrive, before their peers' names are known. */
+interface Partial {
   self: Endpoint;
   selfKey: string;
+  /** The client address (accepts only). */
   peerIp: string;
-  /** Server address the connection went to. */
   serverIp: string;
   port: number;
   protocol: string;
+  connections: number;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+interface RecentConnect {
+  time: number;
+  self: Endpoint;
+  selfKey: string;
 }
 
 const PAIR_WINDOW_MS = 2000;
+/** Connects remembered per destination for pairing with the accepts they cause. */
+const RECENT_PER_DEST = 64;
 
 function endpointOf(e: RuntimeEvent): Endpoint {
   if (e.container.id === "host") return { kind: "host", name: "host" };
@@ -61,7 +72,11 @@ function endpointOf(e: RuntimeEvent): Endpoint {
 const keyOf = (p: Endpoint) => `${p.kind}:${p.namespace ?? ""}/${p.name}`;
 
 export class FlowAggregator {
-  private readonly raws: Raw[] = [];
+  private readonly connects = new Map<string, Partial>();
+  private readonly accepts = new Map<string, Partial>();
+  private readonly recent = new Map<string, RecentConnect[]>();
+  /** Address → the workload it belongs to (servers from accepts, clients by pairing). */
+  private readonly book = new Map<string, Endpoint>();
 
   constructor(private readonly clusterCidrs: readonly string[] = []) {}
 
@@ -70,62 +85,74 @@ export class FlowAggregator {
     const n = e as NetworkEvent;
     if (n.family === "unix" || !n.remote) return;
     const self = endpointOf(e);
+    const selfKey = keyOf(self);
     const time = Date.parse(e.time);
-    const base = { time, iso: e.time, self, selfKey: keyOf(self), protocol: n.protocol };
-    if (e.type === "connect")
-      this.raws.push({
-        ...base,
-        side: "connect",
-        peerIp: n.remote.ip,
-        serverIp: n.remote.ip,
-        port: n.remote.port,
-      });
-    else if (n.local)
-      this.raws.push({
-        ...base,
-        side: "accept",
-        peerIp: n.remote.ip,
-        serverIp: n.local.ip,
-        port: n.local.port,
-      });
+    if (e.type === "connect") {
+      const dest = `${n.remote.ip}:${n.remote.port}`;
+      this.count(
+        this.connects,
+        `${selfKey}>${dest}/${n.protocol}`,
+        { self, selfKey, peerIp: "", serverIp: n.remote.ip, port: n.remote.port, protocol: n.protocol },
+        e.time,
+      );
+      const list = this.recent.get(dest) ?? [];
+      list.push({ time, self, selfKey });
+      if (list.length > RECENT_PER_DEST) list.shift();
+      this.recent.set(dest, list);
+      return;
+    }
+    if (!n.local) return;
+    // Only containers claim addresses: a host process answers on whatever address the node
+    // has (other namespaces' too), and traffic to a node address is better named by address.
+    if (self.kind === "workload" && !isUnspecified(n.local.ip)) this.book.set(n.local.ip, self);
+    if (!this.book.has(n.remote.ip)) {
+      const client = nearest(this.recent.get(`${n.local.ip}:${n.local.port}`) ?? [], time, selfKey);
+      if (client) this.book.set(n.remote.ip, client.self);
+    }
+    this.count(
+      this.accepts,
+      `${selfKey}<${n.remote.ip}>${n.local.ip}:${n.local.port}/${n.protocol}`,
+      { self, selfKey, peerIp: n.remote.ip, serverIp: n.local.ip, port: n.local.port, protocol: n.protocol },
+      e.time,
+    );
   }
 
   /** The flows seen so far, sorted by source, destination, port. */
   flows(): Flow[] {
-    const book = this.addressBook();
     const flows = new Map<string, Flow>();
-    const seenPairs = new Set<string>();
-    const note = (src: Endpoint, dst: Endpoint, r: Raw) => {
-      const key = `${keyOf(src)}>${keyOf(dst)}:${r.port}/${r.protocol}`;
+    const note = (src: Endpoint, dst: Endpoint, p: Partial) => {
+      const key = `${keyOf(src)}>${keyOf(dst)}:${p.port}/${p.protocol}`;
       const f = flows.get(key);
-      if (f) {
-        f.connections++;
-        if (r.iso < f.firstSeen) f.firstSeen = r.iso;
-        if (r.iso > f.lastSeen) f.lastSeen = r.iso;
-      } else
+      if (!f) {
         flows.set(key, {
           src,
           dst,
-          port: r.port,
-          protocol: r.protocol,
+          port: p.port,
+          protocol: p.protocol,
           direction: this.direction(src, dst),
-          connections: 1,
-          firstSeen: r.iso,
-          lastSeen: r.iso,
+          connections: p.connections,
+          firstSeen: p.firstSeen,
+          lastSeen: p.lastSeen,
         });
+        return;
+      }
+      f.connections += p.connections;
+      if (p.firstSeen < f.firstSeen) f.firstSeen = p.firstSeen;
+      if (p.lastSeen > f.lastSeen) f.lastSeen = p.lastSeen;
     };
-    for (const r of this.raws.filter((x) => x.side === "connect")) {
-      const dst = book.get(r.serverIp) ?? external(r.serverIp);
-      if (keyOf(dst) === r.selfKey && dst.kind !== "external") continue; // a workload talking to itself
-      note(r.self, dst, r);
-      seenPairs.add(`${r.selfKey}>${keyOf(dst)}:${r.port}`);
+    const fromClients = new Set<string>();
+    for (const p of this.connects.values()) {
+      const dst = this.book.get(p.serverIp) ?? external(p.serverIp);
+      if (keyOf(dst) === p.selfKey) continue; // a workload talking to itself
+      note(p.self, dst, p);
+      fromClients.add(`${p.selfKey}>${p.serverIp}:${p.port}`);
     }
-    for (const r of this.raws.filter((x) => x.side === "accept")) {
-      const src = book.get(r.peerIp) ?? external(r.peerIp);
-      if (keyOf(src) === r.selfKey) continue;
+    for (const p of this.accepts.values()) {
+      const src = this.book.get(p.peerIp) ?? external(p.peerIp);
+      if (keyOf(src) === p.selfKey) continue;
       // Counted from the client's connect already, when the client is on this node.
-      if (src.kind !== "external" && seenPairs.has(`${keyOf(src)}>${r.selfKey}:${r.port}`)) continue;
-      note(src, r.self, r);
+      if (src.kind !== "external" && fromClients.has(`${keyOf(src)}>${p.serverIp}:${p.port}`)) continue;
+      note(src, p.self, p);
     }
     return [...flows.values()].sort(
       (a, b) =>
@@ -138,32 +165,29 @@ export class FlowAggregator {
   /** Listening sockets per workload, from accepts (the exposure evidence prioritisation uses). */
   listening(): Array<{ workload: Endpoint; port: number; protocol: string }> {
     const out = new Map<string, { workload: Endpoint; port: number; protocol: string }>();
-    for (const r of this.raws)
-      if (r.side === "accept" && r.self.kind === "workload")
-        out.set(`${r.selfKey}:${r.port}/${r.protocol}`, {
-          workload: r.self,
-          port: r.port,
-          protocol: r.protocol,
+    for (const p of this.accepts.values())
+      if (p.self.kind === "workload")
+        out.set(`${p.selfKey}:${p.port}/${p.protocol}`, {
+          workload: p.self,
+          port: p.port,
+          protocol: p.protocol,
         });
     return [...out.values()];
   }
 
-  private addressBook(): Map<string, Endpoint> {
-    const book = new Map<string, Endpoint>();
-    const accepts = this.raws.filter((r) => r.side === "accept");
-    for (const a of accepts) if (!isUnspecified(a.serverIp)) book.set(a.serverIp, a.self);
-    const connects = this.raws.filter((r) => r.side === "connect");
-    for (const a of accepts) {
-      if (book.has(a.peerIp)) continue;
-      let best: Raw | undefined;
-      for (const c of connects) {
-        if (c.serverIp !== a.serverIp || c.port !== a.port || c.selfKey === a.selfKey) continue;
-        const d = Math.abs(c.time - a.time);
-        if (d <= PAIR_WINDOW_MS && (!best || d < Math.abs(best.time - a.time))) best = c;
-      }
-      if (best) book.set(a.peerIp, best.self);
+  private count(
+    into: Map<string, Partial>,
+    key: string,
+    p: Omit<Partial, "connections" | "firstSeen" | "lastSeen">,
+    time: string,
+  ): void {
+    const f = into.get(key);
+    if (!f) into.set(key, { ...p, connections: 1, firstSeen: time, lastSeen: time });
+    else {
+      f.connections++;
+      if (time < f.firstSeen) f.firstSeen = time;
+      if (time > f.lastSeen) f.lastSeen = time;
     }
-    return book;
   }
 
   private direction(src: Endpoint, dst: Endpoint): Flow["direction"] {
@@ -171,6 +195,16 @@ export class FlowAggregator {
       p.kind === "workload" || (p.kind === "external" && inAnyCidr(p.name, this.clusterCidrs));
     return inside(src) && inside(dst) ? "east-west" : "north-south";
   }
+}
+
+/** The recent connect closest in time to an accept (within the window), from another workload. */
+function nearest(recent: RecentConnect[], time: number, acceptor: string): RecentConnect | undefined {
+  let best: RecentConnect | undefined;
+  for (const c of recent) {
+    const d = Math.abs(c.time - time);
+    if (c.selfKey !== acceptor && d <= PAIR_WINDOW_MS && (!best || d < Math.abs(best.time - time))) best = c;
+  }
+  return best;
 }
 
 const external = (ip: string): Endpoint => ({ kind: "external", name: ip });
