@@ -7,21 +7,24 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildImage } from "../../../testkit/src/fixtures/images.js";
 import { recipes } from "../../../testkit/src/fixtures/recipes.js";
 import type { Alert } from "../alerts/index.js";
-import { createNetns, sh, startContainer, type Container, type Netns } from "../sensor/testing/containers.js";
+import {
+  createNetns,
+  missingForLiveTests,
+  sh,
+  startContainer,
+  type Container,
+  type Netns,
+} from "../sensor/testing/containers.js";
 import { REPO_ROOT } from "../testkit/paths.js";
 
-const missing = [
-  process.getuid?.() !== 0 ? "root" : "",
-  ...["/usr/bin/bpftrace", "/usr/sbin/runc", "/usr/sbin/ip"].filter((p) => !existsSync(p)),
-].filter(Boolean);
-if (missing.length) console.warn(`baseline.containers.test skipped: needs ${missing.join(", ")}`);
+const missing = missingForLiveTests("baseline.containers.test");
 
 const tag = `${process.pid % 100000}`;
 const work = mkdtempSync(join(tmpdir(), "bulwark-baseline-e2e-"));

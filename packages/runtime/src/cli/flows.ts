@@ -6,6 +6,7 @@
  */
 import type { Command } from "commander";
 import { RuntimeError } from "../errors.js";
+import { columns } from "./table.js";
 import { type Flow, FlowAggregator } from "../flows/aggregate.js";
 import { checkCidr } from "../flows/cidr.js";
 import { networkPoliciesYaml } from "../flows/netpol.js";
@@ -33,17 +34,7 @@ function table(flows: Flow[]): string {
       f.lastSeen,
     ]),
   ];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return (
-    rows
-      .map((r) =>
-        r
-          .map((c, i) => c.padEnd(widths[i]!))
-          .join("  ")
-          .trimEnd(),
-      )
-      .join("\n") + "\n"
-  );
+  return columns(rows);
 }
 
 function dot(flows: Flow[]): string {

@@ -6,6 +6,7 @@
  */
 import type { Command } from "commander";
 import { RuntimeError } from "../errors.js";
+import { columns } from "./table.js";
 import { ResourceSampler, type ContainerSample } from "../resources/sampler.js";
 
 interface TopFlags {
@@ -32,17 +33,7 @@ export function topTable(samples: ContainerSample[]): string {
       s.flags.join(",") || "-",
     ]),
   ];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return (
-    rows
-      .map((r) =>
-        r
-          .map((c, i) => c.padEnd(widths[i]!))
-          .join("  ")
-          .trimEnd(),
-      )
-      .join("\n") + "\n"
-  );
+  return columns(rows);
 }
 
 function positive(flag: string, v: string): number {

@@ -9,7 +9,7 @@
  * Skipped (with the reason printed) when not root or bpftrace/runc are missing.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,14 +17,17 @@ import { buildImage } from "../../../testkit/src/fixtures/images.js";
 import { recipes } from "../../../testkit/src/fixtures/recipes.js";
 import type { Alert } from "../alerts/index.js";
 import type { AgentStatus } from "./agent.js";
-import { createNetns, sh, startContainer, type Container, type Netns } from "../sensor/testing/containers.js";
+import {
+  createNetns,
+  missingForLiveTests,
+  sh,
+  startContainer,
+  type Container,
+  type Netns,
+} from "../sensor/testing/containers.js";
 import { REPO_ROOT } from "../testkit/paths.js";
 
-const missing = [
-  process.getuid?.() !== 0 ? "root" : "",
-  ...["/usr/bin/bpftrace", "/usr/sbin/runc", "/usr/sbin/ip"].filter((p) => !existsSync(p)),
-].filter(Boolean);
-if (missing.length) console.warn(`watch.containers.test skipped: needs ${missing.join(", ")}`);
+const missing = missingForLiveTests("watch.containers.test");
 
 const tag = `${process.pid % 100000}`;
 const dir = mkdtempSync(join(tmpdir(), "bulwark-watch-e2e-"));

@@ -7,7 +7,7 @@
  * (kubernetes-models). Skipped (reason printed) when not root or bpftrace/runc/ip are missing.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
@@ -15,15 +15,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { buildImage } from "../../../testkit/src/fixtures/images.js";
 import { recipes } from "../../../testkit/src/fixtures/recipes.js";
-import { createNetns, sh, startContainer, type Container, type Netns } from "../sensor/testing/containers.js";
+import {
+  createNetns,
+  missingForLiveTests,
+  sh,
+  startContainer,
+  type Container,
+  type Netns,
+} from "../sensor/testing/containers.js";
 import { REPO_ROOT } from "../testkit/paths.js";
 import type { Flow } from "./aggregate.js";
 
-const missing = [
-  process.getuid?.() !== 0 ? "root" : "",
-  ...["/usr/bin/bpftrace", "/usr/sbin/runc", "/usr/sbin/ip"].filter((p) => !existsSync(p)),
-].filter(Boolean);
-if (missing.length) console.warn(`flows.containers.test skipped: needs ${missing.join(", ")}`);
+const missing = missingForLiveTests("flows.containers.test");
 
 const tag = `${process.pid % 100000}`;
 const work = mkdtempSync(join(tmpdir(), "bulwark-flows-e2e-"));

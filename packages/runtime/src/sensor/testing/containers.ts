@@ -7,7 +7,15 @@
  * extra addresses on lo, so no traffic can leave the machine.
  */
 import { execFile, spawn } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
@@ -119,4 +127,17 @@ export async function startContainer(spec: ContainerSpec): Promise<Container> {
       rmSync(bundle, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * What a live-sensor container test lacks here (root, bpftrace, runc, ip), announced once;
+ * empty means it can run. The caller skips with `describe.skipIf(missing.length > 0)`.
+ */
+export function missingForLiveTests(test: string): string[] {
+  const missing = [
+    process.getuid?.() !== 0 ? "root" : "",
+    ...["/usr/bin/bpftrace", "/usr/sbin/runc", "/usr/sbin/ip"].filter((p) => !existsSync(p)),
+  ].filter(Boolean);
+  if (missing.length) console.warn(`${test} skipped: needs ${missing.join(", ")}`);
+  return missing;
 }
