@@ -75,6 +75,16 @@ export class ByteSource {
     return true;
   }
 
+  /** Reads and discards everything left, so whoever hashes the stream sees all of it. */
+  async drain(): Promise<void> {
+    this.chunks.length = 0;
+    this.available = 0;
+    while (!this.ended) {
+      const r = await this.it.next();
+      if (r.done) this.ended = true;
+    }
+  }
+
   /** Closes the underlying stream early (the consumer stopped). */
   async close(): Promise<void> {
     await this.it.return?.();

@@ -42,6 +42,19 @@ describe("readTar", () => {
     for (const chunk of [1, 7, 512, 100_000]) expect(await readAll(tar, chunk)).toEqual(await readAll(tar));
   });
 
+  it("reads the stream to its end after the end-of-archive block (a layer's diffID hashes every byte)", async () => {
+    const tar = Buffer.concat([paxTar("pad", Buffer.from("x"), {}), Buffer.alloc(1024 * 1024)]);
+    let pulled = 0;
+    async function* chunks() {
+      for (let i = 0; i < tar.length; i += 4096) {
+        pulled += Math.min(4096, tar.length - i);
+        yield tar.subarray(i, i + 4096);
+      }
+    }
+    for await (const e of readTar(chunks())) await e.read();
+    expect(pulled).toBe(tar.length);
+  });
+
   it("a stream that ends inside a header is truncated, not an empty archive", async () => {
     await expect(readAll(Buffer.from("definitely not a tar archive"))).rejects.toBeInstanceOf(TarFormatError);
   });

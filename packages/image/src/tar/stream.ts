@@ -148,7 +148,12 @@ export async function* readTar(stream: AsyncIterable<Buffer>): AsyncGenerator<Ta
       // one that ends inside a header is truncated.
       if (await src.atEnd()) return;
       const block = await r.block();
-      if (isZeroBlock(block)) return;
+      if (isZeroBlock(block)) {
+        // The rest (the second end block, record padding) is read too: the layer's diffID is
+        // the hash of every byte, as a runtime that unpacks it reads them all.
+        await src.drain();
+        return;
+      }
       const h = decodeHeader(block);
       if (!h) throw new TarFormatError("invalid tar header (checksum mismatch)");
       if (!Number.isSafeInteger(h.size) || h.size < 0) throw new TarFormatError("invalid size field");
