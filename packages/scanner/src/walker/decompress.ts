@@ -148,7 +148,9 @@ export async function openLayerTar(
   const counter = new Counter();
   const guard = new LayerGuard(counter, limits, layer);
   const stages: Array<Readable | Transform> = [stream, counter];
-  if (compression === "gzip") stages.push(createGunzip());
+  // 256 KiB output chunks: with the 16 KiB default, handing each chunk to the thread pool cost
+  // more than inflating it (a 63 MB layer: 0.73 s of CPU at 16 KiB, 0.33 s at 256 KiB).
+  if (compression === "gzip") stages.push(createGunzip({ chunkSize: 256 * 1024 }));
   else if (compression === "zstd") stages.push(new ZstdDecompress());
   stages.push(guard);
   // Plain pipes (not pipeline) so an error anywhere reaches the last stage, which the walker reads.
