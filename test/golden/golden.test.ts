@@ -10,6 +10,7 @@
  * new version of a package in them, these files change; the failure then names the first
  * differing line and the fix is a reviewed UPDATE_GOLDEN=1 run.
  */
+import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -26,6 +27,19 @@ const goldenDir = join(here, "testdata");
 const update = process.env.UPDATE_GOLDEN === "1";
 const haveMirror = existsSync(join(SHARED_VULNDB, "osv"));
 const FIXED_NOW = new Date("2026-01-02T03:04:05.000Z");
+/** The shipped command (the launcher and the esbuild bundle `npm run build` writes). */
+const LAUNCHER = join(here, "../../packages/cli/bin/bulwark.js");
+const BUNDLE = join(here, "../../packages/cli/dist/bundle/bulwark.js");
+
+/** Runs the shipped CLI as a user would, its report clock fixed through SOURCE_DATE_EPOCH. */
+function runShipped(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { ...process.env, SOURCE_DATE_EPOCH: String(FIXED_NOW.getTime() / 1000) };
+  return new Promise((done) => {
+    execFile(process.execPath, [LAUNCHER, ...args], { env, maxBuffer: 256 << 20 }, (err, stdout, stderr) =>
+      done({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
 
 const cases: Array<{ image: keyof typeof recipes; file: string; args: string[] }> = [];
 for (const image of ["nodeModules", "withGo"] as const) {
@@ -90,6 +104,21 @@ describe.skipIf(!haveMirror)("golden reports of the test images", () => {
   });
   afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
 
+  /** Compares one output with its golden file, or rewrites the file under UPDATE_GOLDEN=1. */
+  function checkGolden(file: string, out: { stdout: string; stderr: string }, mayUpdate: boolean): void {
+    expect(out.stderr).toBe("");
+    const got = normalise(out.stdout);
+    const path = join(goldenDir, `${file}.golden`);
+    if (update && mayUpdate) {
+      mkdirSync(goldenDir, { recursive: true });
+      writeFileSync(path, got);
+      return;
+    }
+    expect(existsSync(path), `${path} is missing: run UPDATE_GOLDEN=1 npx vitest run test/golden`).toBe(true);
+    const want = readFileSync(path, "utf8");
+    expect(firstDifference(want, got), `${file} differs from its golden file`).toBeUndefined();
+  }
+
   it.each(cases)("$file", async ({ image, file, args }) => {
     const target = images.get(image)!.ociRef;
     vi.useFakeTimers({ toFake: ["Date"], now: FIXED_NOW });
@@ -99,16 +128,16 @@ describe.skipIf(!haveMirror)("golden reports of the test images", () => {
     } finally {
       vi.useRealTimers();
     }
-    expect(out.stderr).toBe("");
-    const got = normalise(out.stdout);
-    const path = join(goldenDir, `${file}.golden`);
-    if (update) {
-      mkdirSync(goldenDir, { recursive: true });
-      writeFileSync(path, got);
-      return;
-    }
-    expect(existsSync(path), `${path} is missing: run UPDATE_GOLDEN=1 npx vitest run test/golden`).toBe(true);
-    const want = readFileSync(path, "utf8");
-    expect(firstDifference(want, got), `${file} differs from its golden file`).toBeUndefined();
+    checkGolden(file, out, true);
   });
+
+  // The bundle must not change a byte: same findings, same SBOMs as the sources.
+  it.skipIf(!existsSync(BUNDLE)).each(cases)(
+    "$file from the shipped bundle (needs `npm run build`)",
+    async ({ image, file, args }) => {
+      const out = await runShipped(["--quiet", "--cache-dir", cacheDir, ...args, images.get(image)!.ociRef]);
+      expect(out.code).toBe(0);
+      checkGolden(file, out, false);
+    },
+  );
 });

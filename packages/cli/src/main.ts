@@ -1,6 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { BulwarkError, ExitCode, errorMessage, VERSION, escapeTerminal } from "@bulwark/model";
-import { commandsFor } from "./commands.js";
+import { commands, commandsFor } from "./commands.js";
 
 export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command("bulwark")
@@ -14,7 +14,9 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
     )
     .showHelpAfterError()
     .exitOverride();
-  for (const command of commandsFor(argv)) (await command.load())(program);
+  const wanted = commandsFor(argv);
+  if (wanted === "summaries") for (const c of commands) program.command(c.name).description(c.summary);
+  else for (const command of wanted) (await command.load())(program);
   return program;
 }
 

@@ -5,6 +5,7 @@
  * It imports nothing from any other Bulwark package.
  */
 export * from "./errors.js";
+export * from "./clock.js";
 export * from "./limits.js";
 export * from "./tempdir.js";
 export * from "./version.js";

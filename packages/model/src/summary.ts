@@ -1,3 +1,4 @@
+import { reportTime } from "./clock.js";
 import { SEVERITIES, type Finding, type Report, type Severity, type Suppressed } from "./finding.js";
 
 export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {
@@ -29,7 +30,7 @@ export function buildReport(args: {
     schemaVersion: 1,
     tool: { name: "bulwark", version: args.version },
     target: args.target,
-    generatedAt: new Date().toISOString(),
+    generatedAt: reportTime().toISOString(),
     findings: args.findings,
     summary: {
       total: args.findings.length,

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Contrib, Enums, Models, Serialize, Spec } from "@cyclonedx/cyclonedx-library";
 import { isOsPackage } from "../../inventory/purl.js";
-import { type Inventory, type Package, VERSION } from "@bulwark/model";
+import { type Inventory, type Package, VERSION, reportTime } from "@bulwark/model";
 import { imageName, imageProperties, packageProperties, sortedPackages } from "./common.js";
 import { validateSpdxExpression } from "./licenses.js";
 import type { RenderOptions } from "./options.js";
@@ -39,7 +39,7 @@ function component(pkg: Package, bomRef: string): Models.Component {
 /** CycloneDX 1.6 JSON of an inventory: the image as metadata component, its OS and every package. */
 export function renderCycloneDxSbom(inv: Inventory, opts: RenderOptions = {}): string {
   const bom = new Models.Bom({ serialNumber: `urn:uuid:${opts.uuid ?? randomUUID()}` });
-  bom.metadata.timestamp = opts.timestamp ?? new Date();
+  bom.metadata.timestamp = opts.timestamp ?? reportTime();
   bom.metadata.tools.components.add(
     new Models.Component(Enums.ComponentType.Application, "bulwark", { version: VERSION }),
   );

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { type Inventory, type Package, VERSION } from "@bulwark/model";
+import { type Inventory, type Package, VERSION, reportTime } from "@bulwark/model";
 import { imageName, imageProperties, packageProperties, sortedPackages } from "./common.js";
 import { spdxExpressionFor } from "./licenses.js";
 import type { RenderOptions } from "./options.js";
@@ -62,7 +62,7 @@ function annotations(pairs: Array<[string, string]>, date: string): SpdxPackage[
 
 /** SPDX 2.3 JSON of an inventory: the image package DESCRIBED, CONTAINS every package (and the OS). */
 export function renderSpdxSbom(inv: Inventory, opts: RenderOptions = {}): string {
-  const created = (opts.timestamp ?? new Date()).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const created = (opts.timestamp ?? reportTime()).toISOString().replace(/\.\d{3}Z$/, "Z");
   const name = imageName(inv);
   const extracted = new Map<string, string>();
   const imagePkg: SpdxPackage = {

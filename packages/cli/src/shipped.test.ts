@@ -1,0 +1,55 @@
+/**
+ * The shipped command: packages/cli/bin/bulwark.js starting the esbuild bundle that
+ * `npm run build` writes (scripts/bundle-cli.mjs). The golden tests check its reports byte
+ * for byte; these check what sits around them. Skipped until the bundle is built.
+ */
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { VERSION } from "@bulwark/model";
+import { describe, expect, it } from "vitest";
+import { commands } from "./commands.js";
+
+const cli = join(dirname(fileURLToPath(import.meta.url)), "..");
+const built = existsSync(join(cli, "dist/bundle/bulwark.js"));
+
+function shipped(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = execFile(process.execPath, [join(cli, "bin/bulwark.js"), ...args], (err, stdout, stderr) =>
+      done({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
+    );
+    child.stdin!.end();
+  });
+}
+
+describe.skipIf(!built)("the shipped bulwark command (needs `npm run build`)", () => {
+  it("prints its version and the full command list", async () => {
+    expect(await shipped(["--version"])).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: "" });
+    const help = await shipped(["--help"]);
+    expect(help.code).toBe(0);
+    for (const c of commands) expect(help.stdout).toMatch(new RegExp(`^  ${c.name}\\b`, "m"));
+  });
+
+  it("reports bad input in one line, and with --debug a stack naming the TypeScript sources", async () => {
+    const plain = await shipped(["sbom", "rootfs:/nonexistent-bulwark-test"]);
+    expect(plain.code).toBe(2);
+    expect(plain.stderr).toBe(
+      "bulwark: TARGET_NOT_FOUND: rootfs: /nonexistent-bulwark-test does not exist\n",
+    );
+    const debug = await shipped(["--debug", "sbom", "rootfs:/nonexistent-bulwark-test"]);
+    expect(debug.code).toBe(2);
+    expect(debug.stderr).toMatch(/at \w+ \(.*packages\/image\/src\/open\.ts:\d+:\d+\)/);
+  });
+
+  it("finds the runtime's default rules beside the bundle", async () => {
+    // No events on stdin: the command still loads and compiles the default rules first.
+    expect(await shipped(["runtime", "replay", "-"])).toEqual({
+      code: 0,
+      stdout: "",
+      stderr: "replayed 0 events from 0 lines, 0 alerts\n",
+    });
+    const missing = await shipped(["runtime", "replay", "--rules", "/nonexistent.yaml", "-"]);
+    expect(missing.stderr).toMatch(/^bulwark: RULES_UNREADABLE: /);
+  });
+});

@@ -1,0 +1,72 @@
+// Part of `npm run build`: bundles the CLI into packages/cli/dist/bundle/ with esbuild, so that
+// `bulwark` starts by reading a few files instead of resolving and compiling ~800 modules.
+// Each command's `import()` stays a separate chunk, so `bulwark scan` never parses the server.
+// The per-package ES modules in packages/*/dist stay as they are, for programmatic users.
+//
+//   node scripts/bundle-cli.mjs [--outdir DIR]   (DIR must sit under this repository, so that
+//                                                  the native modules left out resolve)
+import { build } from "esbuild";
+import { cpSync, mkdirSync, rmSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const at = process.argv.indexOf("--outdir");
+const outdir = resolve(at >= 0 ? process.argv[at + 1] : join(repo, "packages/cli/dist/bundle"));
+
+/**
+ * Left out of the bundle and loaded from node_modules: native addons (a .node file cannot be
+ * bundled) and optional peers that are absent on purpose (pg's native binding, the CycloneDX
+ * library's XML/JSON validators).
+ */
+const EXTERNAL = [
+  "better-sqlite3",
+  "@node-rs/argon2",
+  "pg-native",
+  "libxmljs2",
+  "xmlbuilder2",
+  "ajv-formats-draft2019",
+];
+
+const BANNER = [
+  'import { createRequire as __bulwarkRequire } from "node:module";',
+  'import { dirname as __bulwarkDirname } from "node:path";',
+  "const require = __bulwarkRequire(import.meta.url);",
+  "const __filename = new URL(import.meta.url).pathname;",
+  "const __dirname = __bulwarkDirname(__filename);",
+].join(" ");
+
+rmSync(outdir, { recursive: true, force: true });
+mkdirSync(outdir, { recursive: true });
+const result = await build({
+  absWorkingDir: repo,
+  entryPoints: { bulwark: "packages/cli/src/bin.ts" },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  conditions: ["bulwark-source"],
+  external: EXTERNAL,
+  sourcemap: "linked",
+  chunkNames: "chunk-[hash]",
+  legalComments: "linked",
+  // Bundled CommonJS dependencies call require() for Node built-ins and name __dirname; ES
+  // module output has neither. (Their __dirname paths — CycloneDX's schemas, pino's workers —
+  // serve validators and log transports Bulwark does not use.)
+  banner: { js: BANNER },
+  logLevel: "warning",
+  metafile: true,
+});
+// Data files read beside their module at run time (see scripts/copy-assets.mjs): in the bundle
+// every module sits in the one output folder.
+mkdirSync(join(outdir, "default"), { recursive: true });
+cpSync(
+  join(repo, "packages/runtime/src/rules/default/bulwark_rules.yaml"),
+  join(outdir, "default/bulwark_rules.yaml"),
+);
+const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
+console.log(
+  `bundle: ${Object.keys(result.metafile.outputs).length} files, ${(bytes / 1048576).toFixed(1)} MiB in ${outdir}`,
+);
