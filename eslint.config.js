@@ -13,4 +13,9 @@ export default tseslint.config(
       "no-console": "off",
     },
   },
+  // Plain JavaScript here is Node scripts and the bin launcher.
+  {
+    files: ["**/*.js", "**/*.mjs"],
+    languageOptions: { globals: { process: "readonly", console: "readonly" } },
+  },
 );
