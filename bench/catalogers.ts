@@ -63,6 +63,7 @@ export async function run(args: string[]): Promise<void> {
       uid: 0,
       gid: 0,
       read: () => Promise.resolve(buf),
+      readRange: (offset: number, length: number) => Promise.resolve(buf.subarray(offset, offset + length)),
     };
     for (const a of analyzers) {
       if (!a.wants(f.path, f)) continue;

@@ -9,58 +9,26 @@
  *   - a plain `tar -xf` of the archive's layers, the floor for reading the image at all.
  * Goals printed beside: no slower than Trivy; peak memory under 300 MB on a 1 GB image.
  * The default image (`bigImage`, ~1 GB) is built once and cached (several minutes the first
- * time). Uses packages/cli/dist/bin.js when built (`npm run build`), else the sources through tsx.
+ * time). Runs the built CLI after `npm run build`, else the sources through tsx.
  */
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { buildImage } from "../packages/testkit/src/fixtures/images.js";
 import { bigImage, recipes } from "../packages/testkit/src/fixtures/recipes.js";
 import type { ImageRecipe } from "../packages/testkit/src/fixtures/recipe-types.js";
+import {
+  best,
+  bulwarkCommand,
+  fmt,
+  runsArg,
+  timedShell,
+  timed,
+  verdict,
+  type Measure,
+} from "./lib/measure.js";
 import { trivyBinary, trivyRootfsArgs } from "../packages/testkit/src/peer/trivy.js";
-
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-
-interface Measure {
-  seconds: number;
-  /** User + system CPU seconds: steadier than wall time on a busy machine. */
-  cpu: number;
-  peakMb: number;
-}
-
-/** Runs a command under GNU time and returns wall seconds and peak RSS. */
-function timed(cmd: string, args: string[]): Promise<Measure> {
-  return new Promise((done, fail) => {
-    const child = spawn("/usr/bin/time", ["-v", cmd, ...args], { stdio: ["ignore", "ignore", "pipe"] });
-    let err = "";
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("error", fail);
-    child.on("close", (code) => {
-      if (code !== 0) return fail(new Error(`${cmd} ${args.join(" ")} exited ${code}\n${err.slice(-2000)}`));
-      const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(err);
-      const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(err);
-      const user = Number(/User time \(seconds\): ([\d.]+)/.exec(err)?.[1] ?? 0);
-      const sys = Number(/System time \(seconds\): ([\d.]+)/.exec(err)?.[1] ?? 0);
-      if (!wall || !rss) return fail(new Error(`cannot read GNU time output:\n${err.slice(-1000)}`));
-      const seconds = Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]);
-      done({ seconds, cpu: user + sys, peakMb: Number(rss[1]) / 1024 });
-    });
-  });
-}
-
-function bulwarkCommand(): { cmd: string; pre: string[]; label: string } {
-  const dist = join(repo, "packages/cli/dist/bin.js");
-  if (existsSync(join(repo, "dist/cli/sbom.js")))
-    return { cmd: process.execPath, pre: [dist], label: "dist" };
-  return {
-    cmd: process.execPath,
-    pre: ["--import", "tsx", join(repo, "packages/cli/src/bin.ts")],
-    label: "tsx (run npm run build for dist)",
-  };
-}
 
 /** Extracts every layer of a docker archive into a fresh directory with plain tar. */
 async function tarBaseline(archive: string, work: string): Promise<Measure> {
@@ -79,7 +47,7 @@ async function tarBaseline(archive: string, work: string): Promise<Measure> {
   const script = [`tar -xf "$1" -C "$2/a"`, ...layers.map((l) => `tar -xf "$2/a/${l}" -C "$2/root"`)].join(
     " && ",
   );
-  const m = await timed("sh", ["-c", `mkdir -p "$2/a" "$2/root" && ${script}`, "sh", archive, dir]);
+  const m = await timedShell(`mkdir -p "$2/a" "$2/root" && ${script}`, [archive, dir]);
   await rm(dir, { recursive: true, force: true });
   return m;
 }
@@ -103,18 +71,9 @@ function pickRecipe(args: string[]): ImageRecipe {
   return r;
 }
 
-const fmt = (m: Measure) =>
-  `${m.seconds.toFixed(2).padStart(7)} s ${m.cpu.toFixed(2).padStart(7)} s  ${m.peakMb.toFixed(0).padStart(6)} MB`;
-const best = (ms: Measure[]): Measure => ({
-  seconds: Math.min(...ms.map((m) => m.seconds)),
-  cpu: Math.min(...ms.map((m) => m.cpu)),
-  peakMb: Math.max(...ms.map((m) => m.peakMb)),
-});
-
 export async function run(args: string[]): Promise<void> {
   const recipe = pickRecipe(args);
-  const runsAt = args.indexOf("--runs");
-  const runs = runsAt >= 0 ? Math.max(1, Number(args[runsAt + 1])) : 1;
+  const runs = runsArg(args, 1);
   const trivy = trivyBinary();
   if (!trivy)
     throw new Error(
@@ -177,7 +136,6 @@ export async function run(args: string[]): Promise<void> {
     console.log(
       `  trivy end to end (tar -xf + rootfs)         ${(tar.seconds + trivyM.seconds).toFixed(2).padStart(7)} s`,
     );
-    const verdict = (ok: boolean) => (ok ? "met" : "NOT met");
     console.log(
       `goal: no slower than Trivy on the same input — rootfs ${onRootfs.seconds.toFixed(2)} s vs ${trivyM.seconds.toFixed(2)} s: ${verdict(onRootfs.seconds <= trivyM.seconds)}; ` +
         `image ${cold.seconds.toFixed(2)} s vs tar+trivy ${(tar.seconds + trivyM.seconds).toFixed(2)} s: ${verdict(cold.seconds <= tar.seconds + trivyM.seconds)}`,

@@ -15,6 +15,12 @@ export interface AnalyzerFile {
    * afterwards. Several analyzers that want one file share one buffer.
    */
   read(): Promise<Buffer>;
+  /**
+   * Up to `length` bytes from `offset` (fewer at the end of the file). From an unpacked root
+   * filesystem only those bytes are read from disk; inside a layer it is a view of `read()`.
+   * For analyzers that need a few headers of large files (executables).
+   */
+  readRange(offset: number, length: number): Promise<Buffer>;
 }
 
 /** What one analyzer learned from one file; persisted in the per-layer cache as JSON. */

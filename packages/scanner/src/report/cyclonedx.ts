@@ -1,4 +1,7 @@
-import { Enums, Models, Serialize, Spec } from "@cyclonedx/cyclonedx-library";
+import * as Enums from "@cyclonedx/cyclonedx-library/Enums";
+import * as Models from "@cyclonedx/cyclonedx-library/Models";
+import * as Serialize from "@cyclonedx/cyclonedx-library/Serialize";
+import * as Spec from "@cyclonedx/cyclonedx-library/Spec";
 import type { Report, Severity, VulnerabilityFinding } from "@bulwark/model";
 
 const CDX_SEVERITY: Record<Severity, Enums.Vulnerability.Severity> = {

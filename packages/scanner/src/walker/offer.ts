@@ -13,12 +13,20 @@ export interface FileMeta {
   gid: number;
 }
 
+/** Reads part of a file without reading the rest; absent where the bytes only stream past. */
+export type RangeLoader = (offset: number, length: number) => Promise<Buffer>;
+
 /** Reads a file's bytes at most once however many analyzers ask, and remembers whether that failed. */
 export class SharedContent {
   private pending: Promise<Buffer> | undefined;
+  /** Ranges already read: analyzers of one executable ask for the same ELF headers. */
+  private readonly ranges = new Map<string, Promise<Buffer>>();
   failure: unknown;
 
-  constructor(private readonly load: () => Promise<Buffer>) {}
+  constructor(
+    private readonly load: () => Promise<Buffer>,
+    private readonly loadRange?: RangeLoader,
+  ) {}
 
   get started(): boolean {
     return this.pending !== undefined;
@@ -30,6 +38,21 @@ export class SharedContent {
       throw e;
     });
     return this.pending;
+  }
+
+  async readRange(offset: number, length: number): Promise<Buffer> {
+    const loadRange = this.loadRange;
+    if (this.pending || !loadRange) return (await this.read()).subarray(offset, offset + length);
+    const key = `${offset}:${length}`;
+    let range = this.ranges.get(key);
+    if (!range) {
+      range = loadRange(offset, length).catch((e: unknown) => {
+        this.failure = e;
+        throw e;
+      });
+      this.ranges.set(key, range);
+    }
+    return range;
   }
 }
 
@@ -51,7 +74,12 @@ export async function offerFile(
   layerLabel: string,
   into: Pick<LayerAnalysis, "results" | "issues">,
 ): Promise<void> {
-  const file: AnalyzerFile = { path, ...meta, read: () => content.read() };
+  const file: AnalyzerFile = {
+    path,
+    ...meta,
+    read: () => content.read(),
+    readRange: (offset, length) => content.readRange(offset, length),
+  };
   for (const analyzer of wanting) {
     try {
       const output = await analyzer.analyze(file);

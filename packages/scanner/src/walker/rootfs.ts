@@ -1,4 +1,13 @@
-import { lstatSync, readdirSync, readFileSync, type Dirent, type Stats } from "node:fs";
+import {
+  closeSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  type Dirent,
+  type Stats,
+} from "node:fs";
 import { join } from "node:path";
 import { type Analyzer, errorMessage } from "@bulwark/model";
 import { interested, offerFile, SharedContent, type FileMeta } from "./offer.js";
@@ -70,11 +79,41 @@ async function offer(
   const meta: FileMeta = { size: st.size, mode: st.mode, uid: st.uid, gid: st.gid };
   const wanting = interested(analyzers, path, meta);
   if (wanting.length === 0) return;
-  const content = new SharedContent(async () => readFileSync(join(root, path)));
+  const onDisk = join(root, path);
+  const ranges = new RangeReader(onDisk, st.size);
+  const content = new SharedContent(
+    async () => readFileSync(onDisk),
+    async (offset, length) => ranges.read(offset, length),
+  );
   try {
     await offerFile(wanting, path, meta, content, LABEL, out);
   } catch (e) {
     // An unreadable file on disk is that file's problem, not the scan's.
     out.issues.push({ path, code: "IO", message: errorMessage(e), layer: LABEL });
+  } finally {
+    ranges.close();
+  }
+}
+
+/** Parts of one file, through one descriptor opened on first use (an executable's headers take several reads). */
+class RangeReader {
+  private fd: number | undefined;
+
+  constructor(
+    private readonly path: string,
+    private readonly size: number,
+  ) {}
+
+  /** `length` bytes at `offset` (fewer at the end of the file), without reading the rest. */
+  read(offset: number, length: number): Buffer {
+    this.fd ??= openSync(this.path, "r");
+    // Lengths come from headers inside the file: never allocate past its end.
+    const buf = Buffer.allocUnsafe(Math.max(0, Math.min(length, this.size - offset)));
+    return buf.subarray(0, readSync(this.fd, buf, 0, buf.length, offset));
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
   }
 }

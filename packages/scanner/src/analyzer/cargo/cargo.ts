@@ -5,11 +5,10 @@
  */
 import { inflateSync } from "node:zlib";
 import type { Package, Analyzer, AnalyzerFile, AnalyzerOutput } from "@bulwark/model";
-import { Elf, isElf } from "../common/elf.js";
+import { findSection, MAX_SECTION, readElfHeader } from "../common/elf-ranges.js";
 import { isExecutable, isObject, MiB, newPackage, parseError, parseJson, str } from "../common/util.js";
 
 const SECTION = ".dep-v0";
-const SECTION_NAME_BYTES = Buffer.from(SECTION, "latin1");
 const MAX_JSON = 8 * MiB;
 
 export function auditablePackages(json: unknown, path: string): Package[] {
@@ -31,18 +30,22 @@ export function auditablePackages(json: unknown, path: string): Package[] {
   return out;
 }
 
-export function readAuditableSection(elf: Elf, path: string): unknown {
-  const section = elf.section(SECTION);
+/** The `.dep-v0` section's JSON, read without the rest of the file; undefined when there is none. */
+export async function readAuditableSection(file: AnalyzerFile): Promise<unknown> {
+  const h = await readElfHeader(file);
+  const section = h && (await findSection(file, h, SECTION));
   if (!section) return undefined;
   let json: Buffer;
   try {
-    json = inflateSync(elf.sectionData(section), { maxOutputLength: MAX_JSON });
+    json = inflateSync(await file.readRange(section.offset, Math.min(section.size, MAX_SECTION)), {
+      maxOutputLength: MAX_JSON,
+    });
   } catch (e) {
     throw parseError(
-      `${path}: ${SECTION} is not valid zlib data (${e instanceof Error ? e.message : String(e)})`,
+      `${file.path}: ${SECTION} is not valid zlib data (${e instanceof Error ? e.message : String(e)})`,
     );
   }
-  return parseJson(json, `${path} ${SECTION}`);
+  return parseJson(json, `${file.path} ${SECTION}`);
 }
 
 export const cargoAuditableAnalyzer: Analyzer = {
@@ -52,10 +55,7 @@ export const cargoAuditableAnalyzer: Analyzer = {
     return isExecutable(info.mode) && info.size >= 64 && info.size <= 256 * MiB;
   },
   async analyze(file: AnalyzerFile): Promise<AnalyzerOutput | undefined> {
-    const buf = await file.read();
-    // The section name sits in .shstrtab; without it there is nothing to parse.
-    if (!isElf(buf) || buf.indexOf(SECTION_NAME_BYTES) < 0) return undefined;
-    const json = readAuditableSection(new Elf(buf), file.path);
+    const json = await readAuditableSection(file);
     if (json === undefined) return undefined;
     const packages = auditablePackages(json, file.path);
     return packages.length > 0 ? { packages } : undefined;

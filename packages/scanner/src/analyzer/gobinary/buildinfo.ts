@@ -101,9 +101,23 @@ function candidates(elf: Elf): number[] {
   return out;
 }
 
-/** Cheap pre-check so non-Go executables are never parsed as ELF at all. */
-export function hasBuildInfoMagic(buf: Buffer): boolean {
-  return buf.indexOf(MAGIC) >= 0;
+const isGoVersion = (v: string): boolean => v.startsWith("go") || v.startsWith("devel");
+
+/**
+ * Go 1.18+ build info from the bytes at its header alone (see locate.ts); undefined for the
+ * older pointer layout, which needs the whole file, or when the strings run past `window`.
+ */
+export function readInlineBuildInfo(window: Buffer): GoBuildInfo | undefined {
+  if (window.length < HEADER_SIZE || !((window[15] ?? 0) & FLAG_VERSION_INLINE)) return undefined;
+  try {
+    const version = readInline(window, HEADER_SIZE);
+    const mod = readInline(window, version.next);
+    return isGoVersion(version.text)
+      ? { goVersion: version.text, modInfo: stripModInfoSentinels(mod.text) }
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Build info of a Go ELF executable; undefined when the file is not a Go program. */
@@ -112,7 +126,7 @@ export function readGoBuildInfo(elf: Elf): GoBuildInfo | undefined {
   for (const at of candidates(elf)) {
     try {
       const info = parseAt(elf, at);
-      if (info.goVersion.startsWith("go") || info.goVersion.startsWith("devel")) return info;
+      if (isGoVersion(info.goVersion)) return info;
     } catch (e) {
       lastError = e;
     }

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { bufferFile, diskFile, offer } from "../testutil/testing.js";
@@ -183,6 +184,27 @@ describe.skipIf(noGo)("Go binaries against go version -m", () => {
     expect(await offer(goBinaryAnalyzer, sh)).toBeUndefined();
     expect(goBinaryAnalyzer.wants("/x", { size: statSync("/bin/sh").size, mode: 0o100644 })).toBe(false);
     expect(goBinaryAnalyzer.wants("/x", { size: 300 * 1024 * 1024, mode: 0o100755 })).toBe(false);
+  });
+
+  it("reads only headers of a non-Go executable, never the whole file", async () => {
+    const sh = { ...diskFile("/bin/sh"), read: () => Promise.reject(new Error("read the whole file")) };
+    expect(await offer(goBinaryAnalyzer, sh)).toBeUndefined();
+  });
+
+  it("finds the build info without section headers, in the first writable segment as Go does", async () => {
+    const buf = Buffer.from(readFileSync(buildModernBinary()));
+    // e_shoff, e_shnum and e_shstrndx of a 64-bit little-endian ELF: no section headers left.
+    buf.writeBigUInt64LE(0n, 40);
+    buf.writeUInt16LE(0, 60);
+    buf.writeUInt16LE(0, 62);
+    const dir = mkdtempSync(join(tmpdir(), "bulwark-gobinary-"));
+    const path = join(dir, "app");
+    writeFileSync(path, buf, { mode: 0o755 });
+    const ref = goVersionM(path);
+    const pkgs = (await offer(goBinaryAnalyzer, diskFile(path, "/app")))?.packages ?? [];
+    rmSync(dir, { recursive: true, force: true });
+    expect(pkgs.find((p) => p.name === "stdlib")?.version).toBe(stdlibVersion(ref.goVersion));
+    expect(pkgs.filter((p) => p.name !== "stdlib" && !p.metadata?.mainModule)).toHaveLength(3);
   });
 
   it("fails cleanly on a truncated Go binary", async () => {

@@ -3,9 +3,10 @@
  * and every dependency (replacements applied) become golang packages.
  */
 import type { Package, Analyzer, AnalyzerFile, AnalyzerOutput } from "@bulwark/model";
-import { Elf, isElf } from "../common/elf.js";
+import { Elf } from "../common/elf.js";
 import { isExecutable, MiB, newPackage } from "../common/util.js";
-import { hasBuildInfoMagic, readGoBuildInfo } from "./buildinfo.js";
+import { readGoBuildInfo, readInlineBuildInfo } from "./buildinfo.js";
+import { readBuildInfoWindow } from "./locate.js";
 
 export const GO_BINARY_MAX_SIZE = 256 * MiB;
 
@@ -116,9 +117,10 @@ export const goBinaryAnalyzer: Analyzer = {
     return isExecutable(info.mode) && info.size >= 64 && info.size <= GO_BINARY_MAX_SIZE;
   },
   async analyze(file: AnalyzerFile): Promise<AnalyzerOutput | undefined> {
-    const buf = await file.read();
-    if (!isElf(buf) || !hasBuildInfoMagic(buf)) return undefined;
-    const info = readGoBuildInfo(new Elf(buf));
+    const window = await readBuildInfoWindow(file);
+    if (!window) return undefined;
+    // The whole file only for Go 1.13-1.17's layout, whose strings sit elsewhere in the file.
+    const info = readInlineBuildInfo(window) ?? readGoBuildInfo(new Elf(await file.read()));
     if (!info) return undefined;
     return { packages: goPackages(info.goVersion, info.modInfo, file.path) };
   },

@@ -4,7 +4,15 @@ import type { Analyzer, AnalyzerFile, AnalyzerOutput } from "../../../../model/s
 
 export function bufferFile(path: string, data: Buffer | string, mode = 0o100644): AnalyzerFile {
   const buf = typeof data === "string" ? Buffer.from(data) : data;
-  return { path, size: buf.length, mode, uid: 0, gid: 0, read: () => Promise.resolve(buf) };
+  return {
+    path,
+    size: buf.length,
+    mode,
+    uid: 0,
+    gid: 0,
+    read: () => Promise.resolve(buf),
+    readRange: (offset, length) => Promise.resolve(buf.subarray(offset, offset + length)),
+  };
 }
 
 /** A file from this machine's disk, offered under `imagePath` (defaults to the same path). */
@@ -17,6 +25,7 @@ export function diskFile(diskPath: string, imagePath = diskPath): AnalyzerFile {
     uid: st.uid,
     gid: st.gid,
     read: () => Promise.resolve(readFileSync(diskPath)),
+    readRange: (offset, length) => Promise.resolve(readFileSync(diskPath).subarray(offset, offset + length)),
   };
 }
 

@@ -1,12 +1,18 @@
 import { randomUUID } from "node:crypto";
-import { Contrib, Enums, Models, Serialize, Spec } from "@cyclonedx/cyclonedx-library";
+// Subpath imports: the package root also loads its validators (ajv and JSON schemas), ~20 ms
+// of start-up that writing a BOM never uses.
+import * as License from "@cyclonedx/cyclonedx-library/Contrib/License";
+import * as Enums from "@cyclonedx/cyclonedx-library/Enums";
+import * as Models from "@cyclonedx/cyclonedx-library/Models";
+import * as Serialize from "@cyclonedx/cyclonedx-library/Serialize";
+import * as Spec from "@cyclonedx/cyclonedx-library/Spec";
 import { isOsPackage } from "../../inventory/purl.js";
 import { type Inventory, type Package, VERSION, reportTime } from "@bulwark/model";
 import { imageName, imageProperties, packageProperties, sortedPackages } from "./common.js";
 import { validateSpdxExpression } from "./licenses.js";
 import type { RenderOptions } from "./options.js";
 
-const licenseFactory = new Contrib.License.Factories.LicenseFactory(validateSpdxExpression);
+const licenseFactory = new License.Factories.LicenseFactory(validateSpdxExpression);
 
 /**
  * CycloneDX allows either one license expression or a list of single licenses. One
