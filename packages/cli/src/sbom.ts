@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { cacheDir, SBOM_FORMATS, parseSbomFormat } from "@bulwark/scanner";
+import { cacheDir } from "@bulwark/model";
+import { SBOM_FORMATS, parseSbomFormat } from "@bulwark/scanner/sbom";
 import {
   globalOptions,
   log,
@@ -30,7 +31,7 @@ export function registerSbom(program: Command): void {
     const g = globalOptions(cmd);
     const format = parseSbomFormat(flags.format);
     // Loaded on use, so that other commands start without the catalogers and writers.
-    const { generateSbom } = await import("@bulwark/scanner");
+    const { generateSbom } = await import("@bulwark/scanner/sbom");
     const text = await generateSbom(target, format, {
       cacheDir: cacheDir(g.cacheDir),
       ...imageAccessFlags(flags),

@@ -157,3 +157,15 @@ describe("parsers on arbitrary text (property)", () => {
     });
   }
 });
+
+describe("file names that are Object.prototype members", () => {
+  it("are not dependency files, and a tree of them scans clean", async () => {
+    const names = ["constructor", "toString", "__proto__", "hasOwnProperty", "valueOf"];
+    for (const n of names) expect(lockParserFor(n), n).toBeUndefined();
+    const dir = tmp();
+    for (const n of names) writeFileSync(join(dir, n), "x");
+    const r = await runCli(["--quiet", "sbom", `rootfs:${dir}`, "--format", "json"]);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as Inventory & { issues?: unknown[] }).issues ?? []).toEqual([]);
+  });
+});

@@ -19,28 +19,32 @@ import { parseYarnLock } from "./yarn/yarn-lock.js";
 
 export type LockParser = (text: string, path: string) => LockResult;
 
-const BY_NAME: Record<string, LockParser> = {
-  "package-lock.json": parsePackageLock,
-  "npm-shrinkwrap.json": parsePackageLock,
-  "yarn.lock": parseYarnLock,
-  "pnpm-lock.yaml": parsePnpmLock,
-  "poetry.lock": parsePoetryLock,
-  "Pipfile.lock": parsePipfileLock,
-  "uv.lock": parseUvLock,
-  "go.mod": parseGoMod,
-  "Cargo.lock": parseCargoLock,
-  "Gemfile.lock": parseGemfileLock,
-  "gems.locked": parseGemfileLock,
-  "composer.lock": parseComposerLock,
-  "packages.lock.json": parsePackagesLock,
-  "gradle.lockfile": parseGradleLockfile,
-  "pom.xml": parsePom,
-};
+// A Map, not an object literal: file names come from the image, and "constructor" or
+// "__proto__" must not find Object.prototype's members.
+const BY_NAME = new Map<string, LockParser>(
+  Object.entries({
+    "package-lock.json": parsePackageLock,
+    "npm-shrinkwrap.json": parsePackageLock,
+    "yarn.lock": parseYarnLock,
+    "pnpm-lock.yaml": parsePnpmLock,
+    "poetry.lock": parsePoetryLock,
+    "Pipfile.lock": parsePipfileLock,
+    "uv.lock": parseUvLock,
+    "go.mod": parseGoMod,
+    "Cargo.lock": parseCargoLock,
+    "Gemfile.lock": parseGemfileLock,
+    "gems.locked": parseGemfileLock,
+    "composer.lock": parseComposerLock,
+    "packages.lock.json": parsePackagesLock,
+    "gradle.lockfile": parseGradleLockfile,
+    "pom.xml": parsePom,
+  }),
+);
 
 const REQUIREMENTS = /^requirements[\w.-]*\.txt$/;
 
 /** The parser for a file name, or undefined when it is not a dependency file we read. */
 export function lockParserFor(fileName: string): LockParser | undefined {
   if (REQUIREMENTS.test(fileName)) return (text, path) => parseRequirements(text, path);
-  return BY_NAME[fileName];
+  return BY_NAME.get(fileName);
 }

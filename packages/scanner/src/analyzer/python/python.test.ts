@@ -61,6 +61,11 @@ describe("metadata details", () => {
       "MIT",
     ]);
     expect(f("Name: a\nLicense: Copyright x\n        long text\nClassifier: Topic :: X\n")).toEqual([]);
+    // Hostile classifiers naming Object.prototype members stay the text they are.
+    expect(f("Name: a\nClassifier: License :: constructor\nClassifier: License :: __proto__\n")).toEqual([
+      "constructor",
+      "__proto__",
+    ]);
     // The body after the first blank line is the description, never headers.
     expect(parseMetadataHeaders("Name: a\n\nLicense: no\n").has("license")).toBe(false);
   });

@@ -58,7 +58,8 @@ export function pythonLicenses(fields: Map<string, string[]>): string[] {
     .filter((c) => c.startsWith("License ::"))
     .map((c) => c.split("::").pop()?.trim() ?? "")
     .filter((c) => c !== "" && c !== "OSI Approved")
-    .map((c) => CLASSIFIER_SPDX[c] ?? c);
+    // hasOwn: a hostile "License :: constructor" must not find Object.prototype.constructor.
+    .map((c) => (Object.hasOwn(CLASSIFIER_SPDX, c) ? CLASSIFIER_SPDX[c]! : c));
   return fromClassifiers;
 }
 
