@@ -56,11 +56,13 @@ async function benchImage(recipe: ImageRecipe, runs: number, trivy: string): Pro
       "gzip -dc of the layers, all at once",
       await repeat(runs, () => timedShell(gzipParallel, [])),
     ]);
-    const untar = (i: number) =>
-      timedShell(
-        `d="$1/tar-${i}"; mkdir -p "$d" && for b in ${blobs}; do tar -xzf "$b" -C "$d"; done; rm -rf "$d"`,
-        [work],
-      );
+    // The directory is removed after the measurement: deleting is not part of unpacking.
+    const untar = async (i: number) => {
+      const dir = join(work, `tar-${i}`);
+      const m = await timedShell(`mkdir -p "$1" && for b in ${blobs}; do tar -xzf "$b" -C "$1"; done`, [dir]);
+      await rm(dir, { recursive: true, force: true });
+      return m;
+    };
     rows.push(["tar -xzf of the layers", await repeat(runs, untar)]);
     const trivyRun = (i: number) =>
       timed(trivy, trivyRootfsArgs(rootfs, join(work, "t.json"), join(work, `tc-${i}`)));

@@ -36,6 +36,27 @@ const BANNER = [
   "const __dirname = __bulwarkDirname(__filename);",
 ].join(" ");
 
+/**
+ * commander requires node:child_process at load time, for executable subcommands Bulwark does
+ * not have; loading it pulls in net, dgram and the stream stack — about a third of a
+ * `bulwark --version`. Commander's copy becomes a proxy that loads the module on first use.
+ */
+const deferChildProcess = {
+  name: "defer-child-process",
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]commander[\\/]/.test(args.importer)
+        ? { path: "child_process", namespace: "deferred" }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "deferred" }, () => ({
+      contents:
+        'let m; module.exports = new Proxy({}, { get: (_, k) => (m ??= require("node:child_process"))[k] });',
+      loader: "js",
+    }));
+  },
+};
+
 rmSync(outdir, { recursive: true, force: true });
 mkdirSync(outdir, { recursive: true });
 const result = await build({
@@ -56,6 +77,7 @@ const result = await build({
   // module output has neither. (Their __dirname paths — CycloneDX's schemas, pino's workers —
   // serve validators and log transports Bulwark does not use.)
   banner: { js: BANNER },
+  plugins: [deferChildProcess],
   logLevel: "warning",
   metafile: true,
 });

@@ -35,16 +35,21 @@ function chooseOs(survivors: Placed[]): OsInfo | undefined {
 // On merged-/usr systems dpkg lists "/bin/x" while the layer tar holds "/usr/bin/x".
 const MERGED_DIRS = /^\/(bin|sbin|lib|lib32|lib64|libx32)\//;
 
+/** Every file an OS package lists; tens of thousands on a full image, so no copies. */
 function ownedFileSet(survivors: Placed[]): Set<string> {
   const owned = new Set<string>();
   for (const s of survivors) {
-    const sets = [...(s.output.ownedFiles ? [s.output.ownedFiles] : []), ...(s.output.ownedFileSets ?? [])];
-    for (const f of sets.flatMap((set) => set.files)) {
-      owned.add(f);
-      if (MERGED_DIRS.test(f)) owned.add(`/usr${f}`);
-    }
+    if (s.output.ownedFiles) for (const f of s.output.ownedFiles.files) owned.add(f);
+    for (const set of s.output.ownedFileSets ?? []) for (const f of set.files) owned.add(f);
   }
   return owned;
+}
+
+/** Whether an OS package owns `path`, also by its pre-merge name (`/usr/bin/x` listed as `/bin/x`). */
+function isOwned(owned: Set<string>, path: string): boolean {
+  if (owned.has(path)) return true;
+  const unmerged = path.startsWith("/usr/") ? path.slice(4) : undefined;
+  return unmerged !== undefined && MERGED_DIRS.test(unmerged) && owned.has(unmerged);
 }
 
 /**
@@ -112,7 +117,7 @@ export function buildInventory(image: Image, layers: LayerAnalysis[], opts: Lock
   for (const s of survivors) {
     for (const pkg of s.output.packages ?? []) {
       const placed = place(pkg, s.path, layers[attribution.introducedIn(s, pkg)]);
-      if (!isOsPackage(placed) && placed.locations.some((l) => owned.has(l.path))) continue;
+      if (!isOsPackage(placed) && placed.locations.some((l) => isOwned(owned, l.path))) continue;
       const { purl, issue } = purlOrIssue(placed, os);
       if (issue) purlIssues.push(issue);
       packages.push({ ...withLicenses(placed, licenses), purl });

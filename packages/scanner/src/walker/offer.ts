@@ -58,7 +58,10 @@ export class SharedContent {
 
 /** Analyzers interested in this file, by path and metadata only. */
 export function interested(analyzers: readonly Analyzer[], path: string, meta: FileMeta): Analyzer[] {
-  return analyzers.filter((a) => a.wants(path, { size: meta.size, mode: meta.mode }));
+  // A plain loop over meta itself: this runs for every file of every layer.
+  const wanting: Analyzer[] = [];
+  for (const a of analyzers) if (a.wants(path, meta)) wanting.push(a);
+  return wanting;
 }
 
 /**

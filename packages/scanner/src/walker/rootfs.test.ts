@@ -1,9 +1,11 @@
-import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { mkdir, mkdtemp, readdir, realpath, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Image } from "../../../model/src/image.js";
 import { linesAnalyzer } from "../../../testkit/src/walker/layers.js";
+import { mountPointsBelow } from "./rootfs.js";
 import { walkImage } from "./walk.js";
 
 let root: string;
@@ -60,5 +62,53 @@ describe("rootfs walk", () => {
     ]);
     expect(layer?.digest).toBeUndefined();
     await expect(readdir(cacheDir)).rejects.toThrow(); // rootfs is never cached
+  });
+});
+
+describe("rootfs walk stays on the root's file system", () => {
+  const image = (rootDir: string): Image => ({
+    name: "rootfs:x",
+    source: "rootfs",
+    repoTags: [],
+    repoDigests: [],
+    config: {},
+    layers: [],
+    rootDir,
+    close: async () => {},
+  });
+
+  it("reads mount points below the root from mountinfo, octal escapes decoded", async () => {
+    const base = await mkdtemp(join(tmpdir(), "bulwark-mountinfo-"));
+    const info = join(base, "mountinfo");
+    const rootReal = await realpath(base);
+    await writeFile(
+      info,
+      [
+        `22 1 0:21 / / rw - ext4 /dev/vda rw`,
+        `30 22 0:40 / ${rootReal}/proc rw - proc proc rw`,
+        `31 22 0:41 / ${rootReal}/with\\040space rw - tmpfs tmpfs rw`,
+        `32 22 0:42 / ${rootReal}-sibling rw - tmpfs tmpfs rw`,
+      ].join("\n"),
+    );
+    expect([...(mountPointsBelow(base, info) ?? [])].sort()).toEqual(["/proc", "/with space"]);
+    expect(mountPointsBelow(base, join(base, "absent"))).toBeUndefined();
+    await rm(base, { recursive: true, force: true });
+  });
+
+  // Needs root to mount a tmpfs; the unit test above covers the parsing everywhere.
+  it.skipIf(process.getuid?.() !== 0)("lists a mount point but does not enter it", async () => {
+    const base = await mkdtemp(join(tmpdir(), "bulwark-xdev-"));
+    await mkdir(join(base, "mnt"));
+    await writeFile(join(base, "top.pkgs"), "top 1.0\n");
+    execFileSync("mount", ["-t", "tmpfs", "bulwark-test", join(base, "mnt")]);
+    try {
+      await writeFile(join(base, "mnt", "inner.pkgs"), "inner 1.0\n");
+      const [layer] = await walkImage(image(base), [linesAnalyzer()], { cacheDir: join(tmpdir(), "unused") });
+      expect(layer?.paths.sort()).toEqual(["/mnt", "/top.pkgs"]);
+      expect(layer?.results.map((r) => r.path)).toEqual(["/top.pkgs"]);
+    } finally {
+      execFileSync("umount", [join(base, "mnt")]);
+      await rm(base, { recursive: true, force: true });
+    }
   });
 });

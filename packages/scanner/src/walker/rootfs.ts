@@ -4,11 +4,12 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   readSync,
   type Dirent,
   type Stats,
 } from "node:fs";
-import { join } from "node:path";
+import { resolve } from "node:path";
 import { type Analyzer, errorMessage } from "@bulwark/model";
 import { interested, offerFile, SharedContent, type FileMeta } from "./offer.js";
 import { joinPath } from "./paths.js";
@@ -17,52 +18,84 @@ import type { LayerContent } from "./tarlayer.js";
 const LABEL = "rootfs";
 
 /**
- * lstat of every entry of one directory. These syscalls dominate a rootfs walk, and on a
- * local disk the synchronous calls are several times faster than queueing each one on
- * libuv's small thread pool (measured on the nodeModules test image).
+ * Mount points strictly below `root` (from /proc/self/mountinfo), so that directories can be
+ * kept on the root's file system without an lstat each. Undefined where mountinfo cannot be
+ * read: then every directory is lstat'ed and its device compared, as `find -xdev` does.
  */
-function statAll(root: string, dir: string, entries: Dirent[]): Array<Stats | Error> {
-  return entries.map((e) => {
-    try {
-      return lstatSync(join(root, dir, e.name));
-    } catch (err) {
-      return err as Error;
-    }
-  });
+export function mountPointsBelow(root: string, mountinfo = "/proc/self/mountinfo"): Set<string> | undefined {
+  let text: string;
+  try {
+    text = readFileSync(mountinfo, "utf8");
+  } catch {
+    return undefined;
+  }
+  const base = realpathSync(root).replace(/\/+$/, "");
+  const below = new Set<string>();
+  for (const line of text.split("\n")) {
+    // Field 5 is the mount point, with space, tab, newline and backslash octal-escaped.
+    const field = line.split(" ")[4];
+    if (!field) continue;
+    const point = field.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+    if (point.startsWith(`${base}/`)) below.add(point.slice(base.length));
+  }
+  return below;
 }
 
 /**
- * Walk an unpacked root filesystem as one pseudo-layer. lstat only, so symlinks are
- * never followed and the walk cannot leave `root`; like `find -xdev` it stays on the
- * root's filesystem (no /proc or bind mounts of a live system).
+ * Walk an unpacked root filesystem as one pseudo-layer. Symlinks are never followed, so the
+ * walk cannot leave `root`; like `find -xdev` it stays on the root's file system (no /proc or
+ * bind mounts of a live system). Only regular files are lstat'ed — analyzers need their size
+ * and mode; the directory entry's type answers for the rest. On this machine lstat is about
+ * 8 µs and the with-go image has 8,800 entries, 1,800 of them directories and links.
  */
 export async function walkRootfs(root: string, analyzers: readonly Analyzer[]): Promise<LayerContent> {
   const out: LayerContent = { results: [], whiteouts: [], opaqueDirs: [], paths: [], issues: [] };
   const rootDev = lstatSync(root).dev;
+  const mounts = mountPointsBelow(root);
+  // Walked paths are "/" plus names readdir gave (never "." or ".."): concatenation is enough,
+  // and path.join's normalising was a measurable cost per entry.
+  const base = resolve(root).replace(/\/+$/, "");
   const pending: string[] = ["/"];
   while (pending.length > 0) {
     const dir = pending.pop() as string;
     let entries: Dirent[];
     try {
-      entries = readdirSync(join(root, dir), { withFileTypes: true });
+      entries = readdirSync(base + dir, { withFileTypes: true });
     } catch (e) {
       out.issues.push({ path: dir, code: "IO", message: `cannot list: ${errorMessage(e)}`, layer: LABEL });
       continue;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const stats = statAll(root, dir, entries);
-    for (const [i, entry] of entries.entries()) {
+    for (const entry of entries) {
       const path = joinPath(dir, entry.name);
-      const st = stats[i] as Stats | Error;
-      if (st instanceof Error) {
-        out.issues.push({ path, code: "IO", message: errorMessage(st), layer: LABEL });
+      if (
+        entry.isSymbolicLink() ||
+        entry.isFIFO() ||
+        entry.isSocket() ||
+        entry.isBlockDevice() ||
+        entry.isCharacterDevice()
+      ) {
+        out.paths.push(path);
+        continue;
+      }
+      if (entry.isDirectory() && mounts) {
+        out.paths.push(path);
+        if (!mounts.has(path)) pending.push(path);
+        continue;
+      }
+      // A regular file, or a type the file system did not report (DT_UNKNOWN).
+      let st: Stats;
+      try {
+        st = lstatSync(base + path);
+      } catch (e) {
+        out.issues.push({ path, code: "IO", message: errorMessage(e), layer: LABEL });
         continue;
       }
       out.paths.push(path);
       if (st.isDirectory()) {
         if (st.dev === rootDev) pending.push(path);
       } else if (st.isFile()) {
-        await offer(root, path, st, analyzers, out);
+        await offer(base + path, path, st, analyzers, out);
       }
     }
   }
@@ -70,7 +103,7 @@ export async function walkRootfs(root: string, analyzers: readonly Analyzer[]): 
 }
 
 async function offer(
-  root: string,
+  onDisk: string,
   path: string,
   st: Stats,
   analyzers: readonly Analyzer[],
@@ -79,7 +112,6 @@ async function offer(
   const meta: FileMeta = { size: st.size, mode: st.mode, uid: st.uid, gid: st.gid };
   const wanting = interested(analyzers, path, meta);
   if (wanting.length === 0) return;
-  const onDisk = join(root, path);
   const ranges = new RangeReader(onDisk, st.size);
   const content = new SharedContent(
     async () => readFileSync(onDisk),

@@ -38,8 +38,10 @@ function fields(buf: Buffer, le: boolean) {
     word: (at: number, is64: boolean) => {
       if (!is64) return ok(at, 4) ? (le ? buf.readUInt32LE(at) : buf.readUInt32BE(at)) : 0;
       if (!ok(at, 8)) return 0;
-      const v = le ? buf.readBigUInt64LE(at) : buf.readBigUInt64BE(at);
-      return v > BigInt(Number.MAX_SAFE_INTEGER) ? 0 : Number(v);
+      // Two 32-bit halves, not a BigInt: this runs for every section of every executable.
+      const lo = le ? buf.readUInt32LE(at) : buf.readUInt32BE(at + 4);
+      const hi = le ? buf.readUInt32LE(at + 4) : buf.readUInt32BE(at);
+      return hi >= 0x200000 ? 0 : hi * 0x100000000 + lo;
     },
   };
 }
@@ -66,13 +68,28 @@ export async function readElfHeader(file: AnalyzerFile): Promise<ElfHeader | und
   return parseHeader(await file.readRange(0, 64));
 }
 
-/** File offset and size of the section called `name`; undefined when there is none. */
-export async function findSection(
-  file: AnalyzerFile,
-  h: ElfHeader,
-  name: string,
-): Promise<{ offset: number; size: number } | undefined> {
-  if (h.shoff === 0 || h.shnum === 0 || h.shentsize < (h.is64 ? 64 : 40)) return undefined;
+export interface ElfSection {
+  offset: number;
+  size: number;
+}
+
+/**
+ * The sections that have bytes in the file, by name; undefined when the file has no usable
+ * section headers (stripped with sstrip, or a damaged table), where callers fall back to
+ * segments.
+ */
+export function readSections(file: AnalyzerFile, h: ElfHeader): Promise<Map<string, ElfSection> | undefined> {
+  // The Go and Rust analyzers both ask of every executable: parse its table once.
+  let sections = parsedSections.get(file);
+  if (!sections) parsedSections.set(file, (sections = parseSections(file, h)));
+  return sections;
+}
+
+const parsedSections = new WeakMap<AnalyzerFile, Promise<Map<string, ElfSection> | undefined>>();
+
+async function parseSections(file: AnalyzerFile, h: ElfHeader): Promise<Map<string, ElfSection> | undefined> {
+  if (h.shoff === 0 || h.shnum === 0 || h.shentsize < (h.is64 ? 64 : 40) || h.shstrndx >= h.shnum)
+    return undefined;
   const table = await file.readRange(h.shoff, Math.min(h.shnum * h.shentsize, MAX_TABLE));
   const f = fields(table, h.le);
   const entry = (i: number) => {
@@ -84,17 +101,26 @@ export async function findSection(
       size: f.word(at + (h.is64 ? 32 : 20), h.is64),
     };
   };
-  if (h.shstrndx >= h.shnum) return undefined;
   const strtab = entry(h.shstrndx);
   const names = await file.readRange(strtab.offset, Math.min(strtab.size, MAX_SECTION));
-  const wanted = Buffer.from(`${name}\0`, "latin1");
+  const sections = new Map<string, ElfSection>();
   for (let i = 0; i < h.shnum; i++) {
     const s = entry(i);
-    if (s.type === SHT_NOBITS || s.name + wanted.length > names.length) continue;
-    if (names.subarray(s.name, s.name + wanted.length).equals(wanted))
-      return { offset: s.offset, size: s.size };
+    const end = names.indexOf(0, s.name);
+    if (s.type === SHT_NOBITS || s.name >= names.length || end < 0) continue;
+    const name = names.toString("latin1", s.name, end);
+    if (name && !sections.has(name)) sections.set(name, { offset: s.offset, size: s.size });
   }
-  return undefined;
+  return sections.size > 0 ? sections : undefined;
+}
+
+/** File offset and size of the section called `name`; undefined when there is none. */
+export async function findSection(
+  file: AnalyzerFile,
+  h: ElfHeader,
+  name: string,
+): Promise<ElfSection | undefined> {
+  return (await readSections(file, h))?.get(name);
 }
 
 /** File offset of the first writable loaded segment. */

@@ -22,10 +22,11 @@ export function packageOfCopyright(path: string): string {
 
 /** The short names on every License: line (the first line of the field), in order of appearance. */
 export function dep5Licenses(text: string): string[] | undefined {
-  const first = text.split("\n").find((l) => l.trim() !== "");
+  const lines = text.split("\n");
+  const first = lines.find((l) => l.trim() !== "");
   if (!first || !/^Format:/i.test(first)) return undefined;
   const out = new Set<string>();
-  for (const line of text.split("\n")) {
+  for (const line of lines) {
     const m = /^License:[ \t]*(.*?)\s*$/i.exec(line);
     if (m?.[1]) out.add(m[1]);
   }

@@ -207,6 +207,38 @@ describe.skipIf(noGo)("Go binaries against go version -m", () => {
     expect(pkgs.filter((p) => p.name !== "stdlib" && !p.metadata?.mainModule)).toHaveLength(3);
   });
 
+  it("falls back to the writable segment when the section is renamed but the file is Go's", async () => {
+    const buf = Buffer.from(readFileSync(buildModernBinary()));
+    // Rename the section in the section-name table: Go's rule then searches the segment.
+    const at = buf.indexOf(Buffer.from(".go.buildinfo\0", "latin1"));
+    expect(at).toBeGreaterThan(0);
+    buf.write(".go.buildinfX", at, "latin1");
+    const dir = mkdtempSync(join(tmpdir(), "bulwark-gobinary-"));
+    const path = join(dir, "app");
+    writeFileSync(path, buf, { mode: 0o755 });
+    const ref = goVersionM(path);
+    const pkgs = (await offer(goBinaryAnalyzer, diskFile(path, "/app")))?.packages ?? [];
+    rmSync(dir, { recursive: true, force: true });
+    expect(ref.lines.length).toBeGreaterThan(0);
+    expect(pkgs.find((p) => p.name === "stdlib")?.version).toBe(stdlibVersion(ref.goVersion));
+  });
+
+  it("does not search the data segment of an executable whose sections say it is not Go's", async () => {
+    const ranges: Array<[number, number]> = [];
+    const sh = diskFile("/bin/sh");
+    const counted = {
+      ...sh,
+      readRange: (offset: number, length: number) => {
+        ranges.push([offset, length]);
+        return sh.readRange(offset, length);
+      },
+    };
+    expect(await offer(goBinaryAnalyzer, counted)).toBeUndefined();
+    // The ELF header, the section table and the section names; not 64 KiB of data.
+    expect(ranges.length).toBe(3);
+    expect(ranges.every(([, length]) => length < 64 * 1024)).toBe(true);
+  });
+
   it("fails cleanly on a truncated Go binary", async () => {
     const buf = readFileSync(buildModernBinary());
     const at = buf.indexOf(Buffer.from("\xff Go buildinf:", "latin1"));
