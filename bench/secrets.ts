@@ -41,7 +41,8 @@ async function beforeScanner(): Promise<ScanFn> {
   const dir = join(tmpdir(), "bulwark-test-cache", `secrets-before-${BEFORE_COMMIT}`);
   if (!existsSync(join(dir, "src", "secret", "tree.ts"))) {
     mkdirSync(dir, { recursive: true });
-    const tar = execFileSync("git", ["archive", BEFORE_COMMIT, "src"]);
+    // The archive is several MB: above execFileSync's default 1 MB output buffer.
+    const tar = execFileSync("git", ["archive", BEFORE_COMMIT, "src"], { maxBuffer: 512 * 1024 * 1024 });
     execFileSync("tar", ["-x", "-C", dir], { input: tar });
   }
   if (!existsSync(join(dir, "node_modules"))) symlinkSync(resolve("node_modules"), join(dir, "node_modules"));

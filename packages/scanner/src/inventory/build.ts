@@ -35,21 +35,33 @@ function chooseOs(survivors: Placed[]): OsInfo | undefined {
 // On merged-/usr systems dpkg lists "/bin/x" while the layer tar holds "/usr/bin/x".
 const MERGED_DIRS = /^\/(bin|sbin|lib|lib32|lib64|libx32)\//;
 
-/** Every file an OS package lists; tens of thousands on a full image, so no copies. */
-function ownedFileSet(survivors: Placed[]): Set<string> {
-  const owned = new Set<string>();
-  for (const s of survivors) {
-    if (s.output.ownedFiles) for (const f of s.output.ownedFiles.files) owned.add(f);
-    for (const set of s.output.ownedFileSets ?? []) for (const f of set.files) owned.add(f);
-  }
-  return owned;
+/** `path` and, for `/usr/bin/x` on a merged-/usr system, the `/bin/x` dpkg may list instead. */
+function ownerNames(path: string): string[] {
+  const unmerged = path.startsWith("/usr/") ? path.slice(4) : undefined;
+  return unmerged !== undefined && MERGED_DIRS.test(unmerged) ? [path, unmerged] : [path];
 }
 
-/** Whether an OS package owns `path`, also by its pre-merge name (`/usr/bin/x` listed as `/bin/x`). */
-function isOwned(owned: Set<string>, path: string): boolean {
-  if (owned.has(path)) return true;
-  const unmerged = path.startsWith("/usr/") ? path.slice(4) : undefined;
-  return unmerged !== undefined && MERGED_DIRS.test(unmerged) && owned.has(unmerged);
+/**
+ * Which of `paths` some OS package lists as its file. The lists hold tens of thousands of
+ * files on a full image and the questions are few, so the lists are scanned once against the
+ * questions instead of being copied into a set.
+ */
+function ownedAmong(survivors: Placed[], paths: Iterable<string>): Set<string> {
+  const asked = new Map<string, string>();
+  for (const path of paths) for (const name of ownerNames(path)) asked.set(name, path);
+  const owned = new Set<string>();
+  if (asked.size === 0) return owned;
+  const scan = (files: string[]) => {
+    for (const f of files) {
+      const path = asked.get(f);
+      if (path !== undefined) owned.add(path);
+    }
+  };
+  for (const s of survivors) {
+    if (s.output.ownedFiles) scan(s.output.ownedFiles.files);
+    for (const set of s.output.ownedFileSets ?? []) scan(set.files);
+  }
+  return owned;
 }
 
 /**
@@ -110,18 +122,19 @@ export function buildInventory(image: Image, layers: LayerAnalysis[], opts: Lock
   const survivors = [...walked, ...includes.placed];
   const attribution = new Attribution(layers, stack);
   const os = chooseOs(survivors);
-  const owned = ownedFileSet(survivors);
   const licenses = licenseFacts(survivors);
+  const placed = survivors.flatMap((s) =>
+    (s.output.packages ?? []).map((pkg) => place(pkg, s.path, layers[attribution.introducedIn(s, pkg)])),
+  );
+  const languagePaths = placed.filter((p) => !isOsPackage(p)).flatMap((p) => p.locations.map((l) => l.path));
+  const owned = ownedAmong(survivors, languagePaths);
   const packages: Package[] = [];
   const purlIssues: PurlIssue[] = [];
-  for (const s of survivors) {
-    for (const pkg of s.output.packages ?? []) {
-      const placed = place(pkg, s.path, layers[attribution.introducedIn(s, pkg)]);
-      if (!isOsPackage(placed) && placed.locations.some((l) => isOwned(owned, l.path))) continue;
-      const { purl, issue } = purlOrIssue(placed, os);
-      if (issue) purlIssues.push(issue);
-      packages.push({ ...withLicenses(placed, licenses), purl });
-    }
+  for (const pkg of placed) {
+    if (!isOsPackage(pkg) && pkg.locations.some((l) => owned.has(l.path))) continue;
+    const { purl, issue } = purlOrIssue(pkg, os);
+    if (issue) purlIssues.push(issue);
+    packages.push({ ...withLicenses(pkg, licenses), purl });
   }
   const inventory: Inventory = {
     target: image.name,

@@ -7,17 +7,17 @@ export function ancestors(path: string): string[] {
   return out;
 }
 
-/** Per-layer sets for the questions the merge asks many times. */
+/**
+ * Per-layer sets for the questions the merge asks many times, each built on first use: only
+ * layers above another are asked, so a one-layer image (or a rootfs) builds none — its path
+ * list is tens of thousands of entries.
+ */
 export class LayerStack {
-  private readonly paths: Array<Set<string>>;
-  private readonly whiteouts: Array<Set<string>>;
-  private readonly opaque: Array<Set<string>>;
+  private readonly paths: Array<Set<string> | undefined> = [];
+  private readonly whiteouts: Array<Set<string> | undefined> = [];
+  private readonly opaque: Array<Set<string> | undefined> = [];
 
-  constructor(readonly layers: LayerAnalysis[]) {
-    this.paths = layers.map((l) => new Set(l.paths));
-    this.whiteouts = layers.map((l) => new Set(l.whiteouts));
-    this.opaque = layers.map((l) => new Set(l.opaqueDirs));
-  }
+  constructor(readonly layers: LayerAnalysis[]) {}
 
   get length(): number {
     return this.layers.length;
@@ -25,15 +25,15 @@ export class LayerStack {
 
   /** Layer `j` holds its own version of `path`. */
   adds(j: number, path: string): boolean {
-    return this.paths[j]?.has(path) ?? false;
+    return (this.paths[j] ??= new Set(this.layers[j]?.paths)).has(path);
   }
 
   /** Layer `j` deletes `path` from the layers below: a whiteout of it or a parent, or an opaque parent. */
   deletes(j: number, path: string): boolean {
-    const wh = this.whiteouts[j];
-    const op = this.opaque[j];
-    if (wh?.has(path)) return true;
-    for (const dir of ancestors(path)) if (wh?.has(dir) || op?.has(dir)) return true;
+    const wh = (this.whiteouts[j] ??= new Set(this.layers[j]?.whiteouts));
+    const op = (this.opaque[j] ??= new Set(this.layers[j]?.opaqueDirs));
+    if (wh.has(path)) return true;
+    for (const dir of ancestors(path)) if (wh.has(dir) || op.has(dir)) return true;
     return false;
   }
 
