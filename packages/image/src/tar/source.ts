@@ -32,22 +32,25 @@ export class ByteSource {
 
   /** Exactly `n` bytes, or undefined when the stream ends first. */
   async take(n: number): Promise<Buffer | undefined> {
+    const parts = await this.takeParts(n);
+    return parts && (parts.length === 1 ? parts[0] : Buffer.concat(parts, n));
+  }
+
+  /**
+   * Exactly `n` bytes as the pieces the stream delivered them in, uncopied; undefined when the
+   * stream ends first. Copying a large file into one buffer cost more CPU than inflating it.
+   */
+  async takeParts(n: number): Promise<Buffer[] | undefined> {
     if (!(await this.fill(n))) return undefined;
-    const first = this.chunks[0]!;
-    if (first.length >= n) {
-      this.consume(n);
-      return first.subarray(0, n);
-    }
-    const out = Buffer.allocUnsafe(n);
-    let at = 0;
-    while (at < n) {
+    const parts: Buffer[] = [];
+    while (n > 0) {
       const c = this.chunks[0]!;
-      const k = Math.min(c.length, n - at);
-      c.copy(out, at, 0, k);
-      at += k;
+      const k = Math.min(c.length, n);
+      parts.push(k === c.length ? c : c.subarray(0, k));
       this.consume(k);
+      n -= k;
     }
-    return out;
+    return parts.length ? parts : [Buffer.alloc(0)];
   }
 
   /** Copies `n` bytes into `into` at `at`, chunk by chunk; false when the stream ends first. */

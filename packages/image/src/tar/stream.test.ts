@@ -124,3 +124,24 @@ describe("readTar", () => {
     );
   });
 });
+
+describe("entry bytes as the stream's pieces", () => {
+  it("readParts gives the same bytes as read, for files cut across many stream chunks", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "bulwark-tar-parts-"));
+    const body = Buffer.alloc(100_000, 0);
+    for (let i = 0; i < body.length; i++) body[i] = (i * 7) % 251;
+    writeFileSync(join(dir, "f"), body);
+    const archive = execFileSync("tar", ["-c", "-C", dir, "f"]);
+    rmSync(dir, { recursive: true, force: true });
+    // Deliver the archive in 4,099-byte chunks so the file spans many of them.
+    async function* chunks() {
+      for (let at = 0; at < archive.length; at += 4099) yield archive.subarray(at, at + 4099);
+    }
+    for await (const entry of readTar(chunks())) {
+      const parts = await entry.readParts();
+      expect(parts.length).toBeGreaterThan(20);
+      expect(Buffer.concat(parts).equals(body)).toBe(true);
+      await expect(entry.read()).rejects.toThrow(/read twice/);
+    }
+  });
+});

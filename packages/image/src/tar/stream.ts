@@ -42,6 +42,8 @@ export interface TarEntry {
   sparse?: SparseMap;
   /** The entry's bytes (sparse files expanded), at most once and before the next entry. */
   read(): Promise<Buffer>;
+  /** The same bytes as the stream's own pieces, uncopied (instead of `read`, same rules). */
+  readParts(): Promise<Buffer[]>;
 }
 
 interface Pending {
@@ -133,6 +135,12 @@ class TarReader {
     if (!b) throw new TarFormatError("truncated entry data");
     return b;
   }
+
+  async takeParts(n: number): Promise<Buffer[]> {
+    const parts = await this.src.takeParts(n);
+    if (!parts) throw new TarFormatError("truncated entry data");
+    return parts;
+  }
 }
 
 const padding = (n: number) => (BLOCK - (n % BLOCK)) % BLOCK;
@@ -187,6 +195,11 @@ export async function* readTar(stream: AsyncIterable<Buffer>): AsyncGenerator<Ta
           if (consumed) throw new Error("tar entry read twice or after the next entry");
           consumed = true;
           return sparse ? r.expand(sparse) : r.take(stored);
+        },
+        readParts: async () => {
+          if (consumed) throw new Error("tar entry read twice or after the next entry");
+          consumed = true;
+          return sparse ? [await r.expand(sparse)] : r.takeParts(stored);
         },
       };
       pending = {};

@@ -28,8 +28,25 @@ export class SharedContent {
     private readonly loadRange?: RangeLoader,
   ) {}
 
+  /** Some bytes were read: the file cannot be read again from its stream. */
   get started(): boolean {
-    return this.pending !== undefined;
+    return this.pending !== undefined || this.ranges.size > 0;
+  }
+
+  /**
+   * Content that arrives as a stream's pieces (a tar entry): ranges inside one piece are views,
+   * not copies, and the whole file is joined only when an analyzer reads it whole.
+   */
+  static fromParts(loadParts: () => Promise<Buffer[]>): SharedContent {
+    let parts: Promise<Buffer[]> | undefined;
+    const get = () => (parts ??= loadParts());
+    return new SharedContent(
+      async () => {
+        const p = await get();
+        return p.length === 1 ? p[0]! : Buffer.concat(p);
+      },
+      async (offset, length) => sliceParts(await get(), offset, length),
+    );
   }
 
   read(): Promise<Buffer> {
@@ -54,6 +71,25 @@ export class SharedContent {
     }
     return range;
   }
+}
+
+/** `length` bytes at `offset` of the pieces' concatenation (fewer at its end), copied only across pieces. */
+export function sliceParts(parts: readonly Buffer[], offset: number, length: number): Buffer {
+  const pieces: Buffer[] = [];
+  let start = Math.max(0, offset);
+  let left = Math.max(0, length);
+  for (const p of parts) {
+    if (left === 0) break;
+    if (start >= p.length) {
+      start -= p.length;
+      continue;
+    }
+    const piece = p.subarray(start, start + left);
+    pieces.push(piece);
+    left -= piece.length;
+    start = 0;
+  }
+  return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
 }
 
 /** Analyzers interested in this file, by path and metadata only. */

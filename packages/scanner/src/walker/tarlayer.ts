@@ -98,7 +98,7 @@ async function handleEntry(
     });
     return;
   }
-  const content = new SharedContent(() => entry.read());
+  const content = SharedContent.fromParts(() => entry.readParts());
   await offerFile(wanting, path, meta, content, layer, out);
   if (content.started) kept.keep(path, meta, content);
 }
