@@ -32,19 +32,20 @@ afterAll(async () => {
   await rm(join(root, ".."), { recursive: true, force: true });
 });
 
+const rootfsImage = (rootDir: string): Image => ({
+  name: "rootfs:x",
+  source: "rootfs",
+  repoTags: [],
+  repoDigests: [],
+  config: {},
+  layers: [],
+  rootDir,
+  close: async () => {},
+});
+
 describe("rootfs walk", () => {
   it("walks the directory as one pseudo-layer without following symlinks", async () => {
-    const image: Image = {
-      name: "rootfs:x",
-      source: "rootfs",
-      repoTags: [],
-      repoDigests: [],
-      config: {},
-      layers: [],
-      rootDir: root,
-      close: async () => {},
-    };
-    const [layer, ...rest] = await walkImage(image, [linesAnalyzer()], { cacheDir });
+    const [layer, ...rest] = await walkImage(rootfsImage(root), [linesAnalyzer()], { cacheDir });
     expect(rest).toEqual([]);
     expect(layer?.paths.sort()).toEqual([
       "/abs-dir-link",
@@ -66,17 +67,6 @@ describe("rootfs walk", () => {
 });
 
 describe("rootfs walk stays on the root's file system", () => {
-  const image = (rootDir: string): Image => ({
-    name: "rootfs:x",
-    source: "rootfs",
-    repoTags: [],
-    repoDigests: [],
-    config: {},
-    layers: [],
-    rootDir,
-    close: async () => {},
-  });
-
   it("reads mount points below the root from mountinfo, octal escapes decoded", async () => {
     const base = await mkdtemp(join(tmpdir(), "bulwark-mountinfo-"));
     const info = join(base, "mountinfo");
@@ -103,7 +93,9 @@ describe("rootfs walk stays on the root's file system", () => {
     execFileSync("mount", ["-t", "tmpfs", "bulwark-test", join(base, "mnt")]);
     try {
       await writeFile(join(base, "mnt", "inner.pkgs"), "inner 1.0\n");
-      const [layer] = await walkImage(image(base), [linesAnalyzer()], { cacheDir: join(tmpdir(), "unused") });
+      const [layer] = await walkImage(rootfsImage(base), [linesAnalyzer()], {
+        cacheDir: join(tmpdir(), "unused"),
+      });
       expect(layer?.paths.sort()).toEqual(["/mnt", "/top.pkgs"]);
       expect(layer?.results.map((r) => r.path)).toEqual(["/top.pkgs"]);
     } finally {

@@ -95,6 +95,22 @@ function buildModernBinary(goarch = "amd64"): string {
   return join(dir, "app.bin");
 }
 
+/** The modern test binary edited by `edit`, read by `go version -m` and by the analyzer. */
+async function analyseEdited(edit: (buf: Buffer) => void) {
+  const buf = Buffer.from(readFileSync(buildModernBinary()));
+  edit(buf);
+  const dir = mkdtempSync(join(tmpdir(), "bulwark-gobinary-"));
+  try {
+    const path = join(dir, "app");
+    writeFileSync(path, buf, { mode: 0o755 });
+    const ref = goVersionM(path);
+    const pkgs = (await offer(goBinaryAnalyzer, diskFile(path, "/app")))?.packages ?? [];
+    return { ref, pkgs };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Dependencies as `go version -m` shows them, with Bulwark's replacement rule applied. */
 function expectedDeps(lines: string[][]): string[] {
   const out: string[] = [];
@@ -192,33 +208,23 @@ describe.skipIf(noGo)("Go binaries against go version -m", () => {
   });
 
   it("finds the build info without section headers, in the first writable segment as Go does", async () => {
-    const buf = Buffer.from(readFileSync(buildModernBinary()));
-    // e_shoff, e_shnum and e_shstrndx of a 64-bit little-endian ELF: no section headers left.
-    buf.writeBigUInt64LE(0n, 40);
-    buf.writeUInt16LE(0, 60);
-    buf.writeUInt16LE(0, 62);
-    const dir = mkdtempSync(join(tmpdir(), "bulwark-gobinary-"));
-    const path = join(dir, "app");
-    writeFileSync(path, buf, { mode: 0o755 });
-    const ref = goVersionM(path);
-    const pkgs = (await offer(goBinaryAnalyzer, diskFile(path, "/app")))?.packages ?? [];
-    rmSync(dir, { recursive: true, force: true });
+    const { ref, pkgs } = await analyseEdited((buf) => {
+      // e_shoff, e_shnum and e_shstrndx of a 64-bit little-endian ELF: no section headers left.
+      buf.writeBigUInt64LE(0n, 40);
+      buf.writeUInt16LE(0, 60);
+      buf.writeUInt16LE(0, 62);
+    });
     expect(pkgs.find((p) => p.name === "stdlib")?.version).toBe(stdlibVersion(ref.goVersion));
     expect(pkgs.filter((p) => p.name !== "stdlib" && !p.metadata?.mainModule)).toHaveLength(3);
   });
 
   it("falls back to the writable segment when the section is renamed but the file is Go's", async () => {
-    const buf = Buffer.from(readFileSync(buildModernBinary()));
-    // Rename the section in the section-name table: Go's rule then searches the segment.
-    const at = buf.indexOf(Buffer.from(".go.buildinfo\0", "latin1"));
-    expect(at).toBeGreaterThan(0);
-    buf.write(".go.buildinfX", at, "latin1");
-    const dir = mkdtempSync(join(tmpdir(), "bulwark-gobinary-"));
-    const path = join(dir, "app");
-    writeFileSync(path, buf, { mode: 0o755 });
-    const ref = goVersionM(path);
-    const pkgs = (await offer(goBinaryAnalyzer, diskFile(path, "/app")))?.packages ?? [];
-    rmSync(dir, { recursive: true, force: true });
+    const { ref, pkgs } = await analyseEdited((buf) => {
+      // Rename the section in the section-name table: Go's rule then searches the segment.
+      const at = buf.indexOf(Buffer.from(".go.buildinfo\0", "latin1"));
+      expect(at).toBeGreaterThan(0);
+      buf.write(".go.buildinfX", at, "latin1");
+    });
     expect(ref.lines.length).toBeGreaterThan(0);
     expect(pkgs.find((p) => p.name === "stdlib")?.version).toBe(stdlibVersion(ref.goVersion));
   });
