@@ -4,11 +4,13 @@
  * for byte; these check what sits around them. Skipped until the bundle is built.
  */
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { VERSION } from "@bulwark/model";
 import { describe, expect, it } from "vitest";
+import { SAMPLES } from "../../scanner/src/analyzer/lockfile/testdata/samples.js";
 import { commands } from "./commands.js";
 
 const cli = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -40,6 +42,22 @@ describe.skipIf(!built)("the shipped bulwark command (needs `npm run build`)", (
     const debug = await shipped(["--debug", "sbom", "rootfs:/nonexistent-bulwark-test"]);
     expect(debug.code).toBe(2);
     expect(debug.stderr).toMatch(/at \w+ \(.*packages\/image\/src\/open\.ts:\d+:\d+\)/);
+  });
+
+  it("reads YAML lockfiles, whose parser the bundle loads on first use", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "bulwark-shipped-"));
+    try {
+      mkdirSync(join(dir, "app"));
+      writeFileSync(join(dir, "app", "pnpm-lock.yaml"), SAMPLES["pnpm-lock.yaml"]!.text);
+      const out = await shipped(["--quiet", "sbom", dir, "--format", "json"]);
+      expect(out.code).toBe(0);
+      const names = (JSON.parse(out.stdout) as { packages: Array<{ name: string }> }).packages.map(
+        (p) => p.name,
+      );
+      expect(names).toContain("ms");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("finds the runtime's default rules beside the bundle", async () => {
