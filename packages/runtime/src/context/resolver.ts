@@ -21,7 +21,11 @@ export interface ResolvedContext {
 export interface ResolverOptions {
   /** How long a resolved container stays cached after its last use (ms). */
   ttlMs?: number;
-  /** How long "this cgroup is the host" stays cached (ms); short, as a container may be starting. */
+  /**
+   * How long "this cgroup is the host" stays cached (ms); short, as a container may be
+   * starting: on the 6.18 kernel of the development VM a runc container's first events
+   * resolve to the host, and the 2 s this used to be kept its first connections there.
+   */
   hostTtlMs?: number;
   stateRoots?: typeof RUNC_STATE_ROOTS;
   dockerRoot?: string;
@@ -74,7 +78,7 @@ export class ContextResolver {
     const result = value ?? hit?.value ?? HOST;
     this.cache.set(key, {
       value: result,
-      expires: now + (result === HOST ? (this.o.hostTtlMs ?? 2_000) : this.ttl()),
+      expires: now + (result === HOST ? (this.o.hostTtlMs ?? 250) : this.ttl()),
     });
     if (result !== HOST) this.seen.set(result.container.id, result.container);
     if (this.cache.size > 10_000) this.evict(now);
