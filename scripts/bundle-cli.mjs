@@ -37,46 +37,42 @@ const BANNER = [
 ].join(" ");
 
 /**
- * commander requires node:child_process at load time, for executable subcommands Bulwark does
- * not have; loading it pulls in net, dgram and the stream stack — about a third of a
- * `bulwark --version`. Commander's copy becomes a proxy that loads the module on first use.
+ * An import of `module` from files matching `importer` becomes `contents`, a stand-in that
+ * loads the real module on first use (its own `require` is not intercepted).
  */
-const deferChildProcess = {
-  name: "defer-child-process",
-  setup(b) {
-    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-      /[\\/]commander[\\/]/.test(args.importer)
-        ? { path: "child_process", namespace: "deferred" }
-        : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: "deferred" }, () => ({
-      contents:
-        'let m; module.exports = new Proxy({}, { get: (_, k) => (m ??= require("node:child_process"))[k] });',
-      loader: "js",
-    }));
-  },
-};
+function deferred(name, module, importer, contents) {
+  const namespace = `deferred-${name}`;
+  return {
+    name,
+    setup(b) {
+      b.onResolve({ filter: module }, (args) =>
+        importer.test(args.importer) ? { path: args.path, namespace } : undefined,
+      );
+      b.onLoad({ filter: /.*/, namespace }, () => ({ contents, loader: "js", resolveDir: repo }));
+    },
+  };
+}
 
-/**
- * The lockfile cataloger needs `yaml` only for pnpm and Berry lockfiles, but a bundled
- * CommonJS package initialises when its importer loads — about 8 ms of every `sbom` and
- * `scan`. Those two parsers get a `parse` that loads yaml on its first call instead.
- */
-const deferYamlForLockfiles = {
-  name: "defer-yaml-for-lockfiles",
-  setup(b) {
-    b.onResolve({ filter: /^yaml$/ }, (args) =>
-      /[\\/]lockfile[\\/](pnpm|yarn)[\\/]/.test(args.importer)
-        ? { path: "yaml", namespace: "deferred-yaml" }
-        : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: "deferred-yaml" }, () => ({
-      contents: 'let m; export const parse = (...a) => (m ??= require("yaml")).parse(...a);',
-      loader: "js",
-      resolveDir: repo,
-    }));
-  },
-};
+const PLUGINS = [
+  // commander requires node:child_process at load time, for executable subcommands Bulwark
+  // does not have; loading it pulls in net, dgram and the stream stack — about a third of a
+  // `bulwark --version`. Commander's copy becomes a proxy.
+  deferred(
+    "child-process",
+    /^(node:)?child_process$/,
+    /[\\/]commander[\\/]/,
+    'let m; module.exports = new Proxy({}, { get: (_, k) => (m ??= require("node:child_process"))[k] });',
+  ),
+  // The lockfile cataloger needs `yaml` only for pnpm and Berry lockfiles, but a bundled
+  // CommonJS package initialises when its importer loads — about 8 ms of every `sbom` and
+  // `scan`. Those two parsers get a `parse` that loads yaml on its first call.
+  deferred(
+    "yaml",
+    /^yaml$/,
+    /[\\/]lockfile[\\/](pnpm|yarn)[\\/]/,
+    'let m; export const parse = (...a) => (m ??= require("yaml")).parse(...a);',
+  ),
+];
 
 rmSync(outdir, { recursive: true, force: true });
 mkdirSync(outdir, { recursive: true });
@@ -98,7 +94,7 @@ const result = await build({
   // module output has neither. (Their __dirname paths — CycloneDX's schemas, pino's workers —
   // serve validators and log transports Bulwark does not use.)
   banner: { js: BANNER },
-  plugins: [deferChildProcess, deferYamlForLockfiles],
+  plugins: PLUGINS,
   logLevel: "warning",
   metafile: true,
 });

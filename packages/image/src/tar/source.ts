@@ -50,7 +50,7 @@ export class ByteSource {
       this.consume(k);
       n -= k;
     }
-    return parts.length ? parts : [Buffer.alloc(0)];
+    return parts;
   }
 
   /** Copies `n` bytes into `into` at `at`, chunk by chunk; false when the stream ends first. */

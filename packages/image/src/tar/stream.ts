@@ -130,12 +130,6 @@ class TarReader {
     return out;
   }
 
-  async take(n: number): Promise<Buffer> {
-    const b = await this.src.take(n);
-    if (!b) throw new TarFormatError("truncated entry data");
-    return b;
-  }
-
   async takeParts(n: number): Promise<Buffer[]> {
     const parts = await this.src.takeParts(n);
     if (!parts) throw new TarFormatError("truncated entry data");
@@ -191,15 +185,14 @@ export async function* readTar(stream: AsyncIterable<Buffer>): AsyncGenerator<Ta
         gid: pending.gid ?? h.gid,
         linkname: pending.linkpath ?? h.linkname,
         sparse,
-        read: async () => {
-          if (consumed) throw new Error("tar entry read twice or after the next entry");
-          consumed = true;
-          return sparse ? r.expand(sparse) : r.take(stored);
-        },
         readParts: async () => {
           if (consumed) throw new Error("tar entry read twice or after the next entry");
           consumed = true;
           return sparse ? [await r.expand(sparse)] : r.takeParts(stored);
+        },
+        read: async () => {
+          const parts = await entry.readParts();
+          return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
         },
       };
       pending = {};
