@@ -78,7 +78,11 @@ rmSync(outdir, { recursive: true, force: true });
 mkdirSync(outdir, { recursive: true });
 const result = await build({
   absWorkingDir: repo,
-  entryPoints: { bulwark: "packages/cli/src/bin.ts" },
+  // The secret scan's worker threads start tree-worker.js beside the module that spawns them.
+  entryPoints: {
+    bulwark: "packages/cli/src/bin.ts",
+    "tree-worker": "packages/scanner/src/secret/tree-worker.ts",
+  },
   outdir,
   bundle: true,
   splitting: true,

@@ -41,6 +41,7 @@ interface ScanFlags extends ImageAccessFlags, UploadFlags {
   skipDev?: boolean;
   compliance?: string;
   allowedRegistries?: string;
+  threads?: string;
 }
 
 function list(value: string | undefined): string[] {
@@ -69,6 +70,14 @@ export function failOnMatched(report: Report, threshold: Severity): boolean {
   return report.findings.some((f) => severityRank(f.severity) >= severityRank(threshold));
 }
 
+/** --threads: a whole number from 1 to 64 (more workers than that only compete for memory). */
+export function parseThreads(value: string): number {
+  const n = /^[0-9]+$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 1 && n <= 64))
+    throw new BulwarkError("USAGE", `--threads: expected a whole number from 1 to 64, got "${value}"`);
+  return n;
+}
+
 function runOptions(cmd: Command, flags: ScanFlags): RunOptions {
   const g = globalOptions(cmd);
   return {
@@ -85,6 +94,7 @@ function runOptions(cmd: Command, flags: ScanFlags): RunOptions {
     ...(flags.skipDev ? { skipDev: true } : {}),
     ...(flags.compliance ? { compliance: flags.compliance } : {}),
     ...(flags.allowedRegistries ? { allowedRegistries: list(flags.allowedRegistries) } : {}),
+    ...(flags.threads !== undefined ? { threads: parseThreads(flags.threads) } : {}),
     ...imageAccessFlags(flags),
     progress: (m) => log(g, m),
   };
@@ -132,7 +142,11 @@ function addScanFlags(cmd: Command): Command {
     .option("--include-noise", "also scan vendored and generated files normally skipped")
     .option("--skip-dev", "leave out dev/test dependencies that lockfiles mark as such")
     .option("--compliance <name>", "compliance view: nist-800-190, cis-kubernetes, cis-docker, nsa-cisa")
-    .option("--allowed-registries <list>", "registries images may come from (misconfig)");
+    .option("--allowed-registries <list>", "registries images may come from (misconfig)")
+    .option(
+      "--threads <n>",
+      "secret scan of trees: worker threads (default: 2 once a tree passes 32 MiB, else 1)",
+    );
 }
 
 function subcommand(scan: Command, name: string, arg: string, kind: TargetKind, description: string): void {

@@ -60,6 +60,31 @@ describe.skipIf(!built)("the shipped bulwark command (needs `npm run build`)", (
     }
   });
 
+  it("starts the secret scan's worker threads from the bundle (--threads 2 finds what --threads 1 finds)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "bulwark-shipped-"));
+    try {
+      for (let n = 0; n < 6; n++)
+        writeFileSync(
+          join(dir, `app${n}.env`),
+          `GITHUB_TOKEN=ghp_${"aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bD1fH3jL5"}\n`,
+        );
+      const args = ["--quiet", "scan", "fs", dir, "--scanners", "secret", "--format", "json"];
+      const one = await shipped([...args, "--threads", "1"]);
+      const two = await shipped([...args, "--threads", "2"]);
+      expect([one.code, two.code, two.stderr]).toEqual([0, 0, ""]);
+      const findings = (out: string): unknown[] => (JSON.parse(out) as { findings: unknown[] }).findings;
+      expect(findings(one.stdout)).toHaveLength(6);
+      expect(findings(two.stdout)).toEqual(findings(one.stdout));
+      const bad = await shipped([...args, "--threads", "0"]);
+      expect([bad.code, bad.stderr]).toEqual([
+        2,
+        'bulwark: USAGE: --threads: expected a whole number from 1 to 64, got "0"\n',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("finds the runtime's default rules beside the bundle", async () => {
     // No events on stdin: the command still loads and compiles the default rules first.
     expect(await shipped(["runtime", "replay", "-"])).toEqual({

@@ -32,7 +32,9 @@ export type ErrorCode =
   | "FILE_TOO_LARGE"
   | "CONFIG_INVALID"
   | "IO"
-  | "UNSUPPORTED";
+  | "UNSUPPORTED"
+  /** A worker thread of a scan died or failed to start. */
+  | "WORKER_FAILED";
 
 /**
  * The base of every typed error. Subsystems (runtime, vault, server, …) declare their

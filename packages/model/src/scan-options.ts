@@ -17,6 +17,8 @@ export interface ScanOptions extends OpenImageOptions {
   baseline?: string;
   /** secret/misconfig tree walks: include vendored/generated noise normally skipped */
   includeNoise?: boolean;
+  /** secret tree walks: worker threads (1 = the main thread only); default: two once a tree passes 32 MiB */
+  threads?: number;
   /** vuln: leave out dev/test dependencies that lockfiles mark as such */
   skipDev?: boolean;
   /** misconfig */

@@ -14,7 +14,8 @@ import { loadBaseline } from "./baseline.js";
 import { buildContext, type SecretContext } from "./config.js";
 import { imageConfigHits, imageLayerHits, secretAnalyzer } from "./image.js";
 import { fingerprint } from "./redact.js";
-import { countSkips, scanTree } from "./tree.js";
+import { scanTreeThreaded } from "./parallel.js";
+import { countSkips } from "./tree.js";
 import type { SecretHit } from "./types.js";
 
 interface Located {
@@ -65,7 +66,11 @@ async function scanPath(path: string, options: ScanOptions): Promise<ScanResult>
   } catch (e) {
     throw new BulwarkError("TARGET_NOT_FOUND", `cannot scan ${path}: ${errorMessage(e)}`);
   }
-  const tree = await scanTree(ctx, path, { includeNoise: options.includeNoise ?? false });
+  const rules = { secretConfig: options.secretConfig, disableRules: options.disableRules };
+  const tree = await scanTreeThreaded(ctx, rules, path, {
+    includeNoise: options.includeNoise ?? false,
+    ...(options.threads ? { threads: options.threads } : {}),
+  });
   const result = await settle(tree.hits, options, ctx);
   const issues: FileIssue[] = [];
   const warnings: string[] = [];

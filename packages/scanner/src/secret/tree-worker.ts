@@ -3,10 +3,8 @@
  * and scans the batches of files it is sent, answering each with the per-file results.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { errorMessage } from "@bulwark/model";
 import { buildContext, type RuleSetOptions } from "./config.js";
-import { scanFile } from "./tree.js";
-import type { FileResult } from "./parallel.js";
+import { scanOne, type FileResult } from "./tree.js";
 import type { WalkedFile } from "./walk.js";
 
 const ctx = buildContext(workerData as RuleSetOptions);
@@ -15,12 +13,7 @@ parentPort!.on("message", (batch: { id: number; files: WalkedFile[] }) => {
   const results: FileResult[] = batch.files.map((file) => {
     // Buffer paths (names that are not UTF-8) arrive as plain Uint8Arrays.
     const path = typeof file.path === "string" ? file.path : Buffer.from(file.path);
-    try {
-      const hits = scanFile(ctx, { ...file, path });
-      return hits === "binary" ? { binary: true } : { hits };
-    } catch (e) {
-      return { error: errorMessage(e) };
-    }
+    return scanOne(ctx, { ...file, path });
   });
   parentPort!.postMessage({ id: batch.id, results });
 });

@@ -4,7 +4,14 @@ import type { SecretContext } from "./config.js";
 import { scanFileBytes } from "./content.js";
 import { looksBinary } from "./noise.js";
 import type { SecretHit } from "./types.js";
-import { walkTree, type DiskPath, type SkipReason, type Skipped, type WalkedFile } from "./walk.js";
+import {
+  walkTree,
+  type DiskPath,
+  type SkipReason,
+  type Skipped,
+  type WalkedFile,
+  type WalkOptions,
+} from "./walk.js";
 
 /** Files up to this size are read whole (and may be parsed as manifests); bigger ones stream. */
 const WHOLE_FILE_BYTES = 8 * 1024 * 1024;
@@ -25,37 +32,56 @@ export interface TreeScanOptions {
   maxDepth?: number;
 }
 
+/** What scanning one file gave: its hits, or why it was skipped. */
+export type FileResult = { hits: SecretHit[] } | { binary: true } | { error: string };
+
+export function walkOptionsOf(options: TreeScanOptions): WalkOptions {
+  return {
+    includeNoise: options.includeNoise ?? false,
+    maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+    maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
+  };
+}
+
+/** Scans one walked file; a read failure is an answer, not an exception. */
+export function scanOne(ctx: SecretContext, file: WalkedFile): FileResult {
+  try {
+    const hits = scanFile(ctx, file);
+    return hits === "binary" ? { binary: true } : { hits };
+  } catch (e) {
+    return { error: errorMessage(e) };
+  }
+}
+
+/** Adds up per-file answers, in walk order, into one TreeScan. */
+export class TreeTally {
+  readonly result: TreeScan = { hits: [], skipped: [], filesScanned: 0, bytesScanned: 0 };
+  readonly skip = (s: Skipped): void => void this.result.skipped.push(s);
+
+  add(file: WalkedFile, answer: FileResult): void {
+    if ("binary" in answer)
+      this.skip({ path: file.rel, reason: "binary", detail: "NUL byte in the first 8000 bytes" });
+    else if ("error" in answer) this.skip({ path: file.rel, reason: "unreadable", detail: answer.error });
+    else {
+      this.result.filesScanned++;
+      this.result.bytesScanned += file.size;
+      for (const hit of answer.hits) this.result.hits.push({ file: file.rel, hit });
+    }
+  }
+}
+
 /**
- * Scans every text file under ROOT. Content is decoded as latin1: one character per
- * byte, so invalid UTF-8 is scanned like anything else and offsets never drift.
+ * Scans every text file under ROOT on this thread. Content is decoded as latin1: one
+ * character per byte, so invalid UTF-8 is scanned like anything else and offsets never drift.
  */
 export async function scanTree(
   ctx: SecretContext,
   root: string,
   options: TreeScanOptions = {},
 ): Promise<TreeScan> {
-  const result: TreeScan = { hits: [], skipped: [], filesScanned: 0, bytesScanned: 0 };
-  const onSkip = (s: Skipped): void => void result.skipped.push(s);
-  const walkOptions = {
-    includeNoise: options.includeNoise ?? false,
-    maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
-    maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
-  };
-  for (const file of walkTree(root, walkOptions, onSkip)) {
-    try {
-      const hits = scanFile(ctx, file);
-      if (hits === "binary") {
-        onSkip({ path: file.rel, reason: "binary", detail: "NUL byte in the first 8000 bytes" });
-        continue;
-      }
-      result.filesScanned++;
-      result.bytesScanned += file.size;
-      for (const hit of hits) result.hits.push({ file: file.rel, hit });
-    } catch (e) {
-      onSkip({ path: file.rel, reason: "unreadable", detail: errorMessage(e) });
-    }
-  }
-  return result;
+  const tally = new TreeTally();
+  for (const file of walkTree(root, walkOptionsOf(options), tally.skip)) tally.add(file, scanOne(ctx, file));
+  return tally.result;
 }
 
 /** One file's hits, or "binary"; throws when the file cannot be read. */
