@@ -1,9 +1,10 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Analyzer } from "../../../model/src/analyzer.js";
-import { analyzerKey, layerCachePath, readLayerCache, writeLayerCache } from "./layers.js";
+import { analyzerKey, asciiJson, layerCachePath, readLayerCache, writeLayerCache } from "./layers.js";
 
 const analyzer = (name: string, version: number): Analyzer => ({
   name,
@@ -63,5 +64,28 @@ describe("layer cache files", () => {
     }
     await rm(file);
     expect(await readLayerCache(dir, DIFF, a)).toBeUndefined();
+  });
+
+  it("writes ASCII and reads back names in any script, lone surrogates included", async () => {
+    const a = [analyzer("npm", 2)];
+    const odd = { ...content(1), paths: ["/app/naïve", "/app/日本語/ファイル", "/app/😀", "/app/\ud800x"] };
+    await writeLayerCache(dir, DIFF, a, odd);
+    const raw = await readFile(layerCachePath(dir, DIFF, a));
+    expect(raw.every((b) => b < 0x80)).toBe(true);
+    expect((await readLayerCache(dir, DIFF, a))?.paths).toEqual(odd.paths);
+  });
+});
+
+describe("asciiJson", () => {
+  it("is JSON.stringify in ASCII: parses back to the same value for any JSON value", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.string({ unit: "binary" }), (value, text) => {
+        for (const v of [value, text, { [text]: [text, value] }]) {
+          const ascii = asciiJson(v);
+          expect([...ascii].every((c) => c.charCodeAt(0) < 0x80)).toBe(true);
+          expect(JSON.parse(ascii)).toEqual(JSON.parse(JSON.stringify(v)));
+        }
+      }),
+    );
   });
 });

@@ -3,8 +3,8 @@ import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type Analyzer, type LayerAnalysis, readBoundedFileSync } from "@bulwark/model";
 
-/** Bump when the cached shape changes. */
-const SCHEMA = 1;
+/** Bump when the cached shape changes. 2: the file is ASCII (asciiJson). */
+const SCHEMA = 2;
 
 type Stored = Pick<LayerAnalysis, "results" | "whiteouts" | "opaqueDirs" | "paths" | "issues">;
 
@@ -46,12 +46,14 @@ export async function readLayerCache(
 ): Promise<Stored | undefined> {
   let text: string;
   try {
-    // A FIFO or device planted in the cache must not hang the scan: it is a miss.
+    // A FIFO or device planted in the cache must not hang the scan: it is a miss. The file is
+    // ASCII (asciiJson), so latin1 decodes it exactly, into a one-byte string, without UTF-8
+    // validation; a file that is not ASCII is not ours and fails isStored or JSON.parse.
     text = readBoundedFileSync(
       layerCachePath(cacheDir, diffId, analyzers),
       "layer cache",
       "LAYER_CACHE_BYTES",
-    ).toString("utf8");
+    ).toString("latin1");
   } catch {
     return undefined;
   }
@@ -77,10 +79,22 @@ export async function writeLayerCache(
   const body: CacheFile = { schema: SCHEMA, diffId, analyzers: analyzerKey(analyzers), ...content };
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   try {
-    await writeFile(tmp, JSON.stringify(body), { mode: 0o600 });
+    await writeFile(tmp, asciiJson(body), { mode: 0o600 });
     await rename(tmp, file);
   } catch (e) {
     await rm(tmp, { force: true });
     throw e;
   }
+}
+
+/**
+ * JSON.stringify with every character past ASCII written as a \u escape (surrogate pairs as
+ * two), so the text is the same in every ASCII-compatible encoding. One non-ASCII path in a
+ * layer would otherwise make the whole cached text a two-byte string when read back.
+ */
+export function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[\u0080-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
