@@ -16,6 +16,7 @@ import { recipes } from "../../../testkit/src/fixtures/recipes.js";
 import type { Alert } from "../alerts/index.js";
 import {
   createNetns,
+  eventually,
   missingForLiveTests,
   sh,
   startContainer,
@@ -149,7 +150,8 @@ describe.skipIf(missing.length > 0)("baselines on real runc containers", () => {
     expect(deviations(w), JSON.stringify(deviations(w).map((a) => a.output))).toEqual([]);
     await app.exec(["/usr/bin/id"]);
     await app.exec(["/usr/bin/id"]);
-    await sleep(3000);
+    await eventually(() => deviations(w).length > 0);
+    await sleep(2000); // a second alert for the second run would come now
     await stopWatch(w);
     const got = deviations(w);
     expect(got.map((a) => a.rule)).toEqual(["Baseline deviation: new executable"]);
@@ -162,7 +164,7 @@ describe.skipIf(missing.length > 0)("baselines on real runc containers", () => {
     const w = await startWatch(["--respond"]);
     expect(await serves()).toBe(true);
     const intruder = await app.exec(["/usr/bin/tail", "-f", "/dev/null"]);
-    await sleep(2000);
+    await eventually(() => w.alerts.some((a) => a.rule === "Response action"));
     await stopWatch(w);
     expect(intruder.code).not.toBe(0); // killed, not exited on its own: tail -f never ends
     const actions = w.alerts.filter((a) => a.rule === "Response action");
@@ -176,7 +178,8 @@ describe.skipIf(missing.length > 0)("baselines on real runc containers", () => {
   it("drift: a program written into the container after it started and run raises its own alert with the file's sha256", async () => {
     const w = await startWatch();
     await app.exec(["sh", "-c", "cp /usr/bin/true /tmp/dropped && /tmp/dropped"]);
-    await sleep(2000);
+    await eventually(() => w.alerts.some((a) => a.rule === "Drift Executable Written After Start"));
+    await sleep(1000); // the image's own programs run by that shell, if wrongly flagged, would follow
     await stopWatch(w);
     const drift = w.alerts.filter(
       (a) => a.rule === "Drift Executable Written After Start" && a.container.id === app.id,

@@ -19,6 +19,7 @@ import type { Alert } from "../alerts/index.js";
 import type { AgentStatus } from "./agent.js";
 import {
   createNetns,
+  eventually,
   missingForLiveTests,
   sh,
   startContainer,
@@ -178,7 +179,12 @@ describe.skipIf(missing.length > 0)("runtime watch on real runc containers", () 
       if (body.includes("hello")) requests++;
       await sleep(100);
     }
-    await sleep(3000);
+    // Every attack's alert in (or a minute passes and the tests say which is missing), then a
+    // moment more for any false alarm the benign containers would raise.
+    await eventually(() =>
+      ATTACKS.every(({ rule }) => watch.alerts.some((a) => a.rule === rule && a.container.id === attack.id)),
+    );
+    await sleep(2000);
     watch.child.kill("SIGTERM");
     await watch.exited;
   }, 600_000);

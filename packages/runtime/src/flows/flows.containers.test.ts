@@ -17,6 +17,7 @@ import { buildImage } from "../../../testkit/src/fixtures/images.js";
 import { recipes } from "../../../testkit/src/fixtures/recipes.js";
 import {
   createNetns,
+  eventually,
   missingForLiveTests,
   sh,
   startContainer,
@@ -108,14 +109,24 @@ describe.skipIf(missing.length > 0)("flows between real runc containers", () => 
         args: [
           "bash",
           "-c",
-          // The first second is left alone: a container's events in its first milliseconds
+          // The first seconds are left alone: a container's events in its first milliseconds
           // can resolve to the host (see hostTtlMs in context/resolver.ts).
-          "sleep 1; for i in 1 2 3 4 5; do cat < /dev/tcp/10.77.0.2/8080; cat < /dev/tcp/198.51.100.10/9090; sleep 0.5; done; sleep 600",
+          "sleep 2; for i in 1 2 3 4 5; do cat < /dev/tcp/10.77.0.2/8080; cat < /dev/tcp/198.51.100.10/9090; sleep 0.5; done; sleep 600",
         ],
         netnsPath: na!.path,
       }),
     );
-    await sleep(5000);
+    // Until the recording holds all five connections of both flows (or a minute passes; the
+    // tests below then say what was seen).
+    await eventually(
+      () => {
+        const r = flowsCli(["--format", "json"]);
+        const flows = r.code === 0 ? (JSON.parse(r.stdout) as { flows: Flow[] }).flows : [];
+        return flows.filter((f) => f.src.name === "frontend" && f.connections >= 5).length >= 2;
+      },
+      60_000,
+      1000,
+    );
     watch.kill("SIGTERM");
     await exited;
   }, 300_000);

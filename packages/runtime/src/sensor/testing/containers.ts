@@ -28,6 +28,23 @@ export async function sh(cmd: string, args: string[], timeoutMs = 60_000): Promi
 }
 
 /**
+ * Polls CHECK until it holds or TIMEOUT_MS passes, and says which (the caller asserts).
+ * Live tests wait on what they expect to see, not on a fixed sleep: on a loaded CI machine
+ * the sensor, the containers and bpftrace can each be seconds late.
+ */
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 60_000,
+  intervalMs = 250,
+): Promise<boolean> {
+  for (const end = Date.now() + timeoutMs; ;) {
+    if (await check()) return true;
+    if (Date.now() >= end) return false;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/**
  * `runc run -d` with no pipes: a detached container inherits runc's stdio, so a pipe
  * would stay open for the container's life and execFile would wait on it.
  */
