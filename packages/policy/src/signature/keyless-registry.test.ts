@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,13 +11,15 @@ import { cosignPayload, opensslKeyPair, opensslSign, pushCosignSignature } from 
 import { issueSigningCert, makeSigstore, type TestSigstore } from "../testing/sigstore-pki.js";
 import { keylessLayerAnnotations, type Signing } from "../testing/sigstore-sign.js";
 import { missingTools } from "../../../testkit/src/tools.js";
-import { readFileSync } from "node:fs";
+import { AdmissionController } from "../admission/controller.js";
+import { admissionReview, workloadObject } from "../testing/kubectl.js";
 
 // Classic cosign keyless signatures (the `.sig` tag: certificate, Rekor bundle and RFC 3161
 // annotations) made by the openssl-only test Sigstore, pushed with skopeo to a real
 // docker-registry beside a real umoci image; Bulwark fetches and verifies them.
 const TOOLS = ["docker-registry", "skopeo", "umoci", "openssl"];
 const missing = missingTools(TOOLS);
+const noKubectl = missingTools(["kubectl"]).length > 0;
 
 const ISSUER = "https://token.actions.githubusercontent.com";
 const SAN = "https://github.com/org/app/.github/workflows/release.yml@refs/heads/main";
@@ -173,7 +176,8 @@ describe.skipIf(missing.length > 0)(
     });
 
     it("bulwark policy check --trusted-root: allowed, denied without the root, exit 2 on a bad root", async () => {
-      const target = `${reg.host}/ok:1`;
+      await signAs("cli-ok");
+      const target = `${reg.host}/cli-ok:1`;
       const args = ["--quiet", "policy", "check", target, "--policy", policyFile];
       const ok = await runCli([...args, "--trusted-root", pki.trustedRoot]);
       expect(ok.stdout).toBe(`${target} (${digest}): ALLOW\n`);
@@ -189,6 +193,46 @@ describe.skipIf(missing.length > 0)(
       const bad = await runCli([...args, "--trusted-root", garbage]);
       expect(bad.code).toBe(2);
       expect(bad.stderr.trim()).toBe(`bulwark: POLICY_INVALID: --trusted-root: ${garbage}: not JSON`);
+    });
+
+    it("registry scan --trusted-root stores the keyless signer in the catalog", async () => {
+      await signAs("scanned");
+      const data = join(work, "data");
+      const common = ["--quiet", "--cache-dir", join(work, "cache")];
+      const scan = await runCli([
+        ...common,
+        "registry",
+        "scan",
+        `${reg.host}/scanned`,
+        "--policy",
+        policyFile,
+        "--trusted-root",
+        pki.trustedRoot,
+        "--data-dir",
+        data,
+      ]);
+      expect(scan.stderr).toBe("");
+      expect(scan.stdout).toContain(`ALLOW ${reg.host}/scanned@${digest}`);
+      expect(scan.code).toBe(0);
+      const show = await runCli([...common, "catalog", "show", `${reg.host}/scanned:1`, "--data-dir", data]);
+      expect(show.stdout).toContain(`signer: signed by ${SAN} (${ISSUER})`);
+    });
+
+    it.skipIf(noKubectl)("admission: a Pod of a keyless-signed image is allowed, one signed under another root denied", async () => {
+      await signAs("adm-ok");
+      await signAs("adm-untrusted", { s: stranger });
+      const controller = new AdmissionController({
+        set: loadPolicySet([policyFile], { trustedRoot: pki.trustedRoot }),
+        access: {},
+      });
+      const answer = async (repo: string) =>
+        ((await controller.review(admissionReview(workloadObject("Pod", "web", `${reg.host}/${repo}:1`)))) as {
+          response: { allowed: boolean; status?: { message: string } };
+        }).response;
+      expect((await answer("adm-ok")).allowed).toBe(true);
+      const denied = await answer("adm-untrusted");
+      expect(denied.allowed).toBe(false);
+      expect(denied.status?.message).toContain("not issued by a certificate authority of the trusted root");
     });
   },
 );
