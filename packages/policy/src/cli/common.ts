@@ -19,7 +19,10 @@ export interface PolicyFlags extends ImageAccessFlags {
 /** `--policy FILE…` (repeatable and variadic), `--trusted-root` and the image-access flags of `scan`. */
 export function addPolicyFlags(cmd: Command): Command {
   return addImageAccessFlags(cmd)
-    .requiredOption("--policy <file...>", "ImagePolicy YAML file(s); several files merge (every policy applies)")
+    .requiredOption(
+      "--policy <file...>",
+      "ImagePolicy YAML file(s); several files merge (every policy applies)",
+    )
     .option(
       "--trusted-root <file>",
       "Sigstore trusted_root.json that keyless signatures verify against (never fetched: works offline)",

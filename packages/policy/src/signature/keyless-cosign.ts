@@ -30,7 +30,8 @@ function parseJson(text: string): unknown {
 
 /** The Rekor annotation as a bundle tlog entry (JSON form), or why it is not one. */
 function tlogEntry(text: string): Record<string, unknown> | { error: string } {
-  const r = parseJson(text) as { SignedEntryTimestamp?: unknown; Payload?: Record<string, unknown> } | undefined;
+  const r = parseJson(text) as
+    { SignedEntryTimestamp?: unknown; Payload?: Record<string, unknown> } | undefined;
   const p = r?.Payload;
   const bad = { error: "the Rekor bundle annotation is not a Rekor entry" };
   if (
@@ -122,7 +123,8 @@ export function verifyKeyless(
     }
     const claim = payloadDigest(layer.payload);
     if ("error" in claim) seen.push(`keyless: ${claim.error}`);
-    else if (claim.digest !== digest) seen.push(`keyless: signed payload names another image (${claim.digest})`);
+    else if (claim.digest !== digest)
+      seen.push(`keyless: signed payload names another image (${claim.digest})`);
     else return { ok: true, detail: `signed by ${r.identity} (${r.issuer})` };
   }
   const all = [...seen, ...artifact.problems];

@@ -31,9 +31,12 @@ function issuedByTrustedCa(leaf: X509Certificate, trust: TrustRoot): boolean {
   );
 }
 
-function certificateProblem(message: string, leaf: X509Certificate | undefined, entity: SignedEntity): string {
-  if (message.includes("SCT"))
-    return "the certificate carries no SCT from a CT log of the trusted root";
+function certificateProblem(
+  message: string,
+  leaf: X509Certificate | undefined,
+  entity: SignedEntity,
+): string {
+  if (message.includes("SCT")) return "the certificate carries no SCT from a CT log of the trusted root";
   const outside = leaf ? claimedTimes(entity).find((t) => !leaf.validForDate(t)) : undefined;
   if (leaf && outside)
     return `the certificate (${validity(leaf)}) was not valid at the signing time ${iso(outside)}`;

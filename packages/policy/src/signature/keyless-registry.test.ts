@@ -7,7 +7,12 @@ import { loadPolicySet } from "../policy/load.js";
 import { checkSignatures } from "../policy/signatures.js";
 import { runCli, startRegistry, type RunningRegistry } from "../testing/deps.js";
 import { buildPolicyImage, pushImage, remoteDigest } from "../testing/images.js";
-import { cosignPayload, opensslKeyPair, opensslSign, pushCosignSignature } from "../testing/openssl-cosign.js";
+import {
+  cosignPayload,
+  opensslKeyPair,
+  opensslSign,
+  pushCosignSignature,
+} from "../testing/openssl-cosign.js";
 import { issueSigningCert, makeSigstore, type TestSigstore } from "../testing/sigstore-pki.js";
 import { keylessLayerAnnotations, type Signing } from "../testing/sigstore-sign.js";
 import { missingTools } from "../../../testkit/src/tools.js";
@@ -122,7 +127,9 @@ describe.skipIf(missing.length > 0)(
     });
 
     it("rejects another identity and another issuer", async () => {
-      await signAs("wrong-identity", { san: "https://github.com/evil/app/.github/workflows/x.yml@refs/heads/main" });
+      await signAs("wrong-identity", {
+        san: "https://github.com/evil/app/.github/workflows/x.yml@refs/heads/main",
+      });
       expect((await outcome("wrong-identity")).detail).toMatch(
         /^keyless: certificate identity "https:\/\/github.com\/evil\/app\/.+" does not match subjectRegExp/,
       );
@@ -161,7 +168,9 @@ describe.skipIf(missing.length > 0)(
 
     it("rejects a valid keyless signature of another digest, and a key signature", async () => {
       await signAs("other-digest", { payload: cosignPayload(`${reg.host}/other-digest`, otherDigest) });
-      expect((await outcome("other-digest")).detail).toBe(`keyless: signed payload names another image (${otherDigest})`);
+      expect((await outcome("other-digest")).detail).toBe(
+        `keyless: signed payload names another image (${otherDigest})`,
+      );
       await pushImage(join(work, "layout"), "app", `${reg.host}/key-signed:1`);
       const k = opensslKeyPair(work, "cosign");
       const payload = cosignPayload(`${reg.host}/key-signed`, digest);
@@ -218,21 +227,28 @@ describe.skipIf(missing.length > 0)(
       expect(show.stdout).toContain(`signer: signed by ${SAN} (${ISSUER})`);
     });
 
-    it.skipIf(noKubectl)("admission: a Pod of a keyless-signed image is allowed, one signed under another root denied", async () => {
-      await signAs("adm-ok");
-      await signAs("adm-untrusted", { s: stranger });
-      const controller = new AdmissionController({
-        set: loadPolicySet([policyFile], { trustedRoot: pki.trustedRoot }),
-        access: {},
-      });
-      const answer = async (repo: string) =>
-        ((await controller.review(admissionReview(workloadObject("Pod", "web", `${reg.host}/${repo}:1`)))) as {
-          response: { allowed: boolean; status?: { message: string } };
-        }).response;
-      expect((await answer("adm-ok")).allowed).toBe(true);
-      const denied = await answer("adm-untrusted");
-      expect(denied.allowed).toBe(false);
-      expect(denied.status?.message).toContain("not issued by a certificate authority of the trusted root");
-    });
+    it.skipIf(noKubectl)(
+      "admission: a Pod of a keyless-signed image is allowed, one signed under another root denied",
+      async () => {
+        await signAs("adm-ok");
+        await signAs("adm-untrusted", { s: stranger });
+        const controller = new AdmissionController({
+          set: loadPolicySet([policyFile], { trustedRoot: pki.trustedRoot }),
+          access: {},
+        });
+        const answer = async (repo: string) =>
+          (
+            (await controller.review(
+              admissionReview(workloadObject("Pod", "web", `${reg.host}/${repo}:1`)),
+            )) as {
+              response: { allowed: boolean; status?: { message: string } };
+            }
+          ).response;
+        expect((await answer("adm-ok")).allowed).toBe(true);
+        const denied = await answer("adm-untrusted");
+        expect(denied.allowed).toBe(false);
+        expect(denied.status?.message).toContain("not issued by a certificate authority of the trusted root");
+      },
+    );
   },
 );

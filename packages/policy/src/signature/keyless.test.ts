@@ -33,7 +33,10 @@ const nowSec = () => Math.floor(Date.now() / 1000);
 function cert(s: TestSigstore, o: { san?: string; issuer?: string; from?: number; to?: number } = {}) {
   const now = Date.now();
   return issueSigningCert(s, {
-    san: (o.san ?? SAN).includes("@") && !(o.san ?? SAN).startsWith("https") ? `email:${o.san}` : `URI:${o.san ?? SAN}`,
+    san:
+      (o.san ?? SAN).includes("@") && !(o.san ?? SAN).startsWith("https")
+        ? `email:${o.san}`
+        : `URI:${o.san ?? SAN}`,
     issuer: o.issuer ?? ISSUER,
     notBefore: new Date(now + (o.from ?? -1) * MIN),
     notAfter: new Date(now + (o.to ?? 60) * MIN),
@@ -74,17 +77,27 @@ describe.skipIf(missing.length > 0)(
     });
 
     it("rejects another identity", () => {
-      const b = dsseBundle(pki, signStatement(DIGEST, "app"), signing(cert(pki, { san: "https://github.com/evil/app/x@refs/heads/main" })));
+      const b = dsseBundle(
+        pki,
+        signStatement(DIGEST, "app"),
+        signing(cert(pki, { san: "https://github.com/evil/app/x@refs/heads/main" })),
+      );
       expect(verify(b)).toEqual({
         ok: false,
         detail:
           'keyless: certificate identity "https://github.com/evil/app/x@refs/heads/main" does not match subjectRegExp ^https:\\/\\/github\\.com\\/org\\/',
       });
-      expect(verify(b, { issuer: ISSUER, subject: SAN }).detail).toMatch(/is not "https:\/\/github.com\/org\/app/);
+      expect(verify(b, { issuer: ISSUER, subject: SAN }).detail).toMatch(
+        /is not "https:\/\/github.com\/org\/app/,
+      );
     });
 
     it("rejects another OIDC issuer", () => {
-      const b = dsseBundle(pki, signStatement(DIGEST, "app"), signing(cert(pki, { issuer: "https://accounts.example.com" })));
+      const b = dsseBundle(
+        pki,
+        signStatement(DIGEST, "app"),
+        signing(cert(pki, { issuer: "https://accounts.example.com" })),
+      );
       expect(verify(b)).toEqual({
         ok: false,
         detail: `keyless: certificate issuer "https://accounts.example.com" is not "${ISSUER}"`,
@@ -93,7 +106,11 @@ describe.skipIf(missing.length > 0)(
 
     it("rejects an expired certificate without a timestamp", () => {
       const c = cert(pki, { from: -120, to: -110 });
-      const b = dsseBundle(pki, signStatement(DIGEST, "app"), signing(c, { integratedTime: null, tsa: false }));
+      const b = dsseBundle(
+        pki,
+        signStatement(DIGEST, "app"),
+        signing(c, { integratedTime: null, tsa: false }),
+      );
       expect(verify(b)).toEqual({
         ok: false,
         detail: expect.stringMatching(
@@ -112,7 +129,11 @@ describe.skipIf(missing.length > 0)(
 
     it("accepts a certificate expired today when the log dates the signature inside its validity", () => {
       const c = cert(pki, { from: -120, to: -110 });
-      const b = dsseBundle(pki, signStatement(DIGEST, "app"), signing(c, { integratedTime: nowSec() - 115 * 60, tsa: false }));
+      const b = dsseBundle(
+        pki,
+        signStatement(DIGEST, "app"),
+        signing(c, { integratedTime: nowSec() - 115 * 60, tsa: false }),
+      );
       expect(verify(b).ok).toBe(true);
     });
 
@@ -121,12 +142,17 @@ describe.skipIf(missing.length > 0)(
       const env = b.dsseEnvelope as { payload: string };
       const other = signStatement(DIGEST, "app-renamed");
       env.payload = other.toString("base64");
-      expect(verify(b).detail).toMatch(/^keyless: the transparency-log entry records another signature or payload \(DSSE payload hash mismatch\)/);
+      expect(verify(b).detail).toMatch(
+        /^keyless: the transparency-log entry records another signature or payload \(DSSE payload hash mismatch\)/,
+      );
     });
 
     it("rejects an RFC 3161 timestamp from a TSA the root does not list", () => {
       const b = dsseBundle(pki, signStatement(DIGEST, "app"), signing(cert(pki), { tsa: false }));
-      const sig = Buffer.from((b.dsseEnvelope as { signatures: { sig: string }[] }).signatures[0]!.sig, "base64");
+      const sig = Buffer.from(
+        (b.dsseEnvelope as { signatures: { sig: string }[] }).signatures[0]!.sig,
+        "base64",
+      );
       (b.verificationMaterial as { timestampVerificationData: unknown }).timestampVerificationData = {
         rfc3161Timestamps: [{ signedTimestamp: rfc3161(stranger, sig, `ts${n++}`).toString("base64") }],
       };
@@ -145,15 +171,26 @@ describe.skipIf(missing.length > 0)(
 
     it("rejects a log entry signed by a log the root does not list", () => {
       const b = dsseBundle(stranger, signStatement(DIGEST, "app"), signing(cert(pki), { tsa: false }));
-      expect(verify(b).detail).toMatch(/^keyless: the transparency-log entry is not proven by a log of the trusted root/);
+      expect(verify(b).detail).toMatch(
+        /^keyless: the transparency-log entry is not proven by a log of the trusted root/,
+      );
     });
 
     it("rejects a valid signature of another image or of another predicate", () => {
       const other = `sha256:${"cd".repeat(32)}`;
       const b = dsseBundle(pki, signStatement(other, "app"), signing(cert(pki)));
-      expect(verify(b)).toEqual({ ok: false, detail: `keyless: the signed statement names other images (${other})` });
-      const sbom = dsseBundle(pki, signStatement(DIGEST, "app", "https://cyclonedx.org/bom"), signing(cert(pki)));
-      expect(verify(sbom).detail).toBe(`keyless: predicate type https://cyclonedx.org/bom is not ${SIGN_PREDICATE}`);
+      expect(verify(b)).toEqual({
+        ok: false,
+        detail: `keyless: the signed statement names other images (${other})`,
+      });
+      const sbom = dsseBundle(
+        pki,
+        signStatement(DIGEST, "app", "https://cyclonedx.org/bom"),
+        signing(cert(pki)),
+      );
+      expect(verify(sbom).detail).toBe(
+        `keyless: predicate type https://cyclonedx.org/bom is not ${SIGN_PREDICATE}`,
+      );
     });
 
     it("never accepts and never throws on arbitrary bundle JSON or cosign annotations", () => {
@@ -168,15 +205,23 @@ describe.skipIf(missing.length > 0)(
       );
       const annotation = fc.oneof(fc.string(), fc.json(), fc.base64String());
       fc.assert(
-        fc.property(fc.dictionary(fc.constantFrom(
-          "dev.sigstore.cosign/certificate",
-          "dev.sigstore.cosign/bundle",
-          "dev.sigstore.cosign/rfc3161timestamp",
-        ), annotation), fc.uint8Array(), fc.string(), (annotations, payload, signature) => {
-          const layer = { annotations, payload: Buffer.from(payload), signature };
-          expect(() => layerBundle(layer)).not.toThrow();
-          expect(verifyKeyless({ layers: [layer], problems: [] }, DIGEST, WANT, trust).ok).toBe(false);
-        }),
+        fc.property(
+          fc.dictionary(
+            fc.constantFrom(
+              "dev.sigstore.cosign/certificate",
+              "dev.sigstore.cosign/bundle",
+              "dev.sigstore.cosign/rfc3161timestamp",
+            ),
+            annotation,
+          ),
+          fc.uint8Array(),
+          fc.string(),
+          (annotations, payload, signature) => {
+            const layer = { annotations, payload: Buffer.from(payload), signature };
+            expect(() => layerBundle(layer)).not.toThrow();
+            expect(verifyKeyless({ layers: [layer], problems: [] }, DIGEST, WANT, trust).ok).toBe(false);
+          },
+        ),
         { numRuns: 200 },
       );
     });

@@ -116,7 +116,9 @@ function statementOf(bundle: Bundle): { predicateType: unknown; digests: string[
     return { error: "the in-toto statement is not JSON" };
   }
   const subjects = Array.isArray(st?.subject) ? (st.subject as { digest?: { sha256?: unknown } }[]) : [];
-  const digests = subjects.flatMap((s) => (typeof s?.digest?.sha256 === "string" ? [`sha256:${s.digest.sha256}`] : []));
+  const digests = subjects.flatMap((s) =>
+    typeof s?.digest?.sha256 === "string" ? [`sha256:${s.digest.sha256}`] : [],
+  );
   return { predicateType: st?.predicateType, digests };
 }
 
@@ -138,8 +140,14 @@ export function verifyImageBundle(
   const r = verifyBundle(bundle, undefined, want, trust);
   if (!r.ok) return r;
   if (st.predicateType !== predicateType)
-    return { ok: false, detail: `keyless: predicate type ${String(st.predicateType)} is not ${predicateType}` };
+    return {
+      ok: false,
+      detail: `keyless: predicate type ${String(st.predicateType)} is not ${predicateType}`,
+    };
   if (!st.digests.includes(digest))
-    return { ok: false, detail: `keyless: the signed statement names other images (${st.digests.join(", ") || "none"})` };
+    return {
+      ok: false,
+      detail: `keyless: the signed statement names other images (${st.digests.join(", ") || "none"})`,
+    };
   return { ok: true, detail: `signed by ${r.identity} (${r.issuer})` };
 }

@@ -88,7 +88,9 @@ export function issue(opts: {
   const extFile = `${opts.out}.ext`;
   writeFileSync(extFile, ["[v3]", ...opts.ext, ""].join("\n"));
   openssl(["req", "-new", "-key", opts.key, "-subj", opts.subject, "-out", csr]);
-  const signer = opts.ca ? ["-cert", opts.ca.cert, "-keyfile", opts.ca.key] : ["-selfsign", "-keyfile", opts.key];
+  const signer = opts.ca
+    ? ["-cert", opts.ca.cert, "-keyfile", opts.ca.key]
+    : ["-selfsign", "-keyfile", opts.key];
   openssl([
     "ca",
     "-batch",

@@ -21,9 +21,17 @@ export interface Signing {
 
 const b64 = (b: Buffer | string) => Buffer.from(b).toString("base64");
 const hex = (b: Buffer) => b.toString("hex");
-const leafHash = (b: Buffer) => createHash("sha256").update(Buffer.from([0])).update(b).digest();
+const leafHash = (b: Buffer) =>
+  createHash("sha256")
+    .update(Buffer.from([0]))
+    .update(b)
+    .digest();
 const nodeHash = (l: Buffer, r: Buffer) =>
-  createHash("sha256").update(Buffer.from([1])).update(l).update(r).digest();
+  createHash("sha256")
+    .update(Buffer.from([1]))
+    .update(l)
+    .update(r)
+    .digest();
 
 /**
  * Log `body` as entry 1 of a two-entry tree (entry 0 is filler, so the inclusion proof has a
@@ -130,7 +138,11 @@ function pae(type: string, payload: Buffer): Buffer {
 /** A Sigstore bundle v0.3 (cosign v3's image signature): DSSE-wrapped statement, certificate, log entry, timestamp. */
 export function dsseBundle(s: TestSigstore, statement: Buffer, o: Signing): Record<string, unknown> {
   const sig = opensslSignBytes(o.key, pae(IN_TOTO, statement));
-  const envelope = { payload: b64(statement), payloadType: IN_TOTO, signatures: [{ sig: b64(sig), keyid: "" }] };
+  const envelope = {
+    payload: b64(statement),
+    payloadType: IN_TOTO,
+    signatures: [{ sig: b64(sig), keyid: "" }],
+  };
   const tlogEntries = [];
   if (o.integratedTime !== null) {
     const body = Buffer.from(
