@@ -18,7 +18,7 @@ export const REKOR_ANNOTATION = "dev.sigstore.cosign/bundle";
 export const RFC3161_ANNOTATION = "dev.sigstore.cosign/rfc3161timestamp";
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-const HEX = /^[0-9a-f]+$/;
+const HEX = /^[0-9a-f]+$/i;
 
 function parseJson(text: string): unknown {
   try {
