@@ -40,7 +40,7 @@ function positiveInt(flag: string, value: string): number {
 
 async function serve(flags: ServeFlags, cmd: Command): Promise<void> {
   const g = globalOptions(cmd);
-  const set = loadPolicySet(flags.policy);
+  const set = loadPolicySet(flags.policy, flags);
   const tls = loadTls(flags.tlsCert, flags.tlsKey);
   if (!tls)
     throw new PolicyError(

@@ -35,7 +35,7 @@ export async function catalogContext(
   cmd: Command,
   flags: PolicyFlags & StoreFlags,
 ): Promise<CatalogContext & { close(): Promise<void> }> {
-  const set = loadPolicySet(flags.policy);
+  const set = loadPolicySet(flags.policy, flags);
   const scan = scanOptions(cmd, flags);
   const needsDb = set.policies.some((p) => p.vulnerabilities);
   const vulnDb = needsDb ? openVulnDb(scan.cacheDir) : undefined;

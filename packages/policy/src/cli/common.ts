@@ -13,14 +13,20 @@ import { PolicyError } from "../errors.js";
 export interface PolicyFlags extends ImageAccessFlags {
   policy: string[];
   format: string;
+  trustedRoot?: string;
 }
 
-/** `--policy FILE…` (repeatable and variadic) plus the image-access flags of `scan`. */
+/** `--policy FILE…` (repeatable and variadic), `--trusted-root` and the image-access flags of `scan`. */
 export function addPolicyFlags(cmd: Command): Command {
-  return addImageAccessFlags(cmd).requiredOption(
-    "--policy <file...>",
-    "ImagePolicy YAML file(s); several files merge (every policy applies)",
-  );
+  return addImageAccessFlags(cmd)
+    .requiredOption(
+      "--policy <file...>",
+      "ImagePolicy YAML file(s); several files merge (every policy applies)",
+    )
+    .option(
+      "--trusted-root <file>",
+      "Sigstore trusted_root.json that keyless signatures verify against (never fetched: works offline)",
+    );
 }
 
 export function parseFormat(value: string): "table" | "json" {

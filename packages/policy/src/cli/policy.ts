@@ -9,14 +9,14 @@ import { renderJson, renderTable } from "./render.js";
 
 async function check(target: string, flags: PolicyFlags, cmd: Command): Promise<void> {
   const format = parseFormat(flags.format);
-  const set = loadPolicySet(flags.policy);
+  const set = loadPolicySet(flags.policy, flags);
   const j = await judgeImage(set, target, scanOptions(cmd, flags));
   process.stdout.write(format === "json" ? renderJson(j) : renderTable(j));
   if (!j.decision.allowed) process.exitCode = ExitCode.findings;
 }
 
 async function test(dir: string, flags: PolicyFlags, cmd: Command): Promise<void> {
-  const set = loadPolicySet(flags.policy);
+  const set = loadPolicySet(flags.policy, flags);
   const results = await runPolicyTests(dir, set, scanOptions(cmd, flags));
   const failed = results.filter((r) => !r.passed);
   if (parseFormat(flags.format) === "json") process.stdout.write(JSON.stringify(results, null, 2) + "\n");

@@ -9,6 +9,7 @@ import { GlobError, compileGlob } from "./glob.js";
 import { imagePolicySchema } from "./schema.js";
 import type { ImagePolicy, KeyRef, Mode, PolicyException, PolicySet, SignatureRequirement } from "./types.js";
 import { lineOf } from "./yaml-lines.js";
+import { loadTrustedRoot } from "../signature/trusted-root.js";
 
 /** A policy file is configuration written by people; anything bigger is a mistake. */
 const MAX_POLICY_BYTES = 1024 * 1024;
@@ -223,8 +224,11 @@ export function parsePolicies(text: string, file: string, baseDir = dirname(file
   return out;
 }
 
-/** Load every policy file; names must be unique across them (they appear in every reason). */
-export function loadPolicySet(files: readonly string[]): PolicySet {
+/**
+ * Load every policy file; names must be unique across them (they appear in every reason).
+ * `trustedRoot` is the Sigstore trusted root keyless entries verify against.
+ */
+export function loadPolicySet(files: readonly string[], opts: { trustedRoot?: string } = {}): PolicySet {
   if (!files.length) throw new PolicyError("POLICY_INVALID", "no policy file given (--policy FILE)");
   const hash = createHash("sha256");
   const policies: ImagePolicy[] = [];
@@ -248,5 +252,8 @@ export function loadPolicySet(files: readonly string[]): PolicySet {
     for (const s of p.signatures)
       if (s.kind === "keys")
         for (const k of s.keys) hash.update(k.key.export({ format: "der", type: "spki" }));
-  return { policies, version: hash.digest("hex").slice(0, 16) };
+  // So is the trusted root: a rotated Fulcio or Rekor key changes what verifies.
+  const trust = opts.trustedRoot ? loadTrustedRoot(opts.trustedRoot) : undefined;
+  if (trust) hash.update(`trusted-root\0${trust.digest}`);
+  return { policies, version: hash.digest("hex").slice(0, 16), ...(trust ? { trust } : {}) };
 }

@@ -3,6 +3,7 @@ import { signatureKey, type SignatureOutcome } from "./facts.js";
 import type { PolicySet } from "./types.js";
 import { fetchSignatures, verifyWithKeys, type SignatureArtifact } from "../signature/cosign.js";
 import { registryClient, type RegistryAccess } from "../signature/registry-access.js";
+import { verifyKeyless } from "../signature/keyless-cosign.js";
 
 export type { RegistryAccess };
 
@@ -28,12 +29,14 @@ export async function checkSignatures(
         out.set(key, { ok: false, detail: "only registry images can carry signatures" });
         continue;
       }
-      if (req.kind === "keyless") {
-        out.set(key, { ok: false, detail: "keyless verification is not implemented yet" });
+      if (req.kind === "keyless" && !set.trust) {
+        // Never fetched: admission runs where the public-good root cannot be reached.
+        out.set(key, { ok: false, detail: "keyless: no Sigstore trusted root given (--trusted-root FILE)" });
         continue;
       }
       artifact ??= await fetchSignatures(registryClient(ref, access), digest);
-      out.set(key, verifyWithKeys(artifact, digest, req.keys));
+      if (req.kind === "keys") out.set(key, verifyWithKeys(artifact, digest, req.keys));
+      else if (set.trust) out.set(key, verifyKeyless(artifact, digest, req, set.trust));
     }
   }
   return out;

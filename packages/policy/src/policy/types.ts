@@ -3,6 +3,7 @@ import type { Severity } from "../deps.js";
 export type Mode = "enforce" | "warn" | "audit";
 
 import type { KeyRef } from "../signature/cosign.js";
+import type { TrustRoot } from "../signature/trusted-root.js";
 
 export type { KeyRef };
 
@@ -51,4 +52,6 @@ export interface ImagePolicy {
 export interface PolicySet {
   policies: ImagePolicy[];
   version: string;
+  /** The Sigstore trusted root keyless entries verify against (`--trusted-root`). */
+  trust?: TrustRoot;
 }

@@ -13,6 +13,8 @@ export interface KeyRef {
 export interface SignatureLayer {
   payload: Buffer;
   signature: string;
+  /** The layer's string annotations: keyless signatures carry their certificate and log proofs here. */
+  annotations: Record<string, string>;
 }
 
 /** What the `sha256-<hex>.sig` tag holds, or why it could not be read. */
@@ -27,6 +29,10 @@ const MAX_LAYERS = 64;
 /** The tag cosign stores signatures of `digest` under. */
 export function signatureTag(digest: string): string {
   return `${digest.replace(":", "-")}.sig`;
+}
+
+function stringValues(o: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(o).filter((e): e is [string, string] => typeof e[1] === "string"));
 }
 
 /** Fetch the signature manifest and payloads of `digest`; absent signatures are an empty list. */
@@ -58,7 +64,8 @@ export async function fetchSignatures(client: RegistryClient, digest: string): P
       continue;
     }
     try {
-      out.layers.push({ payload: await client.blob(l.digest, "signature payload"), signature });
+      const payload = await client.blob(l.digest, "signature payload");
+      out.layers.push({ payload, signature, annotations: stringValues(l.annotations ?? {}) });
     } catch (e) {
       out.problems.push(`signature payload ${l.digest}: ${errorMessage(e)}`);
     }

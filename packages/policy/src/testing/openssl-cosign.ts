@@ -68,6 +68,8 @@ export async function pushCosignSignature(opts: {
   signatureB64: string;
   annotation?: string;
   mediaType?: string;
+  /** More layer annotations (a keyless signature's certificate, Rekor bundle, timestamp). */
+  annotations?: Record<string, string>;
 }): Promise<void> {
   const layout = mkdtempSync(join(tmpdir(), "bulwark-sig-layout-"));
   mkdirSync(join(layout, "blobs", "sha256"), { recursive: true });
@@ -86,7 +88,10 @@ export async function pushCosignSignature(opts: {
         {
           mediaType: opts.mediaType ?? "application/vnd.dev.cosign.simplesigning.v1+json",
           ...layer,
-          annotations: { [opts.annotation ?? "dev.cosignproject.cosign/signature"]: opts.signatureB64 },
+          annotations: {
+            ...opts.annotations,
+            [opts.annotation ?? "dev.cosignproject.cosign/signature"]: opts.signatureB64,
+          },
         },
       ],
     }),
