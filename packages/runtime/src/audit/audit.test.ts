@@ -198,15 +198,13 @@ describe("parseAuditPayload", () => {
         fc.oneof(
           fc.string(),
           fc.json(),
-          fc
-            .anything()
-            .map(
-              (x) =>
-                JSON.stringify({
-                  ...base,
-                  ...(typeof x === "object" && x !== null ? x : { requestObject: x }),
-                }) ?? "",
-            ),
+          fc.anything().map(
+            (x) =>
+              JSON.stringify({
+                ...base,
+                ...(typeof x === "object" && x !== null ? x : { requestObject: x }),
+              }) ?? "",
+          ),
         ),
         (text) => {
           const r = parseAuditPayload(text);
