@@ -105,10 +105,8 @@ const result = await build({
 // Data files read beside their module at run time (see scripts/copy-assets.mjs): in the bundle
 // every module sits in the one output folder.
 mkdirSync(join(outdir, "default"), { recursive: true });
-cpSync(
-  join(repo, "packages/runtime/src/rules/default/bulwark_rules.yaml"),
-  join(outdir, "default/bulwark_rules.yaml"),
-);
+for (const name of ["bulwark_rules.yaml", "bulwark_k8s_audit_rules.yaml"])
+  cpSync(join(repo, "packages/runtime/src/rules/default", name), join(outdir, "default", name));
 const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
 console.log(
   `bundle: ${Object.keys(result.metafile.outputs).length} files, ${(bytes / 1048576).toFixed(1)} MiB in ${outdir}`,

@@ -1,6 +1,8 @@
 import type { Command } from "commander";
+import { registerAuditCommand } from "./audit.js";
 import { registerBaselineCommand } from "./baseline.js";
 import { registerFlowsCommand } from "./flows.js";
+import { registerLoginsCommand } from "./logins.js";
 import { registerReplayCommand } from "./replay.js";
 import { registerRulesCommand } from "./rules.js";
 import { registerStatusCommand } from "./status.js";
@@ -21,6 +23,8 @@ const subcommands: Array<(runtime: Command) => void> = [
   registerBaselineCommand,
   registerTopCommand,
   registerFlowsCommand,
+  registerAuditCommand,
+  registerLoginsCommand,
 ];
 
 export function registerRuntime(program: Command): void {

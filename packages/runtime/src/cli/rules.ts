@@ -5,7 +5,10 @@ import { formatLocation } from "../rules/reader.js";
 
 export function summarizeRules(loaded: LoadedRules): string {
   const evaluable = loaded.rules.filter((r) => r.evaluable).length;
-  return `${loaded.rules.length} rules (${evaluable} evaluable), ${loaded.macros} macros, ${loaded.lists} lists, ${loaded.warnings.length} warnings`;
+  const audit = loaded.audit.length
+    ? ` and ${loaded.audit.length} k8s_audit rules (${loaded.audit.filter((r) => r.evaluable).length} evaluable)`
+    : "";
+  return `${loaded.rules.length} rules (${evaluable} evaluable)${audit}, ${loaded.macros} macros, ${loaded.lists} lists, ${loaded.warnings.length} warnings`;
 }
 
 export function registerRulesCommand(runtime: Command): void {
@@ -24,11 +27,11 @@ export function registerRulesCommand(runtime: Command): void {
           rule: w.rule,
           message: w.message,
         }));
-        const notEvaluable = loaded.rules
+        const notEvaluable = [...loaded.rules, ...loaded.audit]
           .filter((r) => !r.evaluable)
           .map((r) => ({ rule: r.name, unsupported: r.unsupported }));
         process.stdout.write(
-          `${JSON.stringify({ rules: loaded.rules.length, evaluable: loaded.rules.length - notEvaluable.length, macros: loaded.macros, lists: loaded.lists, notEvaluable, warnings })}\n`,
+          `${JSON.stringify({ rules: loaded.rules.length + loaded.audit.length, auditRules: loaded.audit.length, evaluable: loaded.rules.length + loaded.audit.length - notEvaluable.length, macros: loaded.macros, lists: loaded.lists, notEvaluable, warnings })}\n`,
         );
         return;
       }

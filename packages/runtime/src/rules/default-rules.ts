@@ -7,3 +7,8 @@ import { fileURLToPath } from "node:url";
 export function defaultRuleFiles(): string[] {
   return [fileURLToPath(new URL("./default/bulwark_rules.yaml", import.meta.url))];
 }
+
+/** Bulwark's Kubernetes audit rules (source k8s_audit), used by `runtime audit`. */
+export function defaultAuditRuleFiles(): string[] {
+  return [fileURLToPath(new URL("./default/bulwark_k8s_audit_rules.yaml", import.meta.url))];
+}

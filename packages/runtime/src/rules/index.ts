@@ -5,4 +5,4 @@ export type { LoadWarning, Priority } from "./definitions.js";
 export { FALCO_ENGINE_VERSION } from "./collector.js";
 export { parseCondition, ConditionSyntaxError } from "./parser.js";
 export { supportedFieldNames } from "./fields/registry.js";
-export { defaultRuleFiles } from "./default-rules.js";
+export { defaultAuditRuleFiles, defaultRuleFiles } from "./default-rules.js";

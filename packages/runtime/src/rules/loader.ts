@@ -8,7 +8,8 @@
 import { RuntimeError } from "../errors.js";
 import type { Condition } from "./ast.js";
 import { collect, type Collected } from "./collector.js";
-import { ConditionCompiler, ConditionProblem, type MacroSource } from "./compiler.js";
+import type { AuditEvent } from "../events/audit.js";
+import { ConditionCompiler, ConditionProblem, type FieldLookup, type MacroSource } from "./compiler.js";
 import {
   joinParts,
   locateInParts,
@@ -17,6 +18,8 @@ import {
   type RuleDef,
 } from "./definitions.js";
 import { exceptionsCondition } from "./exceptions.js";
+import { lookupAuditField } from "./fields/audit.js";
+import { lookupField } from "./fields/registry.js";
 import { CompileProblem } from "./operators.js";
 import { compileOutput } from "./output.js";
 import { ConditionSyntaxError, parseCondition } from "./parser.js";
@@ -24,7 +27,10 @@ import { formatLocation, parseRuleText, readRuleFile, type RawItem } from "./rea
 import type { CompiledRule } from "./rule.js";
 
 export interface LoadedRules {
+  /** Syscall rules (and rules of sources Bulwark does not evaluate, inactive). */
   rules: CompiledRule[];
+  /** Rules of the k8s_audit source, evaluated on Kubernetes audit events (ka.* fields). */
+  audit: Array<CompiledRule<AuditEvent>>;
   warnings: LoadWarning[];
   macros: number;
   lists: number;
@@ -45,10 +51,20 @@ function loadItems(items: RawItem[]): LoadedRules {
   for (const m of c.macros.values())
     macros.set(m.name, { condition: parseParts(m.parts, `macro ${m.name}`), origin: m.name });
   const lists = new Map<string, readonly string[]>([...c.lists.values()].map((l) => [l.name, l.items]));
-  const compiler = new ConditionCompiler(macros, lists);
+  const compilers: Compilers = {
+    syscall: new ConditionCompiler(macros, lists, lookupField),
+    k8s_audit: new ConditionCompiler<AuditEvent>(macros, lists, lookupAuditField),
+  };
   const warnings = [...c.warnings];
-  const rules = [...c.rules.values()].map((r) => compileRule(r, c, compiler, warnings));
-  return { rules, warnings, macros: c.macros.size, lists: c.lists.size };
+  const rules: CompiledRule[] = [];
+  const audit: Array<CompiledRule<AuditEvent>> = [];
+  for (const r of c.rules.values()) {
+    if (r.source === "k8s_audit")
+      audit.push(compileRule(r, c, compilers.k8s_audit, lookupAuditField, warnings));
+    else if (r.source === "syscall") rules.push(compileRule(r, c, compilers.syscall, lookupField, warnings));
+    else rules.push(unsupportedSource(r, warnings));
+  }
+  return { rules, audit, warnings, macros: c.macros.size, lists: c.lists.size };
 }
 
 function parseParts(parts: ConditionPart[], what: string): Condition {
@@ -64,38 +80,48 @@ function parseParts(parts: ConditionPart[], what: string): Condition {
   }
 }
 
-function compileRule(
+/** One compiler per evaluated source: the same macros and lists, that source's fields. */
+interface Compilers {
+  syscall: ConditionCompiler;
+  k8s_audit: ConditionCompiler<AuditEvent>;
+}
+
+const baseOf = (r: RuleDef) => ({
+  name: r.name,
+  desc: r.desc,
+  priority: r.priority,
+  tags: r.tags,
+  source: r.source,
+  enabled: r.enabled,
+  at: r.at,
+});
+
+function unsupportedSource(r: RuleDef, warnings: LoadWarning[]): CompiledRule {
+  warnings.push({
+    code: "UNSUPPORTED_SOURCE",
+    at: r.at,
+    rule: r.name,
+    message: `rule ${r.name}: source "${r.source}" is not evaluated by Bulwark (syscall and k8s_audit only)`,
+  });
+  return {
+    ...baseOf(r),
+    evaluable: false,
+    unsupported: [`source:${r.source}`],
+    match: () => false,
+    eventTypes: null,
+    render: () => "",
+  };
+}
+
+function compileRule<E extends object>(
   r: RuleDef,
   c: Collected,
-  compiler: ConditionCompiler,
+  compiler: ConditionCompiler<E>,
+  lookup: FieldLookup<E>,
   warnings: LoadWarning[],
-): CompiledRule {
-  const base = {
-    name: r.name,
-    desc: r.desc,
-    priority: r.priority,
-    tags: r.tags,
-    source: r.source,
-    enabled: r.enabled,
-    at: r.at,
-  };
-  const output = compileOutput(r.output);
-  if (r.source !== "syscall") {
-    warnings.push({
-      code: "UNSUPPORTED_SOURCE",
-      at: r.at,
-      rule: r.name,
-      message: `rule ${r.name}: source "${r.source}" is not evaluated by Bulwark (syscall events only)`,
-    });
-    return {
-      ...base,
-      evaluable: false,
-      unsupported: [`source:${r.source}`],
-      match: () => false,
-      eventTypes: null,
-      render: output.render,
-    };
-  }
+): CompiledRule<E> {
+  const base = baseOf(r);
+  const output = compileOutput(r.output, lookup);
   let cond = parseParts(r.parts, `rule ${r.name}`);
   if (r.exceptions.length > 0)
     cond = {
@@ -123,7 +149,7 @@ function compileRule(
       rule: r.name,
       message: `rule ${r.name}: output fields rendered as <NA>: ${output.unknown.join(", ")}`,
     });
-  if (compiled.eventTypes === null && unsupported.length === 0)
+  if (compiled.eventTypes === null && unsupported.length === 0 && r.source === "syscall")
     warnings.push({
       code: "ANY_EVENT_TYPE",
       at: r.at,

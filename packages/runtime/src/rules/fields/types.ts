@@ -13,18 +13,19 @@ export interface EvalContext {
   num: number;
 }
 
-export type Extractor = (e: RuntimeEvent, ctx: EvalContext) => FieldValue;
+/** E is the event shape of the rule source: RuntimeEvent (syscall) or AuditEvent (k8s_audit). */
+export type Extractor<E = RuntimeEvent> = (e: E, ctx: EvalContext) => FieldValue;
 
-export interface FieldDef {
+export interface FieldDef<E = RuntimeEvent> {
   name: string;
   type: FieldType;
   /** What goes between brackets: none, a number (proc.aname[2]) or free text (evt.arg[flags]). */
   arg: "none" | "index" | "text" | "optional-index";
   /** Binds the bracket argument once, at compile time. */
-  bind(arg: string | undefined): Extractor;
+  bind(arg: string | undefined): Extractor<E>;
 }
 
 /** A field without a bracket argument. */
-export function plain(name: string, type: FieldType, get: Extractor): FieldDef {
+export function plain<E = RuntimeEvent>(name: string, type: FieldType, get: Extractor<E>): FieldDef<E> {
   return { name, type, arg: "none", bind: () => get };
 }
