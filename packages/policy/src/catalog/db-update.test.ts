@@ -90,7 +90,7 @@ describe.skipIf(missing.length > 0)(
         join(work, "policy.yaml"),
         "apiVersion: bulwark.dev/v1\nkind: ImagePolicy\nmetadata: { name: prod }\nspec:\n  vulnerabilities: { kev: deny, fixableOlderThanDays: 30 }\n",
       );
-    }, 180_000);
+    });
     afterAll(async () => {
       await reg?.stop();
       if (work) await rm(work, { recursive: true, force: true });
@@ -103,7 +103,7 @@ describe.skipIf(missing.length > 0)(
       expect(r.stdout).toMatch(/^imported \d+ advisories/);
       expect(r.stdout).not.toContain("catalog:");
       expect(existsSync(data)).toBe(false);
-    }, 180_000);
+    });
 
     it("the catalog is scanned and approved against the older feed", async () => {
       const scan = await cli("registry", "scan", reg.host, "--policy", policy, "--data-dir", data);
@@ -124,7 +124,7 @@ describe.skipIf(missing.length > 0)(
       );
       expect(approve.code).toBe(0);
       expect(approve.stdout).toContain("3 image(s) signed");
-    }, 120_000);
+    });
 
     it("the full feed flips the images a newer advisory hits, with reasons, from the store alone", async () => {
       const r = await cli("db", "update", "--source", MIRROR, "--ecosystems", "Debian", "--data-dir", data);
@@ -160,7 +160,7 @@ describe.skipIf(missing.length > 0)(
       }>;
       expect(row?.verdict).toBe("deny");
       expect(row?.history.map((h) => `${h.before}->${h.after}`)).toEqual(["allow->deny"]);
-    }, 180_000);
+    });
 
     it("a second update changes no verdict; an explicit --policy that cannot load fails with one line", async () => {
       const again = await cli(
@@ -192,6 +192,6 @@ describe.skipIf(missing.length > 0)(
       expect(bad.code).toBe(2);
       expect(bad.stderr.trim().split("\n")).toHaveLength(1);
       expect(bad.stderr).toContain("the database was updated, but the catalog was not re-matched");
-    }, 240_000);
+    });
   },
 );

@@ -105,7 +105,7 @@ describe.skipIf(missing.length > 0)(
       otherDigest = await remoteDigest(`${reg.host}/probe:2`);
       keys = opensslKeyPair(work, "org");
       stranger = opensslKeyPair(work, "stranger");
-    }, 120_000);
+    });
     afterAll(async () => {
       await reg?.stop();
       if (work) await rm(work, { recursive: true, force: true });
