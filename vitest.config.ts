@@ -1,3 +1,6 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { defaultServerConditions } from "vite";
 import { defineConfig } from "vitest/config";
 
@@ -7,6 +10,10 @@ import { defineConfig } from "vitest/config";
 const SOURCE = "--conditions=bulwark-source";
 if (!(process.env.NODE_OPTIONS ?? "").includes(SOURCE))
   process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} ${SOURCE}`.trim();
+
+// `bulwark db update` re-judges the approved-image catalog in the default data directory: tests
+// (and the CLI processes they start) get a throwaway one, never the developer's own store.
+process.env.BULWARK_DATA_DIR = mkdtempSync(join(tmpdir(), "bulwark-test-data-"));
 
 // Image builds and registry round-trips are slow on a 2-core machine; the
 // timeouts below are hang guards, not performance limits (benchmarks hold those).

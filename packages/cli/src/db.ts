@@ -82,6 +82,36 @@ function statusTable(s: VulnDbStatus): string {
   ].join("\n");
 }
 
+interface RematchFlags {
+  policy?: string[];
+  dataDir?: string;
+  database?: string;
+}
+
+/**
+ * Approved images were judged against the old advisories: match every stored inventory again
+ * (nothing pulled or scanned) and report the verdicts that changed, e.g. an approved image
+ * that a newly published KEV entry now denies.
+ */
+async function rematchCatalog(opts: GlobalOptions, flags: RematchFlags): Promise<void> {
+  const { rematchAfterDbUpdate } = await import("@bulwark/policy");
+  const r = await rematchAfterDbUpdate({
+    cacheDir: cacheDir(opts.cacheDir),
+    ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
+    ...(flags.database ? { database: flags.database } : {}),
+    ...(flags.policy ? { policy: flags.policy } : {}),
+    log: (l) => log(opts, l),
+  });
+  if (!r) return;
+  for (const c of r.changes)
+    process.stdout.write(
+      `${c.image}: ${c.before} -> ${c.after}${c.reasons.length ? ` (${c.reasons.join("; ")})` : ""}\n`,
+    );
+  process.stdout.write(
+    `catalog: ${r.rematched} of ${r.inventories} inventories re-matched, ${r.images} images judged, ${r.changes.length} verdicts changed\n`,
+  );
+}
+
 export function registerDb(program: Command): void {
   const db = program.command("db").description("manage the local vulnerability database");
   db.command("update")
@@ -96,9 +126,20 @@ export function registerDb(program: Command): void {
     )
     .option("--epss <file|url>", "EPSS scores CSV (FIRST's epss_scores-*.csv, optionally gzipped)")
     .option("--strict", "fail and keep the old database if any record is invalid")
+    .option(
+      "--policy <file...>",
+      "re-judge the approved-image catalog with these ImagePolicy files (default: the ones that judged it last)",
+    )
+    .option("--data-dir <dir>", "Bulwark's data directory holding the catalog (default $BULWARK_DATA_DIR)")
+    .option("--database <url>", "PostgreSQL URL of the catalog instead of the SQLite store")
     .action(
       async (
-        flags: { source?: string; ecosystems?: string; epss?: string; strict?: boolean },
+        flags: {
+          source?: string;
+          ecosystems?: string;
+          epss?: string;
+          strict?: boolean;
+        } & RematchFlags,
         cmd: Command,
       ) => {
         const opts = globalOptions(cmd);
@@ -122,6 +163,7 @@ export function registerDb(program: Command): void {
         }
         reportProblems(opts, report);
         process.stdout.write(`${summary(report)}\n`);
+        await rematchCatalog(opts, flags);
       },
     );
   db.command("status")

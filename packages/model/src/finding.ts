@@ -21,6 +21,11 @@ export interface VulnerabilityFinding {
   };
   /** null when no fixed version exists ("unfixed"). */
   fixedVersion: string | null;
+  /**
+   * When a fix was first published: the earliest `published` date of the matched advisories
+   * that name a fixed version (ISO). Absent when there is no fix or no advisory dates it.
+   */
+  fixPublished?: string;
   /** fixed, affected (unfixed), will_not_fix, … as the data says. */
   status?: string;
   kev: boolean;

@@ -8,7 +8,7 @@ import {
   type VulnDb,
 } from "../deps.js";
 import { evaluate } from "../policy/evaluate.js";
-import type { ImageFacts, SignatureOutcome } from "../policy/facts.js";
+import { SBOM_ATTESTATION, type ImageFacts, type SignatureOutcome } from "../policy/facts.js";
 import type { PolicySet } from "../policy/types.js";
 import { checkSignatures } from "../policy/signatures.js";
 import { registryClient, type RegistryAccess } from "../signature/registry-access.js";
@@ -101,7 +101,9 @@ export function judgeStored(
     now: new Date((ctx.now ?? Date.now)()),
     signatures: new Map(Object.entries(signatures)),
   });
-  const signer = Object.values(signatures).find((s) => s.ok)?.detail;
+  const signer = Object.entries(signatures).find(
+    ([key, s]) => s.ok && key.split("#").pop() !== SBOM_ATTESTATION,
+  )?.[1].detail;
   return {
     registry,
     repository,

@@ -45,4 +45,28 @@ CREATE TABLE catalog_tags (
 CREATE INDEX catalog_tags_digest ON catalog_tags (digest);
 `,
   },
+  {
+    // `bulwark db update` re-judges the catalog on its own, so the catalog remembers which
+    // policy files judged it last; each verdict a re-match changed is kept as history.
+    id: "002-rematch",
+    sql: `
+CREATE TABLE catalog_policy (
+  id TEXT PRIMARY KEY,
+  files TEXT NOT NULL,
+  version TEXT NOT NULL,
+  recorded_at BIGINT NOT NULL
+);
+CREATE TABLE catalog_verdict_changes (
+  registry TEXT NOT NULL,
+  repository TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  before_verdict TEXT NOT NULL,
+  after_verdict TEXT NOT NULL,
+  reasons TEXT NOT NULL,
+  db_version TEXT NOT NULL,
+  changed_at BIGINT NOT NULL
+);
+CREATE INDEX catalog_verdict_changes_image ON catalog_verdict_changes (registry, repository, digest);
+`,
+  },
 ];

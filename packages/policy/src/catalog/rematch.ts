@@ -1,5 +1,6 @@
 import { putDigest, digestPage, imagesOfDigest, putImage } from "./repo.js";
 import { judgeStored, vulnFindings, type CatalogContext } from "./catalog.js";
+import { recordChange } from "./history.js";
 
 export interface VerdictChange {
   image: string;
@@ -43,13 +44,16 @@ export async function rematchCatalog(ctx: CatalogContext): Promise<RematchSummar
         for (const img of await imagesOfDigest(tx, d.digest)) {
           const judged = judgeStored(c, img.registry, img.repository, d, img.signatures);
           out.images++;
-          if (judged.verdict !== img.verdict)
-            out.changes.push({
+          if (judged.verdict !== img.verdict) {
+            const change = {
               image: `${img.registry}/${img.repository}@${img.digest}`,
               before: img.verdict,
               after: judged.verdict,
               reasons: judged.reasons.map((r) => `[${r.policy}/${r.rule}] ${r.message}`),
-            });
+            };
+            out.changes.push(change);
+            await recordChange(tx, { ...img, ...change, dbVersion: version, changedAt: judged.judgedAt });
+          }
           await putImage(tx, judged);
         }
       }

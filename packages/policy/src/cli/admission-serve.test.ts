@@ -48,8 +48,16 @@ describe.skipIf(!haveTools)("bulwark admission serve (child process)", () => {
     );
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-    for (let i = 0; i < 100 && !stderr.includes("admission webhook on"); i++)
+    let done = false;
+    const exited = new Promise<number | null>((r) =>
+      child.on("exit", (code) => {
+        done = true;
+        r(code);
+      }),
+    );
+    // tsx compiles the whole CLI on start: 17 s alone on a 2-core machine, more beside other
+    // test files. Wait for the line (or the child's exit) up to a hang guard of 180 s.
+    for (let i = 0; i < 900 && !done && !stderr.includes("admission webhook on"); i++)
       await new Promise((r) => setTimeout(r, 200));
     expect(stderr).toContain(`admission webhook on https://127.0.0.1:${port}`);
     const health = execFileSync("curl", [

@@ -1,6 +1,8 @@
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { migrate, openStore } from "@bulwark/store";
 import { catalogMigrations } from "../catalog/migrations.js";
+import { rememberPolicy } from "../catalog/history.js";
 import type { CatalogContext } from "../catalog/catalog.js";
 import { globalOptions, log, openVulnDb } from "../deps.js";
 import { registryAccess } from "../policy/judge.js";
@@ -40,6 +42,13 @@ export async function catalogContext(
   const needsDb = set.policies.some((p) => p.vulnerabilities);
   const vulnDb = needsDb ? openVulnDb(scan.cacheDir) : undefined;
   const store = await openCatalogStore(flags);
+  // `bulwark db update` re-judges the catalog later with these same files, from any directory.
+  await rememberPolicy(
+    store,
+    flags.policy.map((f) => resolve(f)),
+    set.version,
+    Date.now(),
+  );
   const g = globalOptions(cmd);
   return {
     store,

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import type { Store } from "@bulwark/store";
 import { rematchCatalog } from "../catalog/rematch.js";
 import { allImages, getDigest, tagsOf, type ImageRow } from "../catalog/repo.js";
+import { changesOf } from "../catalog/history.js";
 import { PolicyError } from "../errors.js";
 import { addStoreFlags, catalogContext, openCatalogStore, type StoreFlags } from "./catalog-context.js";
 import { addPolicyFlags, parseFormat, type PolicyFlags } from "./common.js";
@@ -33,6 +34,14 @@ async function describeImage(store: Store, i: ImageRow) {
       ? { vulnerabilities: d.vulnFindings.length, other: d.otherFindings.length, dbVersion: d.dbVersion }
       : null,
     policyVersion: i.policyVersion,
+    /** Verdicts that re-matches after `bulwark db update` changed, oldest first. */
+    history: (await changesOf(store, i.registry, i.repository, i.digest)).map((c) => ({
+      at: new Date(c.changedAt).toISOString(),
+      dbVersion: c.dbVersion,
+      before: c.before,
+      after: c.after,
+      reasons: c.reasons,
+    })),
   };
 }
 
@@ -86,6 +95,8 @@ async function show(image: string, flags: ListFlags): Promise<void> {
     process.stdout.write(`  base: ${r.base ?? "-"}\n  signer: ${r.signer ?? "-"}\n`);
     for (const t of r.tags) process.stdout.write(`  tag ${t.tag}: ${t.firstSeen} .. ${t.lastSeen}\n`);
     for (const x of r.reasons) process.stdout.write(`  reason [${x.policy}/${x.rule}] ${x.message}\n`);
+    for (const h of r.history)
+      process.stdout.write(`  changed ${h.at}: ${h.before} -> ${h.after} (database ${h.dbVersion})\n`);
   }
 }
 

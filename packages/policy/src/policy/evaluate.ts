@@ -1,6 +1,6 @@
 import { SEVERITIES, type Finding, type Severity, type VulnerabilityFinding } from "../deps.js";
 import { imageNames, matchesAny } from "./glob.js";
-import { signatureKey, type ImageFacts, type SignatureOutcomes } from "./facts.js";
+import { SBOM_ATTESTATION, signatureKey, type ImageFacts, type SignatureOutcomes } from "./facts.js";
 import type { ImagePolicy, Mode, PolicySet } from "./types.js";
 
 /** One reason of a decision; `rule` is the policy field that produced it. */
@@ -52,7 +52,16 @@ type Check = (
 
 const NOT_SCANNED = "the image's layers were not scanned (scan it into the catalog: bulwark registry scan)";
 
-function vulnerabilities(p: ImagePolicy, f: ImageFacts): Array<[string, string]> {
+/** Fixed vulnerabilities whose fix was published before `now - days`: patching was put off that long. */
+function staleFixes(vulns: VulnerabilityFinding[], days: number, now: Date): VulnerabilityFinding[] {
+  const before = now.getTime() - days * DAY_MS;
+  return vulns.filter((x) => {
+    const published = x.fixedVersion !== null && x.fixPublished ? Date.parse(x.fixPublished) : NaN;
+    return !Number.isNaN(published) && published < before;
+  });
+}
+
+function vulnerabilities(p: ImagePolicy, f: ImageFacts, ctx: EvaluationContext): Array<[string, string]> {
   const v = p.vulnerabilities;
   if (!v) return [];
   if (!f.scanned) return [["vulnerabilities", NOT_SCANNED]];
@@ -79,6 +88,14 @@ function vulnerabilities(p: ImagePolicy, f: ImageFacts): Array<[string, string]>
   if (v.epssThreshold !== undefined) {
     const hot = vulns.filter((x) => (x.epss ?? 0) >= v.epssThreshold!);
     if (hot.length) out.push(["vulnerabilities.epssThreshold", `EPSS ≥ ${v.epssThreshold}: ${idList(hot)}`]);
+  }
+  if (v.fixableOlderThanDays !== undefined) {
+    const stale = staleFixes(vulns, v.fixableOlderThanDays, ctx.now);
+    if (stale.length)
+      out.push([
+        "vulnerabilities.fixableOlderThanDays",
+        `a fix has been available for more than ${v.fixableOlderThanDays} days: ${idList(stale)}`,
+      ]);
   }
   return out;
 }
@@ -133,6 +150,11 @@ const checks: Check[] = [
     if (outcomes.some((o) => o?.ok)) return [];
     const why = outcomes.map((o, i) => `#${i}: ${o?.detail ?? "not checked"}`).join("; ");
     return [["signatures", `no required signature verified (${why})`]];
+  },
+  (p, _f, ctx) => {
+    if (!p.requireSbomAttestation) return [];
+    const o = ctx.signatures?.get(signatureKey(p.name, SBOM_ATTESTATION));
+    return o?.ok ? [] : [["requireSbomAttestation", `no SBOM attestation (${o?.detail ?? "not checked"})`]];
   },
 ];
 

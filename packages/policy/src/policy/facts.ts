@@ -33,6 +33,9 @@ export interface SignatureOutcome {
 /** Signature outcomes by policy name and entry index ("prod#0"). */
 export type SignatureOutcomes = ReadonlyMap<string, SignatureOutcome>;
 
-export function signatureKey(policy: string, index: number): string {
+/** The outcome key of a policy's `requireSbomAttestation` check, beside its signature entries. */
+export const SBOM_ATTESTATION = "sbom";
+
+export function signatureKey(policy: string, index: number | typeof SBOM_ATTESTATION): string {
   return `${policy}#${index}`;
 }

@@ -169,6 +169,7 @@ function toPolicy(at: At, raw: Raw, baseDir: string): ImagePolicy {
       kev: v.kev ?? "allow",
       ignoreUnfixed: Boolean(v.ignoreUnfixed),
       epssThreshold: v.epssThreshold,
+      fixableOlderThanDays: v.fixableOlderThanDays,
       ignore: v.ignore ?? [],
     },
     secrets: spec.secrets ?? "allow",
@@ -185,6 +186,7 @@ function toPolicy(at: At, raw: Raw, baseDir: string): ImagePolicy {
       diffIds: b.diffIds,
     })),
     signatures: signatures(at, spec.signatures ?? [], baseDir),
+    requireSbomAttestation: Boolean(spec.requireSbomAttestation),
     exceptions: exceptions(at, spec.exceptions ?? []),
   };
 }

@@ -69,6 +69,7 @@ export const imagePolicySchema = {
             kev: { enum: ["deny", "allow"] },
             ignoreUnfixed: { type: "boolean" },
             epssThreshold: { type: "number", minimum: 0, maximum: 1 },
+            fixableOlderThanDays: { type: "integer", minimum: 0 },
             ignore: { type: "array", items: nonEmpty },
           },
         },
@@ -80,6 +81,7 @@ export const imagePolicySchema = {
           properties: { deny: { type: "array", items: nonEmpty } },
         },
         maxAgeDays: { type: "integer", minimum: 0 },
+        requireSbomAttestation: { type: "boolean" },
         podChecks: {
           type: "object",
           additionalProperties: false,

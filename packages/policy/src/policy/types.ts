@@ -36,6 +36,8 @@ export interface ImagePolicy {
     kev: "deny" | "allow";
     ignoreUnfixed: boolean;
     epssThreshold?: number;
+    /** Deny a vulnerability whose fix was published more than this many days ago. */
+    fixableOlderThanDays?: number;
     ignore: string[];
   };
   secrets: "deny" | "allow";
@@ -45,6 +47,8 @@ export interface ImagePolicy {
   podChecks?: { minSeverity?: Severity; deny: string[]; ignore: string[] };
   baseImages?: { reference?: string; glob?: RegExp; diffIds?: string[] }[];
   signatures: SignatureRequirement[];
+  /** An in-toto SBOM attestation (SPDX or CycloneDX predicate) naming the digest must be attached. */
+  requireSbomAttestation: boolean;
   exceptions: PolicyException[];
 }
 

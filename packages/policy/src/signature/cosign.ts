@@ -1,5 +1,6 @@
 import { verify, type KeyObject } from "node:crypto";
 import { errorMessage, type RegistryClient } from "../deps.js";
+import { COSIGN_SIGNATURE_ARTIFACT, discoverReferrers, type Discovery } from "./referrers.js";
 import { SIGNATURE_ANNOTATION, SIMPLE_SIGNING_MEDIA_TYPE, payloadDigest } from "./simple-signing.js";
 
 /** A verification key named by a policy. */
@@ -31,43 +32,42 @@ export function signatureTag(digest: string): string {
   return `${digest.replace(":", "-")}.sig`;
 }
 
+/** Annotations come from the registry: only string values are kept. */
 function stringValues(o: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(Object.entries(o).filter((e): e is [string, string] => typeof e[1] === "string"));
 }
 
-/** Fetch the signature manifest and payloads of `digest`; absent signatures are an empty list. */
-export async function fetchSignatures(client: RegistryClient, digest: string): Promise<SignatureArtifact> {
-  let manifest: { data: Buffer };
-  try {
-    manifest = await client.manifest(signatureTag(digest));
-  } catch (e) {
-    if ((e as { code?: string }).code === "MANIFEST_MISSING") return { layers: [], problems: [] };
-    throw e;
-  }
-  let layers: unknown;
-  try {
-    layers = (JSON.parse(manifest.data.toString("utf8")) as { layers?: unknown }).layers;
-  } catch {
-    return { layers: [], problems: ["signature manifest is not JSON"] };
-  }
-  if (!Array.isArray(layers)) return { layers: [], problems: ["signature manifest has no layers"] };
-  const out: SignatureArtifact = { layers: [], problems: [] };
-  for (const raw of layers.slice(0, MAX_LAYERS)) {
-    const l = raw as { mediaType?: unknown; digest?: unknown; annotations?: Record<string, unknown> };
-    const signature = l.annotations?.[SIGNATURE_ANNOTATION];
-    if (
-      l.mediaType !== SIMPLE_SIGNING_MEDIA_TYPE ||
-      typeof l.digest !== "string" ||
-      typeof signature !== "string"
-    ) {
-      out.problems.push("a signature layer is not a cosign simple-signing layer");
-      continue;
-    }
-    try {
-      const payload = await client.blob(l.digest, "signature payload");
-      out.layers.push({ payload, signature, annotations: stringValues(l.annotations ?? {}) });
-    } catch (e) {
-      out.problems.push(`signature payload ${l.digest}: ${errorMessage(e)}`);
+/**
+ * The cosign signature layers attached to `digest`: the `sha256-<hex>.sig` tag and signature
+ * artifacts found through the referrers API (or its fallback tag). Nothing attached is an
+ * empty list; pass `found` when the caller already ran the discovery.
+ */
+export async function fetchSignatures(
+  client: RegistryClient,
+  digest: string,
+  found?: Discovery,
+): Promise<SignatureArtifact> {
+  const discovery = found ?? (await discoverReferrers(client, digest));
+  const out: SignatureArtifact = { layers: [], problems: [...discovery.problems] };
+  const manifests = discovery.referrers.filter((r) => r.artifactType === COSIGN_SIGNATURE_ARTIFACT);
+  for (const m of manifests) {
+    if (!m.layers.length) out.problems.push("signature manifest has no layers");
+    for (const l of m.layers.slice(0, MAX_LAYERS)) {
+      const signature = l.annotations?.[SIGNATURE_ANNOTATION];
+      if (
+        l.mediaType !== SIMPLE_SIGNING_MEDIA_TYPE ||
+        typeof l.digest !== "string" ||
+        typeof signature !== "string"
+      ) {
+        out.problems.push("a signature layer is not a cosign simple-signing layer");
+        continue;
+      }
+      try {
+        const payload = await client.blob(l.digest, "signature payload");
+        out.layers.push({ payload, signature, annotations: stringValues(l.annotations ?? {}) });
+      } catch (e) {
+        out.problems.push(`signature payload ${l.digest}: ${errorMessage(e)}`);
+      }
     }
   }
   return out;

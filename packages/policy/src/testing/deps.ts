@@ -7,3 +7,4 @@ export { fixtureDb, MATCH_TESTDATA } from "../../../scanner/src/match/testutil/t
 export { startRegistry, freePort, type RunningRegistry } from "../../../testkit/src/registry/registry.js";
 export { selfSignedCert } from "../../../testkit/src/registry/cert.js";
 export { buildImage as buildUmociImage, skopeo } from "../../../testkit/src/image/umoci.js";
+export { MIRROR, MIRROR_PRESENT } from "../../../vulndb/src/testutil/mirror.js";

@@ -61,6 +61,11 @@ describe("Debian matching (OSV fixtures)", () => {
     });
   });
 
+  it("dates the fix by the earliest advisory that ships it; an unfixed issue has no fix date", () => {
+    expect(find("CVE-2023-0001")?.fixPublished).toBe("2024-02-01T10:00:00.000Z");
+    expect(find("CVE-2023-0002")).not.toHaveProperty("fixPublished");
+  });
+
   it("merges the distro record and the umbrella DSA into the CVE", () => {
     expect(find("CVE-2023-0001")!.aliases).toEqual(["DEBIAN-CVE-2023-0001", "DSA-5999-1"]);
     expect(find("CVE-2023-0004")!.aliases).toEqual(["DEBIAN-CVE-2023-0004", "DSA-5999-1"]);

@@ -121,6 +121,21 @@ function highestFix(group: Hit[], cmp: Comparator): string | null {
   return best ?? null;
 }
 
+/** Records with no real date (Go publishes 0001-01-01) tell nothing about when a fix shipped. */
+const EARLIEST_REAL_DATE = Date.UTC(1990, 0, 1);
+
+/** The earliest publication of an advisory that fixes the package: since then a fix has been available. */
+function fixPublishedOf(group: Hit[]): string | undefined {
+  let best: number | undefined;
+  for (const h of group) {
+    if (!h.fixedVersion || !h.record.published) continue;
+    const t = Date.parse(h.record.published);
+    if (Number.isNaN(t) || t < EARLIEST_REAL_DATE) continue;
+    if (best === undefined || t < best) best = t;
+  }
+  return best === undefined ? undefined : new Date(best).toISOString();
+}
+
 function highestSeverity(group: Hit[]): Severity {
   return group
     .map((h) => recordSeverity(h.record, h.affected))
@@ -146,6 +161,7 @@ function toFinding(
   // Distribution advisories (DSA/DLA, Alpine, Wolfi) list the CVEs they fix in `upstream`.
   const upstream = [...new Set(group.flatMap((h) => h.record.upstream ?? []))].filter((u) => u !== id);
   const epss = epssOf(db, [id, ...aliases, ...upstream]);
+  const fixPublished = fixedVersion ? fixPublishedOf(group) : undefined;
   return {
     kind: "vulnerability",
     id,
@@ -154,6 +170,7 @@ function toFinding(
     ...(title ? { title } : {}),
     package: { ...subject.installed, ecosystem: subject.query.ecosystem },
     fixedVersion,
+    ...(fixPublished ? { fixPublished } : {}),
     status: fixedVersion ? "fixed" : (statuses[0] ?? "affected"),
     kev: kevFlag(db, [id, ...aliases, ...upstream]),
     ...(epss !== undefined ? { epss } : {}),
