@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { registerAttestCommand } from "./attest.js";
 import { registerBaselineCommand } from "./baseline.js";
 import { registerFlowsCommand } from "./flows.js";
 import { registerReplayCommand } from "./replay.js";
@@ -21,6 +22,7 @@ const subcommands: Array<(runtime: Command) => void> = [
   registerBaselineCommand,
   registerTopCommand,
   registerFlowsCommand,
+  registerAttestCommand,
 ];
 
 export function registerRuntime(program: Command): void {
