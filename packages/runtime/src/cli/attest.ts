@@ -46,8 +46,9 @@ export function resolveWorkload(flags: { container?: string; pid?: number }): Re
   const resolver = new ContextResolver();
   let found: ResolvedContext | undefined;
   if (flags.container !== undefined) {
+    // through the container's first process, the way the sensor attributes its events
     const state = listRuncStates().find((s) => s.id === flags.container);
-    const path = state?.cgroupV2 ?? state?.cgroupPaths[0];
+    const path = state?.initPid ? cgroupPathOfPid(state.initPid) : undefined;
     found = path ? resolver.fromCgroupPath(path) : undefined;
     if (found && found.container.id !== flags.container) found = undefined;
     if (!found) throw new RuntimeError("ATTEST_FAILED", `no running container "${flags.container}" known to runc`);

@@ -38,9 +38,8 @@ async function until<T>(what: string, f: () => T | undefined | Promise<T | undef
 }
 
 async function serve(args: string[]): Promise<Served> {
-  const child = spawn(process.execPath, ["--import", tsx, bin, "serve", ...args], {
-    env: { ...process.env, NODE_OPTIONS: "" },
-  });
+  // NODE_OPTIONS inherited: the child runs the sources (vitest.config.ts), not a stale dist/
+  const child = spawn(process.execPath, ["--import", tsx, bin, "serve", ...args]);
   let err = "";
   child.stdout.resume();
   child.stderr.on("data", (d: Buffer) => (err += d.toString()));
@@ -158,7 +157,7 @@ describe("bulwark serve --vault", () => {
     const r = spawnSync(
       process.execPath,
       ["--import", tsx, bin, "serve", "--vault", "--listen", "127.0.0.1:0", "--vault-listen", "0.0.0.0:0", "--data-dir", join(dir, "d2")],
-      { encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" }, timeout: 120_000 },
+      { encoding: "utf8", timeout: 120_000 },
     );
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
