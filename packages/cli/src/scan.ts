@@ -121,7 +121,11 @@ async function runScan(kind: TargetKind, target: string, flags: ScanFlags, cmd: 
       },
     );
     report = marked.report;
-    if (marked.leaked) log(globalOptions(cmd), `${marked.leaked} secrets found are values the vault manages: leaked, rotate now`);
+    if (marked.leaked)
+      log(
+        globalOptions(cmd),
+        `${marked.leaked} secrets found are values the vault manages: leaked, rotate now`,
+      );
   }
   for (const w of report.warnings ?? []) log(globalOptions(cmd), `warning: ${w}`);
   await writeChunks(renderReportChunks(report, format), flags.output);
@@ -151,8 +155,14 @@ function addScanFlags(cmd: Command): Command {
     .option("--skip-dev", "leave out dev/test dependencies that lockfiles mark as such")
     .option("--compliance <name>", "compliance view: nist-800-190, cis-kubernetes, cis-docker, nsa-cisa")
     .option("--allowed-registries <list>", "registries images may come from (misconfig)")
-    .option("--vault-leaks", "mark secrets whose value the vault manages as leaked (rotate now); needs a vault token with sudo on sys/bulwark/leaks")
-    .option("--vault-address <url>", "vault address for --vault-leaks (default $VAULT_ADDR or http://127.0.0.1:8200)")
+    .option(
+      "--vault-leaks",
+      "mark secrets whose value the vault manages as leaked (rotate now); needs a vault token with sudo on sys/bulwark/leaks",
+    )
+    .option(
+      "--vault-address <url>",
+      "vault address for --vault-leaks (default $VAULT_ADDR or http://127.0.0.1:8200)",
+    )
     .option("--vault-token <token>", "vault token for --vault-leaks (default $VAULT_TOKEN)");
 }
 

@@ -35,7 +35,11 @@ export function attestationKeyId(publicKey: KeyObject): string {
   return createHash("sha256").update(der).digest("hex").slice(0, 16);
 }
 
-export function signAttestation(claims: AttestationClaims, privateKey: KeyObject, publicKey: KeyObject): string {
+export function signAttestation(
+  claims: AttestationClaims,
+  privateKey: KeyObject,
+  publicKey: KeyObject,
+): string {
   const header = { alg: "EdDSA", typ: ATTESTATION_TYPE, kid: attestationKeyId(publicKey) };
   const input = `${Buffer.from(JSON.stringify(header)).toString("base64url")}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}`;
   return `${input}.${sign(null, Buffer.from(input), privateKey).toString("base64url")}`;

@@ -68,9 +68,17 @@ export class RequestWatch {
     this.windowMs = o.deniedWindowMs ?? 60_000;
   }
 
-  observe(req: VaultRequest, caller: Caller | undefined, status: number, auditFailed: boolean, now = Date.now()): void {
+  observe(
+    req: VaultRequest,
+    caller: Caller | undefined,
+    status: number,
+    auditFailed: boolean,
+    now = Date.now(),
+  ): void {
     const time = new Date(now).toISOString();
-    const identity = caller ? `${caller.token.displayName}:${caller.token.accessor}` : `address:${req.remote}`;
+    const identity = caller
+      ? `${caller.token.displayName}:${caller.token.accessor}`
+      : `address:${req.remote}`;
     const workload = caller && workloadOf(caller.token.meta);
     const base = { identity, time, remote: req.remote, ...(workload ? { workload } : {}) };
     const operation = req.method.toLowerCase();
@@ -84,7 +92,13 @@ export class RequestWatch {
     const times = (this.denied.get(key) ?? []).filter((t) => now - t < this.windowMs);
     times.push(now);
     if (times.length === this.burstAt)
-      this.alert({ ...base, kind: "denied-burst", path, count: times.length, windowSeconds: this.windowMs / 1000 });
+      this.alert({
+        ...base,
+        kind: "denied-burst",
+        path,
+        count: times.length,
+        windowSeconds: this.windowMs / 1000,
+      });
     this.denied.set(key, times.length > this.burstAt * 4 ? times.slice(-this.burstAt) : times);
     // forget quiet identities so a scan of random tokens cannot grow the map without bound
     if (this.denied.size > 10_000)

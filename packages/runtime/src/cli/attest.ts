@@ -5,7 +5,13 @@
  * to the vault (`auth/workload/login`) without a pre-shared secret. The agent's Ed25519 key
  * is created on first use (mode 0600); `--print-public-key` prints what the vault must trust.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from "node:crypto";
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomUUID,
+  type KeyObject,
+} from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Command } from "commander";
@@ -34,7 +40,10 @@ export function agentKey(file: string): { privateKey: KeyObject; publicKey: KeyO
   try {
     privateKey = createPrivateKey(readFileSync(file));
   } catch (e) {
-    throw new RuntimeError("USAGE", `--key ${file}: not a readable PEM private key (${(e as Error).message})`);
+    throw new RuntimeError(
+      "USAGE",
+      `--key ${file}: not a readable PEM private key (${(e as Error).message})`,
+    );
   }
   if (privateKey.asymmetricKeyType !== "ed25519")
     throw new RuntimeError("USAGE", `--key ${file}: must be an Ed25519 key`);
@@ -51,7 +60,8 @@ export function resolveWorkload(flags: { container?: string; pid?: number }): Re
     const path = state?.initPid ? cgroupPathOfPid(state.initPid) : undefined;
     found = path ? resolver.fromCgroupPath(path) : undefined;
     if (found && found.container.id !== flags.container) found = undefined;
-    if (!found) throw new RuntimeError("ATTEST_FAILED", `no running container "${flags.container}" known to runc`);
+    if (!found)
+      throw new RuntimeError("ATTEST_FAILED", `no running container "${flags.container}" known to runc`);
   } else if (flags.pid !== undefined) {
     const path = cgroupPathOfPid(flags.pid);
     found = path ? resolver.fromCgroupPath(path) : undefined;
@@ -66,7 +76,12 @@ export function resolveWorkload(flags: { container?: string; pid?: number }): Re
   return found;
 }
 
-export function claimsFor(ctx: ResolvedContext, ttlSeconds: number, audience: string, now = Date.now()): AttestationClaims {
+export function claimsFor(
+  ctx: ResolvedContext,
+  ttlSeconds: number,
+  audience: string,
+  now = Date.now(),
+): AttestationClaims {
   const iat = Math.floor(now / 1000);
   const c = ctx.container;
   return {
@@ -107,7 +122,12 @@ export function registerAttestCommand(runtime: Command): void {
       const pid = flags.pid === undefined ? undefined : Number(flags.pid);
       if (pid !== undefined && (!Number.isInteger(pid) || pid <= 0))
         throw new RuntimeError("USAGE", `--pid: expected a process id, got "${flags.pid}"`);
-      const ctx = resolveWorkload({ ...(flags.container ? { container: flags.container } : {}), ...(pid ? { pid } : {}) });
-      process.stdout.write(`${signAttestation(claimsFor(ctx, ttl, flags.audience), keys.privateKey, keys.publicKey)}\n`);
+      const ctx = resolveWorkload({
+        ...(flags.container ? { container: flags.container } : {}),
+        ...(pid ? { pid } : {}),
+      });
+      process.stdout.write(
+        `${signAttestation(claimsFor(ctx, ttl, flags.audience), keys.privateKey, keys.publicKey)}\n`,
+      );
     });
 }

@@ -55,13 +55,20 @@ export function registerServe(program: Command): void {
       (v: string, prev: string[]) => [...prev, v],
       [] as string[],
     )
-    .option("--vault-alert-format <format>", "vault alert format on stdout/file outputs: json or text", "json")
+    .option(
+      "--vault-alert-format <format>",
+      "vault alert format on stdout/file outputs: json or text",
+      "json",
+    )
     .action(async (flags: Flags, cmd: Command) => {
       const log = (line: string): void => void process.stderr.write(`bulwark serve: ${line}\n`);
       const globals = cmd.optsWithGlobals<{ cacheDir?: string }>();
       const tls = loadTls(flags.tlsCert, flags.tlsKey);
       if (flags.vaultAlertFormat !== "json" && flags.vaultAlertFormat !== "text")
-        throw new BulwarkError("USAGE", `--vault-alert-format: expected json or text, got "${flags.vaultAlertFormat}"`);
+        throw new BulwarkError(
+          "USAGE",
+          `--vault-alert-format: expected json or text, got "${flags.vaultAlertFormat}"`,
+        );
       // Loaded on use: the other commands start without fastify.
       const { startServer } = await import("../serve.js");
       const { cacheDir } = await import("../deps.js");

@@ -82,12 +82,20 @@ class StoreOutput implements AlertOutput {
       .then(() =>
         ingestAlerts(this.store, [
           {
-            ...(alert.container.id !== HOST_CONTAINER_ID ? { asset: alert.container.imageDigest ?? alert.container.id } : {}),
+            ...(alert.container.id !== HOST_CONTAINER_ID
+              ? { asset: alert.container.imageDigest ?? alert.container.id }
+              : {}),
             rule: alert.rule,
             severity: alert.priority,
             message: alert.output,
             at: alert.time,
-            data: { source: "vault", path: e.path, identity: e.identity, container: alert.container.id, tags: alert.tags },
+            data: {
+              source: "vault",
+              path: e.path,
+              identity: e.identity,
+              container: alert.container.id,
+              tags: alert.tags,
+            },
           },
         ]),
       )

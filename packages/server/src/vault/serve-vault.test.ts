@@ -11,6 +11,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import nodeVault from "node-vault";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkRuntimeEvent } from "@bulwark/runtime";
 import { openStore } from "@bulwark/store";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
@@ -27,7 +28,11 @@ interface Served {
   vaultUrl: string;
 }
 
-async function until<T>(what: string, f: () => T | undefined | Promise<T | undefined>, ms = 60_000): Promise<T> {
+async function until<T>(
+  what: string,
+  f: () => T | undefined | Promise<T | undefined>,
+  ms = 60_000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await f();
@@ -105,7 +110,7 @@ describe("bulwark serve --vault", () => {
 
       // the runtime's file output: one JSON alert per line, in the runtime's alert shape
       const alerts = await until("the vault alerts in the output file", () => {
-        let text = "";
+        let text: string;
         try {
           text = readFileSync(alertFile, "utf8");
         } catch {
@@ -114,7 +119,9 @@ describe("bulwark serve --vault", () => {
         const lines = text
           .split("\n")
           .filter(Boolean)
-          .map((l) => JSON.parse(l) as { rule: string; source: string; event: { type: string; path: string } });
+          .map(
+            (l) => JSON.parse(l) as { rule: string; source: string; event: { type: string; path: string } },
+          );
         const rules = new Set(lines.map((l) => l.rule));
         return rules.has("Vault: root token used") && rules.has("Vault: burst of denied requests")
           ? { lines, text }
@@ -123,6 +130,8 @@ describe("bulwark serve --vault", () => {
       for (const a of alerts.lines) {
         expect(a.source).toBe("vault");
         expect(a.event.type).toBe("secret_access");
+        // a valid event of the runtime's model, as replay and the rules read it
+        expect(checkRuntimeEvent(a.event)).toMatchObject({ ok: true });
       }
       expect(alerts.lines.find((l) => l.rule === "Vault: burst of denied requests")!.event.path).toBe(
         "secret/data/app/db",
@@ -141,7 +150,9 @@ describe("bulwark serve --vault", () => {
     const store = await openStore({ dataDir: data });
     try {
       const ns = await store.query<{ namespace: string }>("SELECT DISTINCT namespace FROM schema_migrations");
-      expect(ns.map((r) => r.namespace)).toEqual(expect.arrayContaining(["server", "vault", "vault_workload"]));
+      expect(ns.map((r) => r.namespace)).toEqual(
+        expect.arrayContaining(["server", "vault", "vault_workload"]),
+      );
       const kv = await store.query<{ n: number }>("SELECT COUNT(*) AS n FROM vault_kv_versions");
       expect(Number(kv[0]!.n)).toBe(1);
       const stored = await store.query<{ rule: string }>("SELECT rule FROM alerts WHERE rule LIKE 'Vault:%'");
@@ -156,7 +167,19 @@ describe("bulwark serve --vault", () => {
   it("refuses a non-loopback vault address without TLS (one line, exit 2)", () => {
     const r = spawnSync(
       process.execPath,
-      ["--import", tsx, bin, "serve", "--vault", "--listen", "127.0.0.1:0", "--vault-listen", "0.0.0.0:0", "--data-dir", join(dir, "d2")],
+      [
+        "--import",
+        tsx,
+        bin,
+        "serve",
+        "--vault",
+        "--listen",
+        "127.0.0.1:0",
+        "--vault-listen",
+        "0.0.0.0:0",
+        "--data-dir",
+        join(dir, "d2"),
+      ],
       { encoding: "utf8", timeout: 120_000 },
     );
     expect(r.status).toBe(2);

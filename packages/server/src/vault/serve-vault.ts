@@ -39,7 +39,10 @@ export async function startVault(
   },
 ): Promise<RunningVault> {
   const addr = parseListen(opts.listen ?? "", DEFAULT_VAULT_PORT);
-  checkListenSecurity(addr, { tls: Boolean(opts.tls), ...(opts.allowInsecureListen ? { allowInsecure: true } : {}) });
+  checkListenSecurity(addr, {
+    tls: Boolean(opts.tls),
+    ...(opts.allowInsecureListen ? { allowInsecure: true } : {}),
+  });
   const sink = vaultAlertSink(store, opts.alertOutputs ?? [], opts.alertFormat ?? "json", opts.log);
   const vault = await attachVault(store, {
     auditFile: opts.auditFile ?? join(defaultDataDir(opts.dataDir), "vault-audit.log"),

@@ -8,7 +8,14 @@
  */
 import type { Finding, Report, SecretFinding, Severity } from "../deps.js";
 import { vaultCall, type ClientOpts } from "../http/client.js";
-import { imageSecrets, leakFindings, treeSecrets, type LeakFinding, type LeakMatch, type ScannedSecret } from "./scan.js";
+import {
+  imageSecrets,
+  leakFindings,
+  treeSecrets,
+  type LeakFinding,
+  type LeakMatch,
+  type ScannedSecret,
+} from "./scan.js";
 
 export interface VaultLeakOptions extends ClientOpts {
   cacheDir?: string;
@@ -42,7 +49,11 @@ function added(l: LeakFinding, s: ScannedSecret | undefined): SecretFinding {
 }
 
 /** The report with the leaks marked (a new object; the input is not changed) and how many there are. */
-export function applyVaultLeaks(report: Report, found: ScannedSecret[], leaks: LeakFinding[]): { report: Report; leaked: number } {
+export function applyVaultLeaks(
+  report: Report,
+  found: ScannedSecret[],
+  leaks: LeakFinding[],
+): { report: Report; leaked: number } {
   const used = new Set<LeakFinding>();
   const findings: Finding[] = report.findings.map((f) => {
     if (f.kind !== "secret") return f;
@@ -52,13 +63,26 @@ export function applyVaultLeaks(report: Report, found: ScannedSecret[], leaks: L
     return mark(f, l);
   });
   for (const l of leaks)
-    if (!used.has(l)) findings.push(added(l, found.find((s) => s.file === l.file && s.line === l.line)));
+    if (!used.has(l))
+      findings.push(
+        added(
+          l,
+          found.find((s) => s.file === l.file && s.line === l.line),
+        ),
+      );
   const isLeak = (f: Finding): boolean => f.kind === "secret" && f.vaultLeak !== undefined;
   const ordered = [...findings.filter(isLeak), ...findings.filter((f) => !isLeak(f))];
-  const bySeverity = Object.fromEntries(Object.keys(report.summary.bySeverity).map((k) => [k, 0])) as Record<Severity, number>;
+  const bySeverity = Object.fromEntries(Object.keys(report.summary.bySeverity).map((k) => [k, 0])) as Record<
+    Severity,
+    number
+  >;
   for (const f of ordered) bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
   return {
-    report: { ...report, findings: ordered, summary: { ...report.summary, total: ordered.length, bySeverity } },
+    report: {
+      ...report,
+      findings: ordered,
+      summary: { ...report.summary, total: ordered.length, bySeverity },
+    },
     leaked: leaks.length,
   };
 }
@@ -69,7 +93,8 @@ export async function markVaultLeaks(
   target: { kind: "image" | "tree"; ref: string },
   opts: VaultLeakOptions,
 ): Promise<{ report: Report; leaked: number }> {
-  const found = target.kind === "image" ? await imageSecrets(target.ref, opts.cacheDir) : await treeSecrets(target.ref);
+  const found =
+    target.kind === "image" ? await imageSecrets(target.ref, opts.cacheDir) : await treeSecrets(target.ref);
   if (found.length === 0) return { report, leaked: 0 };
   const res = await vaultCall(opts, "POST", "sys/bulwark/leaks", {
     hashes: [...new Set(found.map((f) => f.secretHash))],

@@ -9,7 +9,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../../cli/src/testutil/cli.js";
 import { buildImage, type BuiltImage } from "../../../testkit/src/fixtures/images.js";
-import { FAKE_AWS_ACCESS_KEY_ID, FAKE_AWS_SECRET_ACCESS_KEY, recipes } from "../../../testkit/src/fixtures/recipes.js";
+import {
+  FAKE_AWS_ACCESS_KEY_ID,
+  FAKE_AWS_SECRET_ACCESS_KEY,
+  recipes,
+} from "../../../testkit/src/fixtures/recipes.js";
 import { bootstrap } from "../testing/bootstrap.js";
 import { rawRequest } from "../testing/raw.js";
 import { startInProcess, type InProcessVault } from "../testing/server.js";
@@ -51,7 +55,19 @@ describe("scan --vault-leaks", () => {
   afterAll(async () => v?.stop());
 
   const scan = (args: string[]) =>
-    runCli(["scan", ...args, "--scanners", "secret", "--format", "json", "--vault-leaks", "--vault-address", v.url, "--vault-token", root]);
+    runCli([
+      "scan",
+      ...args,
+      "--scanners",
+      "secret",
+      "--format",
+      "json",
+      "--vault-leaks",
+      "--vault-address",
+      v.url,
+      "--vault-token",
+      root,
+    ]);
 
   it("marks the managed value in a directory scan, first and CRITICAL, and leaves the others", async () => {
     const res = await scan(["fs", dir]);
@@ -97,9 +113,20 @@ describe("scan --vault-leaks", () => {
     const saved = process.env["VAULT_TOKEN"];
     delete process.env["VAULT_TOKEN"];
     try {
-      const res = await runCli(["scan", "fs", dir, "--scanners", "secret", "--vault-leaks", "--vault-address", v.url]);
+      const res = await runCli([
+        "scan",
+        "fs",
+        dir,
+        "--scanners",
+        "secret",
+        "--vault-leaks",
+        "--vault-address",
+        v.url,
+      ]);
       expect(res.code).toBe(2);
-      expect(res.stderr.trim().split("\n")).toEqual([expect.stringMatching(/no token: give --token or set VAULT_TOKEN/)]);
+      expect(res.stderr.trim().split("\n")).toEqual([
+        expect.stringMatching(/no token: give --token or set VAULT_TOKEN/),
+      ]);
     } finally {
       if (saved !== undefined) process.env["VAULT_TOKEN"] = saved;
     }

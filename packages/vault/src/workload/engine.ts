@@ -6,7 +6,12 @@
  * only while fresh.
  */
 import { createPublicKey, type KeyObject } from "node:crypto";
-import { ATTESTATION_AUDIENCE, AttestationError, verifyAttestation, type AttestationClaims } from "../deps.js";
+import {
+  ATTESTATION_AUDIENCE,
+  AttestationError,
+  verifyAttestation,
+  type AttestationClaims,
+} from "../deps.js";
 import { VaultError, invalid } from "../errors.js";
 import { isUniqueViolation, type Store } from "../store.js";
 import { asStringList, parseDuration, sha256Hex } from "../util.js";
@@ -46,7 +51,9 @@ function parseKeys(pems: string[]): KeyObject[] {
 
 export function parseConfig(body: Record<string, unknown>): WorkloadConfig {
   const keys = asStringList(
-    Array.isArray(body["agent_public_keys"]) ? body["agent_public_keys"] : body["agent_public_keys"] && [body["agent_public_keys"]],
+    Array.isArray(body["agent_public_keys"])
+      ? body["agent_public_keys"]
+      : body["agent_public_keys"] && [body["agent_public_keys"]],
     "agent_public_keys",
   );
   if (keys.length === 0) throw invalid("agent_public_keys: at least one PEM public key is required");
@@ -64,7 +71,9 @@ export function parseRole(body: Record<string, unknown>): WorkloadRole {
   const ttl = parseDuration(body["token_ttl"] ?? DEFAULT_WORKLOAD_TTL, "token_ttl");
   const maxTtl = parseDuration(body["token_max_ttl"] ?? ttl, "token_max_ttl");
   if (ttl < 1 || ttl > MAX_WORKLOAD_TTL || maxTtl < ttl || maxTtl > MAX_WORKLOAD_TTL)
-    throw invalid("token_ttl must be between 1s and 24h, and token_max_ttl at least token_ttl and at most 24h");
+    throw invalid(
+      "token_ttl must be between 1s and 24h, and token_max_ttl at least token_ttl and at most 24h",
+    );
   return {
     bound_image_digests: digests,
     bound_namespaces: asStringList(body["bound_namespaces"], "bound_namespaces"),

@@ -6,7 +6,12 @@ import type { VaultCore } from "../core.js";
 import { authBlock } from "../routes/auth.js";
 import { noContent, notFound, ok, type Route, type VaultRequest } from "../types.js";
 
-export function workloadRoute(core: VaultCore, req: VaultRequest, mount: string, rest: string): Route | undefined {
+export function workloadRoute(
+  core: VaultCore,
+  req: VaultRequest,
+  mount: string,
+  rest: string,
+): Route | undefined {
   const aclPath = `auth/${mount}/${rest}`;
   const m = req.method;
   const w = core.workloads;
