@@ -10,6 +10,8 @@ import { join } from "node:path";
 import { attachVault, startHttp } from "@bulwark/vault";
 import { checkListenSecurity, defaultDataDir, parseListen, type Store, type TlsFiles } from "@bulwark/store";
 import type { AlertFormat } from "@bulwark/runtime";
+import { errorMessage } from "../deps.js";
+import { ServerError } from "../errors.js";
 import { vaultAlertSink, vaultMatch } from "./alerts.js";
 
 export const DEFAULT_VAULT_PORT = 8200;
@@ -54,7 +56,8 @@ export async function startVault(
   } catch (e) {
     await vault.close();
     await sink.close();
-    throw e;
+    // e.g. EADDRINUSE: one line naming the flag, not a stack trace
+    throw new ServerError("USAGE", `--vault-listen ${opts.listen ?? ""}: ${errorMessage(e)}`, { cause: e });
   }
   const host = addr.host.includes(":") ? `[${addr.host}]` : addr.host;
   return {
