@@ -42,6 +42,9 @@ interface ScanFlags extends ImageAccessFlags, UploadFlags {
   compliance?: string;
   allowedRegistries?: string;
   threads?: string;
+  vaultLeaks?: boolean;
+  vaultAddress?: string;
+  vaultToken?: string;
 }
 
 function list(value: string | undefined): string[] {
@@ -114,7 +117,26 @@ async function runScan(kind: TargetKind, target: string, flags: ScanFlags, cmd: 
   // Loaded on use: `bulwark --help` and the other commands start without the scanners.
   const { scanTarget } = await import("@bulwark/scanner");
   const { renderReportChunks } = await import("@bulwark/scanner");
-  const report = await scanTarget(kind, target, opts);
+  let report = await scanTarget(kind, target, opts);
+  if (flags.vaultLeaks) {
+    // Loaded on use: only --vault-leaks starts the vault's client.
+    const { markVaultLeaks } = await import("@bulwark/vault");
+    const marked = await markVaultLeaks(
+      report,
+      { kind: kind === "image" ? "image" : "tree", ref: target },
+      {
+        cacheDir: opts.cacheDir,
+        ...(flags.vaultAddress ? { address: flags.vaultAddress } : {}),
+        ...(flags.vaultToken ? { token: flags.vaultToken } : {}),
+      },
+    );
+    report = marked.report;
+    if (marked.leaked)
+      log(
+        globalOptions(cmd),
+        `${marked.leaked} secrets found are values the vault manages: leaked, rotate now`,
+      );
+  }
   for (const w of report.warnings ?? []) log(globalOptions(cmd), `warning: ${w}`);
   await writeChunks(renderReportChunks(report, format), flags.output);
   await upload?.send(report);
@@ -146,7 +168,16 @@ function addScanFlags(cmd: Command): Command {
     .option(
       "--threads <n>",
       "secret scan of trees: worker threads (default: 2 once a tree passes 32 MiB, else 1)",
-    );
+    )
+    .option(
+      "--vault-leaks",
+      "mark secrets whose value the vault manages as leaked (rotate now); needs a vault token with sudo on sys/bulwark/leaks",
+    )
+    .option(
+      "--vault-address <url>",
+      "vault address for --vault-leaks (default $VAULT_ADDR or http://127.0.0.1:8200)",
+    )
+    .option("--vault-token <token>", "vault token for --vault-leaks (default $VAULT_TOKEN)");
 }
 
 function subcommand(scan: Command, name: string, arg: string, kind: TargetKind, description: string): void {

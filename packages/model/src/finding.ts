@@ -67,6 +67,11 @@ export interface SecretFinding {
   fingerprint: string;
   /** Whether the rule matched the secret's own shape or only its provider's name beside it. */
   detection?: "keyword-context" | "structural";
+  /**
+   * Set by `scan --vault-leaks` when the value is one the vault manages (matched by keyed
+   * hash, never by value): leaked, rotate now. `path` is the vault's MOUNT/PATH.
+   */
+  vaultLeak?: { path: string; field: string; version: number; remediation: string };
 }
 
 export type Finding = VulnerabilityFinding | MisconfigFinding | SecretFinding;

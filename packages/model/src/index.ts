@@ -19,3 +19,4 @@ export * from "./summary.js";
 export * from "./scan.js";
 export * from "./scan-options.js";
 export { cacheDir, defaultDataDir } from "./dirs.js";
+export * from "./attestation.js";

@@ -8,7 +8,8 @@ export type RuntimeErrorCode =
   | "EVENTS_INVALID"
   | "BASELINE_INVALID"
   | "BASELINE_NOT_FOUND"
-  | "RESPONSE_FAILED";
+  | "RESPONSE_FAILED"
+  | "ATTEST_FAILED";
 
 /** Typed errors of the runtime package; the CLI prints them as one line, exit 2. */
 export class RuntimeError extends BulwarkError<RuntimeErrorCode> {

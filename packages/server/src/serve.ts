@@ -14,6 +14,7 @@ import { startFleetConsumer, type FleetConsumer } from "./fleet/nats.js";
 import { serverMigrations } from "./migrations.js";
 import { ensureSetupToken } from "./repo/identity.js";
 import { watchVulnDb } from "./rematch.js";
+import type { RunningVault, VaultServeOptions } from "./vault/serve-vault.js";
 
 export const DEFAULT_PORT = 8470;
 
@@ -29,6 +30,8 @@ export interface ServeOptions {
   bodyLimit?: number;
   /** Consume agents' reports from NATS JetStream as well as over HTTP. */
   nats?: { url: string; ackWaitMs?: number };
+  /** Also serve the vault API (issue 16) over this server's store. */
+  vault?: VaultServeOptions;
   log: (line: string) => void;
 }
 
@@ -36,6 +39,8 @@ export interface RunningServer {
   app: FastifyInstance;
   store: Store;
   url: string;
+  /** The vault's API address, with `vault`. */
+  vaultUrl?: string;
   /** Printed once at first start, while no user exists. */
   setupToken?: string;
   rematchNow?: () => Promise<unknown>;
@@ -96,6 +101,26 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       );
     }
   }
+  let vault: RunningVault | undefined;
+  if (opts.vault) {
+    try {
+      // loaded on use: a server without --vault starts without the vault's code
+      const { startVault } = await import("./vault/serve-vault.js");
+      vault = await startVault(store, {
+        ...opts.vault,
+        ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+        ...(opts.tls ? { tls: opts.tls } : {}),
+        ...(opts.allowInsecureListen ? { allowInsecureListen: true } : {}),
+        log: opts.log,
+      });
+    } catch (e) {
+      await fleet?.stop();
+      await app.close();
+      await watcher?.stop();
+      await store.close();
+      throw e;
+    }
+  }
   const port = (app.server.address() as { port: number }).port;
   const host = addr.host.includes(":") ? `[${addr.host}]` : addr.host;
   const setupToken = await ensureSetupToken(store);
@@ -104,10 +129,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     app,
     store,
     url: `${opts.tls ? "https" : "http"}://${host}:${port}`,
+    ...(vault ? { vaultUrl: vault.url } : {}),
     ...(setupToken ? { setupToken } : {}),
     ...(watcher ? { rematchNow: () => watcher.checkNow() } : {}),
     async stop() {
       await fleet?.stop();
+      await vault?.stop();
       await app.close();
       await watcher?.stop();
       await store.close();

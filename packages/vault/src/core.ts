@@ -22,8 +22,11 @@ import { DatabaseEngine } from "./database/engine.js";
 import { SealManager, type SealStatus } from "./seal/seal.js";
 import type { Store } from "./store.js";
 import type { Caller, Route, VaultRequest, VaultResponse } from "./types.js";
-import { UsageTracker, type VaultAlert } from "./usage.js";
+import { UsageTracker } from "./usage.js";
+import { RequestWatch, type VaultAlert, type WatchOptions } from "./alerts.js";
 import { unwrap, wrapResponse } from "./wrapping.js";
+import { WorkloadAuth } from "./workload/engine.js";
+import { workloadRoute } from "./workload/routes.js";
 
 /** Vault's built-in default policy: a token may look up, renew and revoke itself. */
 export const DEFAULT_POLICY = `path "auth/token/lookup-self" { capabilities = ["read"] }
@@ -34,9 +37,19 @@ path "sys/capabilities-self" { capabilities = ["update"] }
 
 export interface CoreOptions {
   onAlert?: (a: VaultAlert) => void;
+  /** Thresholds of the denied-burst alert. */
+  watch?: WatchOptions;
 }
 
 export type { VaultAlert };
+
+/** Who read a secret, for usage supervision: the AppRole, the workload (role and image) or the token. */
+function identityOf(token: TokenEntry): string {
+  const m = token.meta;
+  if (m["role_name"]) return `approle:${m["role_name"]}`;
+  if (m["workload_role"]) return `workload:${m["workload_role"]}@${m["image_digest"] ?? ""}`;
+  return `token:${token.accessor}`;
+}
 
 export class VaultCore {
   readonly seal: SealManager;
@@ -44,7 +57,9 @@ export class VaultCore {
   readonly approles: AppRoles;
   readonly kv: KvEngine;
   readonly db: DatabaseEngine;
+  readonly workloads: WorkloadAuth;
   private readonly usage: UsageTracker;
+  private readonly watch: RequestWatch;
   private readonly parsedPolicies = new Map<string, Policy>();
   private mountCache: { at: number; secret: MountEntry[]; auth: MountEntry[] } | undefined;
 
@@ -58,7 +73,9 @@ export class VaultCore {
     this.approles = new AppRoles(store);
     this.kv = new KvEngine(store, () => this.seal.keys());
     this.db = new DatabaseEngine(store, () => this.seal.keys());
+    this.workloads = new WorkloadAuth(store);
     this.usage = new UsageTracker(store, (a) => this.opts.onAlert?.(a));
+    this.watch = new RequestWatch((a) => this.opts.onAlert?.(a), opts.watch);
   }
 
   sealStatus(): Promise<SealStatus> {
@@ -217,8 +234,7 @@ export class VaultCore {
   /** Usage supervision (see usage.ts). */
   recordRead(mount: string, path: string, caller: Caller | undefined): Promise<void> {
     if (!caller) return Promise.resolve();
-    const role = caller.token.meta["role_name"];
-    return this.usage.record(mount, path, role ? `approle:${role}` : `token:${caller.token.accessor}`);
+    return this.usage.record(mount, path, identityOf(caller.token));
   }
 
   flushUsage(): Promise<void> {
@@ -234,6 +250,7 @@ export class VaultCore {
       const [mount, ...r] = tail;
       if (mount === "token") return tokenRoute(this, req, r.join("/"));
       const m = (await this.mounts("auth")).find((x) => x.path === mount);
+      if (m?.type === "workload") return workloadRoute(this, req, m.path, r.join("/"));
       return m ? approleRoute(this, req, m.path, r.join("/")) : undefined;
     }
     const m = (await this.mounts("secret")).find((x) => x.path === head);
@@ -299,6 +316,7 @@ export class VaultCore {
       if (req.wrapTtl !== undefined && res.status === 200 && route.access !== "public")
         res = await wrapResponse(this.store, this.seal.keys(), res, req.wrapTtl, req.path);
       this.audit.append(this.auditEntry("response", id, req, caller, res.status));
+      this.watch.observe(req, caller, res.status, false);
       return res;
     } catch (e) {
       const err = e instanceof VaultError ? e : undefined;
@@ -312,9 +330,11 @@ export class VaultCore {
         try {
           this.audit.append(this.auditEntry("response", id, req, caller, status, message));
         } catch {
+          this.watch.observe(req, caller, 500, true);
           return { status: 500, body: { errors: ["audit log write failed; request refused"] } };
         }
       }
+      this.watch.observe(req, caller, status, err?.code === "VAULT_AUDIT_FAILED");
       return { status, body: { errors: [message] } };
     }
   }

@@ -9,3 +9,11 @@ export {
   withImageInput,
   cacheDir as defaultCacheDir,
 } from "@bulwark/scanner";
+/** Workload attestations: the format the runtime agent signs (see model's attestation.ts). */
+export {
+  ATTESTATION_AUDIENCE,
+  AttestationError,
+  verifyAttestation,
+  type AttestationClaims,
+} from "@bulwark/model";
+export type { Finding, Report, SecretFinding, Severity } from "@bulwark/model";

@@ -50,8 +50,8 @@ export async function enableMount(
       throw invalid(`unsupported secrets engine type ${JSON.stringify(type)} (kv version 2 or database)`);
     if (type === "kv" && String(options["version"] ?? "1") !== "2")
       throw invalid("only KV version 2 is supported; set options.version = 2");
-  } else if (type !== "approle")
-    throw invalid(`unsupported auth method type ${JSON.stringify(type)} (only approle)`);
+  } else if (type !== "approle" && type !== "workload")
+    throw invalid(`unsupported auth method type ${JSON.stringify(type)} (approle or workload)`);
   try {
     await store.exec(
       "INSERT INTO vault_mounts (path, kind, type, description, options, config, created) VALUES ($1,$2,$3,$4,$5,$6,$7)",
@@ -84,6 +84,8 @@ export async function disableMount(store: Store, kind: "secret" | "auth", path: 
     else {
       await tx.exec("DELETE FROM vault_approle_roles WHERE mount = $1", [path]);
       await tx.exec("DELETE FROM vault_approle_secret_ids WHERE mount = $1", [path]);
+      await tx.exec("DELETE FROM vault_workload_roles WHERE mount = $1", [path]);
+      await tx.exec("DELETE FROM vault_workload_config WHERE mount = $1", [path]);
     }
   });
 }

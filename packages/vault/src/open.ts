@@ -5,6 +5,7 @@ import { AuditLog } from "./audit/log.js";
 import { VaultCore, type CoreOptions } from "./core.js";
 import { vaultMigrations } from "./storage/migrations.js";
 import { migrate, openStore, type Store } from "./store.js";
+import { workloadMigrations } from "./workload/migrations.js";
 
 export interface OpenVaultOptions extends CoreOptions {
   dataDir: string;
@@ -26,6 +27,7 @@ export async function openVault(opts: OpenVaultOptions): Promise<OpenedVault> {
   const store = await openStore({ dataDir, databaseUrl: opts.databaseUrl });
   try {
     await migrate(store, "vault", vaultMigrations);
+    await migrate(store, "vault_workload", workloadMigrations);
     const auditFile = opts.auditFile ?? join(dataDir, "vault-audit.log");
     const core = new VaultCore(store, new AuditLog(auditFile), opts);
     const stopSweeper = core.startLeaseSweeper();

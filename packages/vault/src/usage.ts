@@ -4,15 +4,10 @@
  * seconds in one transaction (a crash loses at most those counts, never a secret or an
  * audit line).
  */
+import type { VaultAlert } from "./alerts.js";
 import type { Store } from "./store.js";
 
-export interface VaultAlert {
-  kind: "new-reader";
-  identity: string;
-  mount: string;
-  path: string;
-  time: string;
-}
+export type { VaultAlert } from "./alerts.js";
 
 export class UsageTracker {
   private readonly pending = new Map<string, { reads: number; last: number }>();

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { registerAuditCommand } from "./audit.js";
+import { registerAttestCommand } from "./attest.js";
 import { registerBaselineCommand } from "./baseline.js";
 import { registerFlowsCommand } from "./flows.js";
 import { registerLoginsCommand } from "./logins.js";
@@ -25,6 +26,7 @@ const subcommands: Array<(runtime: Command) => void> = [
   registerFlowsCommand,
   registerAuditCommand,
   registerLoginsCommand,
+  registerAttestCommand,
 ];
 
 export function registerRuntime(program: Command): void {

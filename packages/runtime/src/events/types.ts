@@ -10,7 +10,7 @@
 export const RUNTIME_EVENT_SCHEMA = 1 as const;
 
 /** Where an event came from; `proc` is the lossy /proc polling fallback. */
-export type EventSource = "bpftrace" | "proc" | "falco" | "tetragon" | "replay";
+export type EventSource = "bpftrace" | "proc" | "falco" | "tetragon" | "replay" | "vault";
 
 /** One ancestor of a process, parent first in `ProcessInfo.ancestors`. */
 export interface AncestorInfo {
@@ -262,6 +262,23 @@ export interface MemfdEvent extends EventBase {
   flags?: string[];
 }
 
+/**
+ * A request to Bulwark's vault that its supervision flagged (source "vault"): the process is
+ * the vault server, the container is the workload that made the request when it logged in
+ * with a workload identity, otherwise the host. Carries the secret's path, never a value.
+ */
+export interface SecretAccessEvent extends EventBase {
+  type: "secret_access";
+  /** The vault API path, e.g. "secret/data/app/db". */
+  path: string;
+  /** read, list, create, update, delete, … (the HTTP method for Vault's API). */
+  operation: string;
+  /** Who: "approle:NAME", "workload:ROLE@sha256:…", "root:ACCESSOR", "address:IP", … */
+  identity: string;
+  /** The client's address. */
+  remote?: string;
+}
+
 export type RuntimeEvent =
   | ExecEvent
   | ExitEvent
@@ -279,7 +296,8 @@ export type RuntimeEvent =
   | NamespaceEvent
   | ModuleLoadEvent
   | BpfEvent
-  | MemfdEvent;
+  | MemfdEvent
+  | SecretAccessEvent;
 
 export type RuntimeEventType = RuntimeEvent["type"];
 
@@ -308,6 +326,7 @@ export const RUNTIME_EVENT_TYPES: readonly RuntimeEventType[] = [
   "module_load",
   "bpf",
   "memfd_create",
+  "secret_access",
 ];
 
 export function isHostEvent(e: RuntimeEvent): boolean {

@@ -67,6 +67,11 @@ const NEEDS: Record<RuntimeEventType, Need[]> = {
   module_load: [],
   bpf: [["command", STR, "a string"]],
   memfd_create: [["name", STR, "a string"]],
+  secret_access: [
+    ["path", STR, "a string"],
+    ["operation", STR, "a string"],
+    ["identity", STR, "a string"],
+  ],
 };
 
 function netNeeds(): Need[] {

@@ -3,6 +3,7 @@
  */
 import type { Command } from "commander";
 import { join, resolve } from "node:path";
+import { describeAlert } from "../alerts.js";
 import { verifyAuditLog } from "../audit/log.js";
 import { VaultError } from "../errors.js";
 import { startHttp } from "../http/server.js";
@@ -38,10 +39,7 @@ async function serve(opts: ServeOpts): Promise<void> {
     dataDir: dataDirOf(opts.dataDir),
     databaseUrl: opts.database,
     auditFile: opts.auditFile,
-    onAlert: (a) =>
-      process.stderr.write(
-        `vault alert: ${a.kind} ${a.identity} read ${a.mount}/${a.path} for the first time\n`,
-      ),
+    onAlert: (a) => process.stderr.write(`vault alert: ${a.kind}: ${describeAlert(a)}\n`),
   });
   const server = await startHttp(vault.core, addr.host, addr.port, tlsFiles);
   process.stdout.write(

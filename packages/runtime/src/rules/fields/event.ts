@@ -28,6 +28,7 @@ export const DEFAULT_SYSCALL: Record<RuntimeEventType, string> = {
   module_load: "finit_module",
   bpf: "bpf",
   memfd_create: "memfd_create",
+  secret_access: "secret_access",
 };
 
 export const eventTypeOf = (e: RuntimeEvent): string => e.syscall ?? DEFAULT_SYSCALL[e.type];
@@ -97,6 +98,8 @@ function computeArgs(e: RuntimeEvent): Record<string, string | number | undefine
       return { cmd: e.command };
     case "memfd_create":
       return { name: e.name, flags: e.flags?.join("|") };
+    case "secret_access":
+      return { name: e.path, path: e.path, operation: e.operation, identity: e.identity };
     default:
       return {};
   }

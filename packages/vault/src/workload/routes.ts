@@ -1,0 +1,98 @@
+/**
+ * Routes of a workload auth mount (`auth/workload/…` by default):
+ * `config` (GET, POST), `role` (LIST), `role/<name>` (GET, POST, DELETE), `login` (POST).
+ */
+import type { VaultCore } from "../core.js";
+import { authBlock } from "../routes/auth.js";
+import { noContent, notFound, ok, type Route, type VaultRequest } from "../types.js";
+
+export function workloadRoute(
+  core: VaultCore,
+  req: VaultRequest,
+  mount: string,
+  rest: string,
+): Route | undefined {
+  const aclPath = `auth/${mount}/${rest}`;
+  const m = req.method;
+  const w = core.workloads;
+  if (rest === "login" && (m === "POST" || m === "PUT"))
+    return {
+      aclPath,
+      access: "public",
+      handle: async () => {
+        const { role, config, claims } = await w.login(mount, req.body["role"], req.body["attestation"]);
+        const meta: Record<string, string> = {
+          workload_role: role,
+          container_id: claims.sub,
+          image_digest: claims.image_digest ?? "",
+        };
+        if (claims.namespace) meta["namespace"] = claims.namespace;
+        if (claims.service_account) meta["service_account"] = claims.service_account;
+        const { token, entry } = await core.tokens.create({
+          policies: [...config.token_policies, "default"],
+          ttl: config.token_ttl,
+          explicitMaxTtl: config.token_max_ttl,
+          displayName: `workload-${role}`,
+          meta,
+          path: `auth/${mount}/login`,
+        });
+        return ok(null, { auth: authBlock(token, entry) });
+      },
+    };
+  if (rest === "config") {
+    if (m === "POST" || m === "PUT")
+      return {
+        aclPath,
+        access: "update",
+        handle: async () => {
+          await w.putConfig(mount, req.body);
+          return noContent();
+        },
+      };
+    if (m === "GET")
+      return {
+        aclPath,
+        access: "read",
+        handle: async () => {
+          const cfg = await w.config(mount);
+          return cfg ? ok(cfg) : notFound();
+        },
+      };
+    return undefined;
+  }
+  const parts = rest.split("/");
+  if (parts[0] !== "role") return undefined;
+  if (parts.length === 1 && m === "LIST")
+    return { aclPath, access: "list", handle: async () => ok({ keys: await w.roles(mount) }) };
+  if (parts.length !== 2) return undefined;
+  const name = parts[1]!;
+  if (m === "POST" || m === "PUT")
+    return {
+      aclPath,
+      access: "write",
+      exists: async () => (await w.role(mount, name)) !== undefined,
+      handle: async () => {
+        await w.putRole(mount, name, req.body);
+        return noContent();
+      },
+    };
+  if (m === "GET")
+    return {
+      aclPath,
+      access: "read",
+      handle: async () => {
+        const r = await w.role(mount, name);
+        return r ? ok(r) : notFound();
+      },
+    };
+  if (m === "DELETE")
+    return {
+      aclPath,
+      access: "delete",
+      handle: async () => {
+        await w.deleteRole(mount, name);
+        return noContent();
+      },
+    };
+  return undefined;
+}
