@@ -11,14 +11,14 @@
  * on the server's answer, never on timing or on the container's first moments.
  * Skipped, naming what is missing, without root, runc, the image tools or the PyPI mirror.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startContainer, type Container } from "../../runtime/src/sensor/testing/containers.js";
 import { REPO_ROOT } from "../../runtime/src/testkit/paths.js";
-import { buildImage, type BuiltImage } from "../../testkit/src/fixtures/images.js";
+import { buildImage, type BuiltImage, type ImageRecipe } from "../../testkit/src/fixtures/images.js";
 import { buildPypiDb, call, PYPI_MIRROR_ZIP, startTestServer, type TestServer } from "./testing/index.js";
 
 const TOOLS = ["/usr/sbin/runc", "/usr/bin/umoci", "/usr/bin/mmdebstrap", "/usr/bin/skopeo"];
@@ -32,18 +32,45 @@ if (missing.length) console.warn(`in-use.containers.test skipped: needs ${missin
 /** cryptography: PYSEC-2023-11 (< 39.0.1) and PYSEC-2023-254 (< 41.0.6); requests: PYSEC-2023-74 (< 2.31.0). */
 const ADVISORIES = ["PYSEC-2023-11", "PYSEC-2023-254", "PYSEC-2023-74"];
 
+/**
+ * Python with two packages outside dpkg (copied from the bookworm .debs, as `pip install`
+ * would put them), so the inventory has them as PyPI packages; cryptography's runtime needs
+ * (cffi, OpenSSL) come from dpkg.
+ */
+const SITE = "/usr/local/lib/python3.11/dist-packages/";
+const RECIPE: ImageRecipe = {
+  name: "py-in-use",
+  layers: [
+    { kind: "debian", variant: "minbase", include: ["python3", "python3-cffi-backend", "libssl3"] },
+    {
+      kind: "deb-files",
+      packages: ["python3-cryptography", "python3-requests"],
+      copy: [
+        { from: "/usr/lib/python3/dist-packages/cryptography", to: SITE },
+        { from: "/usr/lib/python3/dist-packages/cryptography-*.dist-info", to: SITE },
+        { from: "/usr/lib/python3/dist-packages/requests", to: SITE },
+        { from: "/usr/lib/python3/dist-packages/requests-*-info", to: SITE },
+      ],
+      createdBy: "RUN pip install cryptography==38.0.4 requests==2.28.1",
+    },
+  ],
+};
+
 const dir = mkdtempSync(join(tmpdir(), "bulwark-inuse-"));
 const bin = resolve(REPO_ROOT, "packages/cli/src/bin.ts");
 const tag = `${process.pid % 100000}`;
 
-function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ["--import", "tsx", bin, ...args], {
+/** The CLI as a child process; asynchronous, because the server answering it runs in this process. */
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", bin, ...args], {
     cwd: REPO_ROOT,
-    encoding: "utf8",
-    env: { ...process.env, NODE_OPTIONS: "" },
-    maxBuffer: 64 * 1024 * 1024,
+    stdio: ["ignore", "pipe", "pipe"],
   });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+  child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+  return new Promise((r) => child.once("close", (code) => r({ code, stdout, stderr })));
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
@@ -71,10 +98,7 @@ describe.skipIf(missing.length > 0)("in use: a real container, the sensor and th
   const watchErr: string[] = [];
 
   beforeAll(async () => {
-    img = await buildImage({
-      name: "py-in-use",
-      layers: [{ kind: "debian", variant: "minbase", include: ["python3-cryptography", "python3-requests"] }],
-    });
+    img = await buildImage(RECIPE);
     const cacheDir = join(dir, "cache");
     await buildPypiDb(dir, cacheDir, ADVISORIES);
     srv = await startTestServer("sqlite", undefined, { vulnDbDir: cacheDir, rematchIntervalMs: 3_600_000 });
@@ -93,7 +117,18 @@ describe.skipIf(missing.length > 0)("in use: a real container, the sensor and th
 
   it("ranks the imported package's vulnerabilities in use, above the never-imported one's, and VEX suppresses only the latter", async () => {
     // 1. The inventory, uploaded by the CLI and matched by the server.
-    const sbom = cli(["sbom", img.ociRef, "--format", "json", "-o", join(dir, "sbom.json"), "--server", srv.url, "--token", srv.tokens.ingest]);
+    const sbom = await cli([
+      "sbom",
+      img.ociRef,
+      "--format",
+      "json",
+      "-o",
+      join(dir, "sbom.json"),
+      "--server",
+      srv.url,
+      "--token",
+      srv.tokens.ingest,
+    ]);
     expect(sbom.code, sbom.stderr).toBe(0);
     expect(sbom.stderr).toMatch(/matched against advisories .*: 3 new findings/);
     const images = await call(srv, "GET", "/api/v1/images", { token: srv.tokens.read });
@@ -136,7 +171,7 @@ describe.skipIf(missing.length > 0)("in use: a real container, the sensor and th
         "--evidence-interval",
         "1",
       ],
-      { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, NODE_OPTIONS: "" } },
+      { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "pipe"] },
     );
     watch.stderr?.setEncoding("utf8").on("data", (d: string) => watchErr.push(d));
 

@@ -8,7 +8,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPostgres, type RunningPostgres } from "../../store/src/testing/index.js";
-import { buildPypiDb, call, DIGEST, PYPI_MIRROR_ZIP, startTestServer, type TestServer } from "./testing/index.js";
+import {
+  buildPypiDb,
+  call,
+  DIGEST,
+  PYPI_MIRROR_ZIP,
+  startTestServer,
+  type TestServer,
+} from "./testing/index.js";
 
 const PRESENT = existsSync(PYPI_MIRROR_ZIP);
 const SITE = "/usr/lib/python3/dist-packages";
@@ -64,13 +71,23 @@ describe.skipIf(!PRESENT).each(["sqlite", "postgres"] as const)("inventories on 
   it("matches an uploaded inventory at once, and a re-sent one changes nothing", async () => {
     const first = await call(srv, "POST", "/api/v1/inventories", { token: srv.tokens.ingest, body });
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ asset: DIGEST(5), duplicate: false, packages: 2, matched: { new: 3 } });
+    expect(first.body).toMatchObject({
+      asset: DIGEST(5),
+      duplicate: false,
+      packages: 2,
+      matched: { new: 3 },
+    });
     const again = await call(srv, "POST", "/api/v1/inventories", { token: srv.tokens.ingest, body });
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ duplicate: true, matched: { new: 0, fixed: 0 } });
-    const open = await call(srv, "GET", `/api/v1/findings?state=open&asset=${encodeURIComponent(DIGEST(5))}`, {
-      token: srv.tokens.read,
-    });
+    const open = await call(
+      srv,
+      "GET",
+      `/api/v1/findings?state=open&asset=${encodeURIComponent(DIGEST(5))}`,
+      {
+        token: srv.tokens.read,
+      },
+    );
     expect((open.body.items as unknown[]).length).toBe(3);
   });
 

@@ -64,7 +64,8 @@ export class EvidenceCollector {
       const asset = assetOfContainer(ctx.container);
       if (!asset) continue;
       let s = this.seen.get(asset);
-      if (!s) this.seen.set(asset, (s = { from: now, files: new Set(), ports: new Set(), containers: new Set() }));
+      if (!s)
+        this.seen.set(asset, (s = { from: now, files: new Set(), ports: new Set(), containers: new Set() }));
       s.containers.add(ctx.container.id);
       for (const f of processFiles(join(root, name))) if (s.files.size < MAX_FILES) s.files.add(f);
       const netns = link(join(root, name, "ns/net"));
@@ -94,7 +95,9 @@ export class EvidenceCollector {
 
 /** Stable per node, image, kind and window: a re-sent item is recognised by the server. */
 function idOf(node: string, e: Omit<EvidenceItem, "id">): string {
-  const h = createHash("sha256").update(JSON.stringify([node, e.asset, e.kind, e.from, e.to])).digest("hex");
+  const h = createHash("sha256")
+    .update(JSON.stringify([node, e.asset, e.kind, e.from, e.to]))
+    .digest("hex");
   return `ev-${h.slice(0, 48)}`;
 }
 

@@ -16,7 +16,11 @@ import { Shipper } from "./shipper.js";
 const dir = mkdtempSync(join(tmpdir(), "bulwark-ship-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function until(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+async function until(
+  what: string,
+  cond: () => boolean | Promise<boolean>,
+  timeoutMs = 60_000,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await cond())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

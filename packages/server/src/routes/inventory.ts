@@ -49,7 +49,13 @@ export const inventoryRoutes: RouteDef[] = [
     status: 201,
     async handler(req, reply, ctx, principal) {
       const body = req.body as InventoryUpload;
-      const stored = await ingestScan(ctx.store, asScan(body), principal?.actor ?? "unknown", Date.now(), "sbom");
+      const stored = await ingestScan(
+        ctx.store,
+        asScan(body),
+        principal?.actor ?? "unknown",
+        Date.now(),
+        "sbom",
+      );
       const matched = await ctx.matchInventory?.(stored.asset, `${stored.scanId}:match`);
       reply.code(stored.duplicate ? 200 : 201);
       return {
@@ -58,7 +64,12 @@ export const inventoryRoutes: RouteDef[] = [
         duplicate: stored.duplicate,
         packages: body.inventory.packages.length,
         matched: matched
-          ? { dbVersion: matched.dbVersion, new: matched.new, fixed: matched.fixed, reopened: matched.reopened }
+          ? {
+              dbVersion: matched.dbVersion,
+              new: matched.new,
+              fixed: matched.fixed,
+              reopened: matched.reopened,
+            }
           : null,
       };
     },
