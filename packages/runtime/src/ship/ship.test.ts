@@ -3,7 +3,8 @@
  * while the server is down wait on disk, survive an agent restart, and arrive exactly once
  * when the server is back on the same address; re-sent batches are not stored twice.
  */
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -63,6 +64,31 @@ describe("disk spool", () => {
     expect(st.dropped).toBe(7);
     expect(st.bytes).toBeLessThanOrEqual(one * 3 + 10);
     expect((s.peek()!.batch.items[0] as { data: { n: number } }).data.n).toBe(7);
+  });
+});
+
+const root = process.getuid?.() === 0;
+if (!root) console.warn("ship.test: the full-disk case skipped: needs root (to mount a small tmpfs)");
+
+describe.skipIf(!root)("disk spool on a full disk", () => {
+  it("counts what it could not write, leaves no partial file, and keeps what it had", () => {
+    const d = join(dir, "full");
+    mkdirSync(d);
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", d]);
+    try {
+      const s = new DiskSpool(join(d, "spool"), 1 << 30);
+      const big = (n: number) => ({ ...alert(n), message: "x".repeat(4000) });
+      let written = 0;
+      for (let i = 0; i < 40; i++) if (s.append({ route: "alerts", items: [big(i)] })) written++;
+      const st = s.snapshot();
+      expect(written).toBeGreaterThan(0);
+      expect(st.unwritable).toBe(40 - written);
+      expect(st.pending).toBe(written);
+      expect(readdirSync(join(d, "spool")).filter((n) => n.endsWith(".tmp"))).toEqual([]);
+      expect((s.peek()!.batch.items[0] as { data: { n: number } }).data.n).toBe(0);
+    } finally {
+      execFileSync("umount", [d]);
+    }
   });
 });
 
