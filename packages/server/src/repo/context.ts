@@ -47,11 +47,13 @@ export async function contextForAsset(store: Store, asset: string): Promise<Runt
       for (const f of d.files) if (typeof f === "string") files.add(f);
       window = widen(window, e.observed_from, e.observed_to);
       sources.add(source);
-    } else if (e.kind === "exposure" && !ctx.exposure) ctx.exposure = d as RuntimeContext["exposure"];
-    else if (e.kind === "listening_ports" && Array.isArray(d.ports))
-      for (const p of d.ports)
-        if (typeof p === "number") ports.add(p);
-        else if (e.kind === "privilege" && !ctx.privilege) ctx.privilege = d as RuntimeContext["privilege"];
+    } else if (e.kind === "exposure") {
+      ctx.exposure ??= d as RuntimeContext["exposure"];
+    } else if (e.kind === "listening_ports" && Array.isArray(d.ports)) {
+      for (const p of d.ports) if (typeof p === "number") ports.add(p);
+    } else if (e.kind === "privilege") {
+      ctx.privilege ??= d as RuntimeContext["privilege"];
+    }
   }
   if (files.size) for (const p of packagesInUse(files, await inventoryPackages(store, asset))) used.add(p);
   if (window)
