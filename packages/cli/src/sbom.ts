@@ -5,12 +5,14 @@ import {
   globalOptions,
   log,
   addImageAccessFlags,
+  addUploadFlags,
   imageAccessFlags,
   type ImageAccessFlags,
+  type UploadFlags,
 } from "@bulwark/command";
 import { writeFileAtomic } from "./output.js";
 
-interface SbomFlags extends ImageAccessFlags {
+interface SbomFlags extends ImageAccessFlags, UploadFlags {
   format: string;
   output?: string;
   skipDev?: boolean;
@@ -27,22 +29,29 @@ export function registerSbom(program: Command): void {
     .option("-f, --format <format>", `output format: ${SBOM_FORMATS.join(", ")}`, "table")
     .option("-o, --output <file>", "write the SBOM to FILE (atomically) instead of standard output")
     .option("--skip-dev", "leave out dev/test dependencies that lockfiles mark as such");
-  addImageAccessFlags(sbom).action(async (target: string, flags: SbomFlags, cmd: Command) => {
+  addUploadFlags(addImageAccessFlags(sbom)).action(async (target: string, flags: SbomFlags, cmd: Command) => {
     const g = globalOptions(cmd);
     const format = parseSbomFormat(flags.format);
+    // The server client is loaded only when an upload is asked for; flags are checked first.
+    const upload =
+      flags.server || flags.token
+        ? await (await import("@bulwark/server")).uploadAfterSbom(flags, (m) => log(g, m))
+        : undefined;
     // Loaded on use, so that other commands start without the catalogers and writers.
-    const { generateSbom } = await import("@bulwark/scanner/sbom");
-    const text = await generateSbom(target, format, {
+    const { generateInventory, renderSbom } = await import("@bulwark/scanner/sbom");
+    const inventory = await generateInventory(target, {
       cacheDir: cacheDir(g.cacheDir),
       ...imageAccessFlags(flags),
       ...(flags.skipDev ? { skipDev: true } : {}),
       progress: (m) => log(g, m),
     });
+    const text = renderSbom(inventory, format);
     if (flags.output) {
       writeFileAtomic(flags.output, text);
       log(g, `wrote ${flags.output}`);
     } else {
       process.stdout.write(text);
     }
+    await upload?.send(inventory);
   });
 }

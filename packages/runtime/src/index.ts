@@ -6,4 +6,11 @@ export { RuntimeError, type RuntimeErrorCode } from "./errors.js";
 export * from "./sensor/index.js";
 export * from "./context/index.js";
 export * from "./alerts/index.js";
+export { startShipping, DiskSpool, Shipper, EvidenceCollector, toAlertUpload } from "./ship/index.js";
+export type {
+  Shipping,
+  ShippingOptions,
+  EvidenceItem,
+  AlertUpload as RuntimeAlertUpload,
+} from "./ship/index.js";
 export { registerRuntime } from "./cli/register.js";

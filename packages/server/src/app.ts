@@ -10,11 +10,17 @@ import { audit } from "./repo/audit.js";
 import { principalForSession, principalForToken } from "./repo/identity.js";
 import { dataRoutes } from "./routes/data.js";
 import { identityRoutes, SESSION_COOKIE } from "./routes/identity.js";
+import { inventoryRoutes } from "./routes/inventory.js";
 import { priorityRoutes } from "./routes/priority.js";
 import type { AppContext, RouteDef } from "./routes/types.js";
 
 /** The explicit list of route families. */
-export const ROUTES: readonly RouteDef[] = [...identityRoutes, ...dataRoutes, ...priorityRoutes];
+export const ROUTES: readonly RouteDef[] = [
+  ...identityRoutes,
+  ...dataRoutes,
+  ...inventoryRoutes,
+  ...priorityRoutes,
+];
 
 export interface AppOptions {
   store: Store;
@@ -22,6 +28,8 @@ export interface AppOptions {
   bodyLimit?: number;
   https?: { cert: Buffer; key: Buffer };
   rematch?: () => Promise<unknown>;
+  /** Matches one stored inventory now (an uploaded SBOM); undefined without an advisory database. */
+  matchInventory?: AppContext["matchInventory"];
   logger?: boolean;
 }
 
@@ -46,6 +54,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     limiter: new LoginLimiter(),
     tls: Boolean(opts.https),
     ...(opts.rematch ? { rematch: opts.rematch } : {}),
+    ...(opts.matchInventory ? { matchInventory: opts.matchInventory } : {}),
   };
   const document = openApiDocument(ROUTES);
 

@@ -34,11 +34,7 @@ export interface UploadOptions {
   log?: (line: string) => void;
 }
 
-/**
- * POSTs a scan to `<server>/api/v1/scans`. One report id per scan makes retries safe: the
- * server stores a report once however often it arrives. Retries network errors and 5xx with
- * backoff; a 4xx is final and its message is shown.
- */
+/** POSTs a scan to `<server>/api/v1/scans` (see postWithRetry). */
 export async function uploadScan(
   report: Report,
   inventory: Inventory | undefined,
@@ -59,7 +55,39 @@ export async function uploadScan(
         }
       : {}),
   };
-  const url = `${opts.server.replace(/\/+$/, "")}/api/v1/scans`;
+  return postWithRetry<IngestResult>("/api/v1/scans", body, opts, "report");
+}
+
+/** What the server answers to an inventory upload. */
+export interface InventoryResult {
+  scanId: string;
+  asset: string;
+  duplicate: boolean;
+  packages: number;
+  matched: { dbVersion: string; new: number; fixed: number; reopened: number } | null;
+}
+
+/** POSTs an inventory (`bulwark sbom … --server`) to `<server>/api/v1/inventories`; the server matches it. */
+export async function uploadInventory(inventory: Inventory, opts: UploadOptions): Promise<InventoryResult> {
+  const body = {
+    reportId: `i-${randomUUID()}`,
+    target: inventory.target,
+    inventory: {
+      packages: inventory.packages,
+      layers: inventory.layers,
+      ...(inventory.os ? { os: inventory.os } : {}),
+      ...(inventory.image ? { image: inventory.image } : {}),
+    },
+  };
+  return postWithRetry<InventoryResult>("/api/v1/inventories", body, opts, "inventory");
+}
+
+/**
+ * One id per upload makes retries safe: the server stores it once however often it arrives.
+ * Retries network errors and 5xx with backoff; a 4xx is final and its message is shown.
+ */
+async function postWithRetry<T>(path: string, body: unknown, opts: UploadOptions, what: string): Promise<T> {
+  const url = `${opts.server.replace(/\/+$/, "")}${path}`;
   const payload = JSON.stringify(body);
   const attempts = opts.attempts ?? 5;
   let last = "";
@@ -78,14 +106,14 @@ export async function uploadScan(
       continue;
     }
     const text = await res.text();
-    if (res.ok) return JSON.parse(text) as IngestResult;
+    if (res.ok) return JSON.parse(text) as T;
     last = `${res.status} ${serverMessage(text)}`;
-    if (res.status < 500) throw new ServerError("UPLOAD_FAILED", `server refused the report: ${last}`);
+    if (res.status < 500) throw new ServerError("UPLOAD_FAILED", `server refused the ${what}: ${last}`);
     opts.log?.(`upload attempt ${i + 1} failed: ${last}`);
   }
   throw new ServerError(
     "UPLOAD_FAILED",
-    `could not upload the report to ${opts.server} after ${attempts} attempts: ${last}`,
+    `could not upload the ${what} to ${opts.server} after ${attempts} attempts: ${last}`,
   );
 }
 

@@ -33,7 +33,8 @@ export async function rematchAll(
       [after, PAGE],
     );
     for (const row of page) {
-      const applied = await rematchOne(store, matcher, dbVersion, row.asset, row.packages);
+      const scanId = `rematch:${dbVersion}:${row.asset}`;
+      const applied = await matchOne(store, matcher, scanId, row.asset, row.packages);
       if (!applied) out.skipped++;
       else {
         out.inventories++;
@@ -47,17 +48,20 @@ export async function rematchAll(
   }
 }
 
-async function rematchOne(
+/**
+ * Matches one stored inventory and merges the findings under `scanId`; undefined when that
+ * scan id is already stored (the match was applied before).
+ */
+async function matchOne(
   store: Store,
   matcher: PackageMatchCache,
-  dbVersion: string,
+  scanId: string,
   asset: string,
   packagesJson: string,
 ): Promise<{ new: number; fixed: number; reopened: number } | undefined> {
   const inventory = JSON.parse(packagesJson) as Pick<Inventory, "packages" | "os">;
   // Matching is CPU work outside the transaction; only the merge holds the store.
   const findings = matcher.match(inventory);
-  const scanId = `rematch:${dbVersion}:${asset}`;
   const now = Date.now();
   return store.transaction(async (tx) => {
     const inserted = await tx.exec(
@@ -69,6 +73,35 @@ async function rematchOne(
     await tx.exec("UPDATE images SET last_seen = last_seen WHERE asset = $1", [asset]); // row lock, as ingest takes
     return applyFindings(tx, { scanId, asset, complete: new Set(["vulnerability"]), findings, now });
   });
+}
+
+/**
+ * Matches the inventory stored for `asset` against the advisory database in `cacheDir` now
+ * (an uploaded SBOM); undefined when there is no database or no inventory.
+ */
+export async function matchStoredInventory(
+  store: Store,
+  cacheDir: string,
+  asset: string,
+  scanId: string,
+): Promise<{ dbVersion: string; new: number; fixed: number; reopened: number } | undefined> {
+  const [row] = await store.query<{ packages: string }>("SELECT packages FROM inventories WHERE asset = $1", [
+    asset,
+  ]);
+  if (!row) return undefined;
+  let db: VulnDb;
+  try {
+    db = openVulnDb(cacheDir);
+  } catch {
+    return undefined; // no database yet: the next re-match after `db update` finds them
+  }
+  try {
+    const dbVersion = db.status().builtAt;
+    const applied = await matchOne(store, new PackageMatchCache(db), scanId, asset, row.packages);
+    return { dbVersion, ...(applied ?? { new: 0, fixed: 0, reopened: 0 }) };
+  } finally {
+    db.close();
+  }
 }
 
 /**

@@ -48,6 +48,25 @@ const pkg = {
   },
 };
 
+const inventory = {
+  type: "object",
+  required: ["packages"],
+  properties: {
+    packages: { type: "array", maxItems: 500_000, items: pkg },
+    os: { type: "object" },
+    layers: { type: "array", maxItems: 1000 },
+    image: {
+      type: "object",
+      properties: {
+        digest: { type: "string", pattern: "^sha256:[a-f0-9]{64}$" },
+        configDigest: { type: "string", pattern: "^sha256:[a-f0-9]{64}$" },
+        repoTags: { type: "array", maxItems: 1000, items: LONG },
+        repoDigests: { type: "array", maxItems: 1000, items: LONG },
+      },
+    },
+  },
+};
+
 export const scanUpload = {
   type: "object",
   required: ["report"],
@@ -64,24 +83,18 @@ export const scanUpload = {
         summary: { type: "object" },
       },
     },
-    inventory: {
-      type: "object",
-      required: ["packages"],
-      properties: {
-        packages: { type: "array", maxItems: 500_000, items: pkg },
-        os: { type: "object" },
-        layers: { type: "array", maxItems: 1000 },
-        image: {
-          type: "object",
-          properties: {
-            digest: { type: "string", pattern: "^sha256:[a-f0-9]{64}$" },
-            configDigest: { type: "string", pattern: "^sha256:[a-f0-9]{64}$" },
-            repoTags: { type: "array", maxItems: 1000, items: LONG },
-            repoDigests: { type: "array", maxItems: 1000, items: LONG },
-          },
-        },
-      },
-    },
+    inventory,
+  },
+};
+
+/** What `bulwark sbom … --server` sends: the inventory alone; the server matches it. */
+export const inventoryUpload = {
+  type: "object",
+  required: ["target", "inventory"],
+  properties: {
+    reportId: { type: "string", pattern: "^[A-Za-z0-9:._-]{8,128}$" },
+    target: LONG,
+    inventory,
   },
 };
 
@@ -127,7 +140,15 @@ export const evidenceUpload = {
           asset: SHORT,
           kind: {
             type: "string",
-            enum: ["packages_in_use", "listening_ports", "flows", "baseline", "privilege", "exposure"],
+            enum: [
+              "packages_in_use",
+              "loaded_files",
+              "listening_ports",
+              "flows",
+              "baseline",
+              "privilege",
+              "exposure",
+            ],
           },
           from: TIME,
           to: TIME,

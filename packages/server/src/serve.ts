@@ -13,7 +13,7 @@ import { ServerError } from "./errors.js";
 import { startFleetConsumer, type FleetConsumer } from "./fleet/nats.js";
 import { serverMigrations } from "./migrations.js";
 import { ensureSetupToken } from "./repo/identity.js";
-import { watchVulnDb } from "./rematch.js";
+import { matchStoredInventory, watchVulnDb } from "./rematch.js";
 import type { RunningVault, VaultServeOptions } from "./vault/serve-vault.js";
 
 export const DEFAULT_PORT = 8470;
@@ -75,6 +75,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     ...(opts.tls ? { https: opts.tls } : {}),
     ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
     ...(watcher ? { rematch: () => watcher.checkNow() } : {}),
+    ...(opts.vulnDbDir
+      ? {
+          matchInventory: (asset: string, scanId: string) =>
+            matchStoredInventory(store, opts.vulnDbDir!, asset, scanId),
+        }
+      : {}),
   });
   try {
     await app.listen({ host: addr.host, port: addr.port });

@@ -57,6 +57,10 @@ describe("runtime watch refusals", () => {
       ["--format", "xml"],
       ["--output", "kafka://x"],
       ["--duration", "-1"],
+      ["--server", "not a url", "--token", "t"],
+      ["--server", "ftp://127.0.0.1/", "--token", "t"],
+      ["--token", "t"],
+      ["--server", "http://127.0.0.1:1", "--token", "t", "--spool-max-mb", "0"],
     ]) {
       const r = bulwark(["runtime", "watch", ...args]);
       expect(r.code, args.join(" ")).toBe(2);

@@ -12,6 +12,7 @@ import { RuleEngine, defaultRuleFiles, loadRuleFiles } from "../rules/index.js";
 import { SensorError } from "../sensor/errors.js";
 import { BaselineGuard } from "../baseline/guard.js";
 import { BaselineStore } from "../baseline/store.js";
+import { startShipping, type Shipping } from "../ship/index.js";
 import { Agent, type SensorKind } from "./agent.js";
 
 interface WatchFlags {
@@ -27,6 +28,11 @@ interface WatchFlags {
   ratePerMinute: string;
   baselineDir?: string;
   respond?: boolean;
+  server?: string;
+  token?: string;
+  spoolDir?: string;
+  spoolMaxMb: string;
+  evidenceInterval: string;
 }
 
 const repeatable = (v: string, prev: string[]): string[] => [...prev, v];
@@ -55,6 +61,8 @@ export async function watch(flags: WatchFlags, cmd: Command): Promise<void> {
   const loaded = loadRuleFiles(files);
   const engine = new RuleEngine(loaded.rules);
   const outputs = (flags.output.length ? flags.output : ["stdout"]).map((s) => parseOutputSpec(s, format));
+  const shipping = shippingFrom(flags, cmd);
+  if (shipping) outputs.push(shipping.output);
   const sink = new AlertSink(outputs, {
     burst: positive("--rate-burst", flags.rateBurst),
     perMinute: positive("--rate-per-minute", flags.ratePerMinute),
@@ -72,6 +80,7 @@ export async function watch(flags: WatchFlags, cmd: Command): Promise<void> {
       : undefined,
   });
   await agent.start();
+  shipping?.start();
   const lossy = agent.stats.lossy
     ? " (LOSSY /proc polling: short-lived processes and all file/privilege events are missed)"
     : "";
@@ -88,13 +97,47 @@ export async function watch(flags: WatchFlags, cmd: Command): Promise<void> {
     void agent.sensorDone.then(() => resolve("sensor"));
   });
   await agent.stop();
+  await shipping?.stop();
   await new Promise<void>((r) => (recorder ? recorder.end(() => r()) : r()));
   const s = agent.stats;
   process.stderr.write(
     `runtime watch: ${s.events} events, ${sink.sent} alerts (${sink.limiter.suppressedTotal} suppressed), ${s.lost} lost, ${s.parseErrors} parse errors\n`,
   );
+  if (shipping) {
+    const t = shipping.stats;
+    process.stderr.write(
+      `runtime watch: server: ${t.sent} items sent, ${t.pending} batches left in the spool, ${t.dropped} dropped (spool full), ${t.unwritable} unwritable, ${t.rejected} refused\n`,
+    );
+  }
   if (stopped === "sensor")
     throw new SensorError("SENSOR_FAILED", `the sensor stopped: ${agent.sensorReason()}`);
+}
+
+/** `--server URL`: checked before the sensor starts, so a typo does not cost a run. */
+function shippingFrom(flags: WatchFlags, cmd: Command): Shipping | undefined {
+  if (!flags.server) {
+    if (flags.token) throw new RuntimeError("USAGE", "--token needs --server");
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(flags.server);
+  } catch {
+    throw new RuntimeError("USAGE", `--server: not a URL: ${flags.server}`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new RuntimeError("USAGE", "--server must be an http:// or https:// URL");
+  const token = flags.token ?? process.env.BULWARK_TOKEN;
+  if (!token) throw new RuntimeError("USAGE", "--server needs --token (or $BULWARK_TOKEN)");
+  const g = cmd.optsWithGlobals() as { cacheDir?: string };
+  return startShipping({
+    server: flags.server,
+    token,
+    spoolDir: flags.spoolDir ?? join(cacheDir(g.cacheDir), "runtime", "spool"),
+    spoolMaxBytes: positive("--spool-max-mb", flags.spoolMaxMb) * 1024 * 1024,
+    evidenceIntervalMs: positive("--evidence-interval", flags.evidenceInterval) * 1000,
+    log: (line) => process.stderr.write(`runtime watch: ${line}\n`),
+  });
 }
 
 export function registerWatchCommand(runtime: Command): void {
@@ -126,5 +169,10 @@ export function registerWatchCommand(runtime: Command): void {
       "--respond",
       "act on protect-mode deviations (kill the process); without it they are recorded as dry runs",
     )
+    .option("--server <url>", "stream alerts and runtime evidence to a Bulwark server")
+    .option("--token <token>", "API token with the ingest scope (default: $BULWARK_TOKEN)")
+    .option("--spool-dir <dir>", "where alerts and evidence wait while the server is unreachable")
+    .option("--spool-max-mb <n>", "bound of the spool; over it the oldest batches are dropped", "256")
+    .option("--evidence-interval <seconds>", "how often loaded files and listening ports are sampled", "30")
     .action(async (flags: WatchFlags, cmd: Command) => watch(flags, cmd));
 }

@@ -1,5 +1,5 @@
 import type { UploadFlags } from "@bulwark/command";
-import type { Report, Scanner } from "../deps.js";
+import type { Inventory, Report, Scanner } from "../deps.js";
 
 /**
  * Checks the flags before the scan (a typo must not cost a long scan) and returns the scanner
@@ -9,6 +9,45 @@ export async function uploadAfterScan(
   flags: UploadFlags,
   log: (line: string) => void,
 ): Promise<{ registry: Scanner[]; send(report: Report): Promise<void> } | undefined> {
+  const checked = await checkUploadFlags(flags);
+  if (!checked) return undefined;
+  const { url, token } = checked;
+  const { captureInventory, uploadScan } = await import("../client.js");
+  const capture = captureInventory();
+  return {
+    registry: capture.registry,
+    async send(report) {
+      const r = await uploadScan(report, capture.inventory(), { server: flags.server!, token, log });
+      log(
+        `uploaded to ${url.origin}: scan ${r.scanId}${r.duplicate ? " (already stored)" : `, ${r.new} new, ${r.fixed} fixed, ${r.reopened} reopened`}`,
+      );
+    },
+  };
+}
+
+/** `bulwark sbom … --server`: the same flag checks; the inventory is uploaded after it is written. */
+export async function uploadAfterSbom(
+  flags: UploadFlags,
+  log: (line: string) => void,
+): Promise<{ send(inventory: Inventory): Promise<void> } | undefined> {
+  const checked = await checkUploadFlags(flags);
+  if (!checked) return undefined;
+  const { url, token } = checked;
+  const { uploadInventory } = await import("../client.js");
+  return {
+    async send(inventory) {
+      const r = await uploadInventory(inventory, { server: flags.server!, token, log });
+      const m = r.matched
+        ? `matched against advisories ${r.matched.dbVersion}: ${r.matched.new} new findings`
+        : "the server has no advisory database yet; it matches at its next update";
+      log(
+        `uploaded to ${url.origin}: inventory of ${r.packages} packages${r.duplicate ? " (already stored)" : ""}, ${m}`,
+      );
+    },
+  };
+}
+
+async function checkUploadFlags(flags: UploadFlags): Promise<{ url: URL; token: string } | undefined> {
   // Loaded on use: the CLI starts without the server code and the scanner registry.
   const { ServerError } = await import("../errors.js");
   if (!flags.server) {
@@ -25,15 +64,5 @@ export async function uploadAfterScan(
     throw new ServerError("USAGE", "--server must be an http:// or https:// URL");
   const token = flags.token ?? process.env.BULWARK_TOKEN;
   if (!token) throw new ServerError("USAGE", "--server needs --token (or $BULWARK_TOKEN)");
-  const { captureInventory, uploadScan } = await import("../client.js");
-  const capture = captureInventory();
-  return {
-    registry: capture.registry,
-    async send(report) {
-      const r = await uploadScan(report, capture.inventory(), { server: flags.server!, token, log });
-      log(
-        `uploaded to ${url.origin}: scan ${r.scanId}${r.duplicate ? " (already stored)" : `, ${r.new} new, ${r.fixed} fixed, ${r.reopened} reopened`}`,
-      );
-    },
-  };
+  return { url, token };
 }

@@ -39,13 +39,14 @@ export async function ingestScan(
   upload: ScanUpload,
   actor: string,
   now = Date.now(),
+  source: "upload" | "sbom" = "upload",
 ): Promise<IngestResult> {
   const scanId = scanIdOf(upload);
   const asset = assetOf(upload);
   return store.transaction(async (tx) => {
     const inserted = await tx.exec(
       `INSERT INTO scans (id, asset, target, source, scanners, generated_at, received_at, actor, finding_count, summary)
-       VALUES ($1, $2, $3, 'upload', $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`,
+       VALUES ($1, $2, $3, $10, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`,
       [
         scanId,
         asset,
@@ -56,6 +57,7 @@ export async function ingestScan(
         actor,
         upload.report.findings.length,
         JSON.stringify(upload.report.summary),
+        source,
       ],
     );
     if (inserted.changes === 0)

@@ -1,33 +1,36 @@
-import { funnel, prioritize, workloadRisk, type RiskFinding, type RuntimeContext } from "@bulwark/prioritize";
+import {
+  funnel,
+  notInUseVex,
+  prioritize,
+  workloadRisk,
+  type RiskFinding,
+  type RiskScore,
+  type RuntimeContext,
+} from "@bulwark/prioritize";
 import type { Store } from "@bulwark/store";
-import { listEvidence } from "../repo/runtime.js";
+import { contextForAsset } from "../repo/context.js";
 import type { RouteDef } from "./types.js";
 
 const MAX_FINDINGS = 50_000;
 
-/** The latest evidence of each kind for one asset, as the prioritisation context. */
-export async function contextForAsset(store: Store, asset: string): Promise<RuntimeContext> {
-  const ctx: RuntimeContext = {};
-  const items = await listEvidence(store, asset, 100);
-  for (const e of items) {
-    const d = e.data as Record<string, unknown>;
-    const window = {
-      from: new Date(e.observed_from).toISOString(),
-      to: new Date(e.observed_to).toISOString(),
-    };
-    if (e.kind === "packages_in_use" && !ctx.inUse && Array.isArray(d.packages)) {
-      const source = typeof d.source === "string" ? d.source : "runtime sensor";
-      ctx.inUse = {
-        packages: new Set(d.packages.filter((p): p is string => typeof p === "string")),
-        window,
-        source,
-      };
-    } else if (e.kind === "exposure" && !ctx.exposure) ctx.exposure = d as RuntimeContext["exposure"];
-    else if (e.kind === "listening_ports" && !ctx.exposure && Array.isArray(d.ports))
-      ctx.exposure = { listeningPorts: d.ports as number[] };
-    else if (e.kind === "privilege" && !ctx.privilege) ctx.privilege = d as RuntimeContext["privilege"];
-  }
-  return ctx;
+/** Open vulnerabilities (of one asset, or all) ranked with each asset's runtime context. */
+async function rankOpen(
+  store: Store,
+  asset: string | undefined,
+): Promise<{ ranked: RiskScore[]; contexts: Map<string, RuntimeContext> }> {
+  const rows = await store.query<{ key: string; asset: string; data: string; cvss: number | null }>(
+    `SELECT key, asset, data, cvss FROM findings WHERE state = 'open' AND kind = 'vulnerability' ${asset ? "AND asset = $2" : ""} ORDER BY severity_rank DESC, key LIMIT $1`,
+    asset ? [MAX_FINDINGS, asset] : [MAX_FINDINGS],
+  );
+  const findings: Array<RiskFinding & { key: string }> = rows.map((r) => ({
+    ...(JSON.parse(r.data) as RiskFinding),
+    cvss: r.cvss,
+    asset: r.asset,
+    key: r.key,
+  }));
+  const contexts = new Map<string, RuntimeContext>();
+  for (const a of new Set(findings.map((f) => f.asset!))) contexts.set(a, await contextForAsset(store, a));
+  return { ranked: prioritize(findings, (a) => contexts.get(a ?? "") ?? {}), contexts };
 }
 
 export const priorityRoutes: RouteDef[] = [
@@ -47,20 +50,7 @@ export const priorityRoutes: RouteDef[] = [
     },
     async handler(req, _reply, ctx) {
       const q = req.query as { asset?: string; limit: number };
-      const rows = await ctx.store.query<{ key: string; asset: string; data: string; cvss: number | null }>(
-        `SELECT key, asset, data, cvss FROM findings WHERE state = 'open' AND kind = 'vulnerability' ${q.asset ? "AND asset = $2" : ""} ORDER BY severity_rank DESC, key LIMIT $1`,
-        q.asset ? [MAX_FINDINGS, q.asset] : [MAX_FINDINGS],
-      );
-      const findings: Array<RiskFinding & { key: string }> = rows.map((r) => ({
-        ...(JSON.parse(r.data) as RiskFinding),
-        cvss: r.cvss,
-        asset: r.asset,
-        key: r.key,
-      }));
-      const contexts = new Map<string, RuntimeContext>();
-      for (const asset of new Set(findings.map((f) => f.asset!)))
-        contexts.set(asset, await contextForAsset(ctx.store, asset));
-      const ranked = prioritize(findings, (a) => contexts.get(a ?? "") ?? {});
+      const { ranked, contexts } = await rankOpen(ctx.store, q.asset);
       const workloads = [...contexts.keys()].map((asset) => ({
         asset,
         ...workloadRisk(ranked.filter((r) => r.finding.asset === asset)),
@@ -80,6 +70,24 @@ export const priorityRoutes: RouteDef[] = [
           why: r.why,
         })),
       };
+    },
+  },
+  {
+    method: "GET",
+    url: "/api/v1/vex",
+    summary:
+      "OpenVEX for one image: not_affected (vulnerable_code_not_in_execute_path) for each open vulnerability whose package was never loaded during the observation window",
+    access: "read",
+    querystring: {
+      type: "object",
+      required: ["asset"],
+      properties: { asset: { type: "string", minLength: 1, maxLength: 512 } },
+      additionalProperties: false,
+    },
+    async handler(req, _reply, ctx) {
+      const { asset } = req.query as { asset: string };
+      const { ranked, contexts } = await rankOpen(ctx.store, asset);
+      return notInUseVex(ranked, contexts.get(asset) ?? {}, asset, "bulwark-server");
     },
   },
 ];

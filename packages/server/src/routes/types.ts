@@ -8,6 +8,10 @@ export interface AppContext {
   limiter: LoginLimiter;
   /** Re-matches every stored inventory now (admin action); undefined without an advisory database. */
   rematch?: () => Promise<unknown>;
+  matchInventory?: (
+    asset: string,
+    scanId: string,
+  ) => Promise<{ dbVersion: string; new: number; fixed: number; reopened: number } | undefined>;
   /** TLS in use: cookies get Secure (browsers also accept Secure cookies on http://localhost). */
   tls: boolean;
 }

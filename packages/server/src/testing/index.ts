@@ -88,3 +88,20 @@ export function report(target: string, findings: Finding[], scanners = ["vuln"])
 }
 
 export const DIGEST = (n: number): string => `sha256:${n.toString(16).padStart(64, "0")}`;
+
+/** The shared mirror's real PyPA advisories (read in place, never copied into the repository). */
+export const PYPI_MIRROR_ZIP = "/work/shared/vulndb/osv/PyPI/all.zip";
+
+/** An advisory database in `cacheDir` holding only the given real records of the PyPI mirror. */
+export async function buildPypiDb(workDir: string, cacheDir: string, ids: string[]): Promise<void> {
+  const { execFileSync } = await import("node:child_process");
+  const { mkdirSync } = await import("node:fs");
+  const { updateVulnDb } = await import("../deps.js");
+  const src = mkdtempSync(join(workDir, "src-"));
+  const out = join(src, "osv", "PyPI");
+  mkdirSync(out, { recursive: true });
+  const unpacked = join(src, "unpacked");
+  execFileSync("unzip", ["-q", "-o", PYPI_MIRROR_ZIP, ...ids.map((i) => `${i}.json`), "-d", unpacked]);
+  execFileSync("zip", ["-q", "-j", join(out, "all.zip"), ...ids.map((i) => join(unpacked, `${i}.json`))]);
+  await updateVulnDb({ cacheDir, source: src });
+}
