@@ -8,7 +8,7 @@ import {
   imageAccessFlags,
   type ImageAccessFlags,
 } from "@bulwark/command";
-import { writeFileAtomic } from "./output.js";
+import { writeChunks } from "./output.js";
 
 interface SbomFlags extends ImageAccessFlags {
   format: string;
@@ -32,17 +32,14 @@ export function registerSbom(program: Command): void {
     const format = parseSbomFormat(flags.format);
     // Loaded on use, so that other commands start without the catalogers and writers.
     const { generateSbom } = await import("@bulwark/scanner/sbom");
-    const text = await generateSbom(target, format, {
+    const chunks = await generateSbom(target, format, {
       cacheDir: cacheDir(g.cacheDir),
       ...imageAccessFlags(flags),
       ...(flags.skipDev ? { skipDev: true } : {}),
       progress: (m) => log(g, m),
     });
-    if (flags.output) {
-      writeFileAtomic(flags.output, text);
-      log(g, `wrote ${flags.output}`);
-    } else {
-      process.stdout.write(text);
-    }
+    // Written in pieces (atomically to --output): a quarter-million packages is never one string.
+    await writeChunks(chunks, flags.output);
+    if (flags.output) log(g, `wrote ${flags.output}`);
   });
 }

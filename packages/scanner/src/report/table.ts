@@ -198,7 +198,3 @@ export function* tableChunks(report: Report, escape: (line: string) => string = 
   }
   yield `${(held ?? "").trimEnd()}\n`;
 }
-
-export function renderTable(report: Report, escape?: (line: string) => string): string {
-  return [...tableChunks(report, escape)].join("");
-}
