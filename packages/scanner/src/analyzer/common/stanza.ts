@@ -88,8 +88,10 @@ export function* iterStanzas(text: string, what: string, keep?: ReadonlySet<stri
 
 /**
  * The same stanzas as `iterStanzas` of the file's text, read `chunk` bytes at a time: memory
- * holds one chunk and one record, never the file or its string (a 250 MB dpkg status).
- * UTF-8 characters cut by a chunk boundary are joined by the streaming decoder.
+ * holds one chunk and the kept fields, never the file or its string (a 250 MB dpkg status).
+ * Lines are cut in the bytes and decoded one by one: "\n" never occurs inside a UTF-8
+ * sequence, so this decodes as the whole text would. Decoding a chunk as one string instead
+ * would keep every chunk alive, since V8's slices of a string (the kept values) hold it.
  */
 export async function* streamStanzas(
   file: RangeSource,
@@ -98,27 +100,29 @@ export async function* streamStanzas(
   chunk = STANZA_CHUNK_BYTES,
 ): AsyncGenerator<Stanza> {
   const builder = new StanzaBuilder(what, keep);
-  // ignoreBOM keeps a leading BOM, as Buffer#toString does, so both readers agree.
-  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
-  let carry = "";
+  // The start of a line a chunk cut, in pieces until its newline arrives (a record longer
+  // than a chunk is joined once, not chunk by chunk).
+  let pending: Buffer[] = [];
   for (let offset = 0; offset < file.size;) {
     const bytes = await file.readRange(offset, Math.min(chunk, file.size - offset));
     if (bytes.length === 0) break;
     if (bytes.includes(0)) throw parseError(`${what}: binary content where text was expected`);
     offset += bytes.length;
-    const text = carry + decoder.decode(bytes, { stream: true });
     let pos = 0;
-    for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", pos)) {
-      const done = builder.line(text.slice(pos, nl));
+    for (let nl = bytes.indexOf(10); nl >= 0; nl = bytes.indexOf(10, pos)) {
+      let line = bytes.subarray(pos, nl);
+      if (pending.length > 0) {
+        line = Buffer.concat([...pending, line]);
+        pending = [];
+      }
+      const done = builder.line(line.toString("utf8"));
       pos = nl + 1;
       if (done) yield done;
     }
-    // A record longer than a chunk grows the carry: memory is bounded by the longest line.
-    carry = text.slice(pos);
+    if (pos < bytes.length) pending.push(bytes.subarray(pos));
   }
-  const rest = carry + decoder.decode();
-  if (rest.length > 0) {
-    const done = builder.line(rest);
+  if (pending.length > 0) {
+    const done = builder.line(Buffer.concat(pending).toString("utf8"));
     if (done) yield done;
   }
   const last = builder.finish();
