@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Report, VulnerabilityFinding } from "../../packages/model/src/finding.js";
 import type { Inventory } from "../../packages/model/src/package.js";
 import { SHARED_VULNDB } from "../../packages/scanner/src/match/testutil/testdb.js";
-import { renderReport } from "../../packages/scanner/src/report/index.js";
+import { renderReport } from "../../packages/scanner/src/report/testutil/whole.js";
 import { withImageInput } from "../../packages/scanner/src/scan/pipeline.js";
 import { scanTarget } from "../../packages/scanner/src/scan/run.js";
 import { updateVulnDb } from "../../packages/vulndb/src/update.js";

@@ -1,32 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { closeSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { BulwarkError, errorMessage } from "@bulwark/model";
 
-/** Writes beside the destination then renames, so a reader never sees half a report. */
-export function writeFileAtomic(path: string, text: string): void {
-  const full = resolve(path);
-  const tmp = join(dirname(full), `.${basename(full)}.${randomBytes(4).toString("hex")}.tmp`);
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, full);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new BulwarkError("IO", `cannot write ${path}: ${errorMessage(e)}`);
-  }
-}
-
 /**
- * Write a report given in pieces, to FILE (atomically, as above) or to standard output
+ * Write a report given in pieces, to FILE (atomically: written beside it, then renamed, so a reader never sees half a report) or to standard output
  * (waiting for the pipe to drain), so a huge report is never one string in memory.
  */
 export async function writeChunks(chunks: Iterable<string>, path: string | undefined): Promise<void> {
-  if (!path) {
-    for (const chunk of chunks) {
-      if (!process.stdout.write(chunk)) await new Promise((r) => process.stdout.once("drain", r));
-    }
-    return;
-  }
+  if (!path) return writeStdout(chunks);
   const full = resolve(path);
   const tmp = join(dirname(full), `.${basename(full)}.${randomBytes(4).toString("hex")}.tmp`);
   try {
@@ -41,4 +23,31 @@ export async function writeChunks(chunks: Iterable<string>, path: string | undef
     rmSync(tmp, { force: true });
     throw new BulwarkError("IO", `cannot write ${path}: ${errorMessage(e)}`);
   }
+}
+
+/**
+ * Standard output in pieces, waiting for the pipe to drain. A reader that goes away (`| head`)
+ * ends the writing quietly instead of with an unhandled EPIPE and a stack trace; the listener
+ * stays, because the last buffered piece can fail after the loop is done.
+ */
+async function writeStdout(chunks: Iterable<string>): Promise<void> {
+  const out = process.stdout;
+  let failure: NodeJS.ErrnoException | undefined;
+  out.on("error", (e: NodeJS.ErrnoException) => (failure ??= e));
+  const drained = () =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        out.off("drain", done);
+        out.off("error", done);
+        resolve();
+      };
+      out.on("drain", done);
+      out.on("error", done);
+    });
+  for (const chunk of chunks) {
+    if (failure) break;
+    if (!out.write(chunk)) await drained();
+  }
+  if (failure && failure.code !== "EPIPE")
+    throw new BulwarkError("IO", `cannot write the report: ${errorMessage(failure)}`);
 }

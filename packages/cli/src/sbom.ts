@@ -10,7 +10,7 @@ import {
   type ImageAccessFlags,
   type UploadFlags,
 } from "@bulwark/command";
-import { writeFileAtomic } from "./output.js";
+import { writeChunks } from "./output.js";
 
 interface SbomFlags extends ImageAccessFlags, UploadFlags {
   format: string;
@@ -38,20 +38,16 @@ export function registerSbom(program: Command): void {
         ? await (await import("@bulwark/server")).uploadAfterSbom(flags, (m) => log(g, m))
         : undefined;
     // Loaded on use, so that other commands start without the catalogers and writers.
-    const { generateInventory, renderSbom } = await import("@bulwark/scanner/sbom");
+    const { generateInventory, renderSbomChunks } = await import("@bulwark/scanner/sbom");
     const inventory = await generateInventory(target, {
       cacheDir: cacheDir(g.cacheDir),
       ...imageAccessFlags(flags),
       ...(flags.skipDev ? { skipDev: true } : {}),
       progress: (m) => log(g, m),
     });
-    const text = renderSbom(inventory, format);
-    if (flags.output) {
-      writeFileAtomic(flags.output, text);
-      log(g, `wrote ${flags.output}`);
-    } else {
-      process.stdout.write(text);
-    }
+    // Written in pieces (atomically to --output): a quarter-million packages is never one string.
+    await writeChunks(renderSbomChunks(inventory, format), flags.output);
+    if (flags.output) log(g, `wrote ${flags.output}`);
     await upload?.send(inventory);
   });
 }

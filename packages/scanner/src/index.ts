@@ -6,12 +6,12 @@
  */
 export { scanTarget, DEFAULT_SCANNERS, type RunOptions, type TargetKind } from "./scan/run.js";
 export { generateInventory, generateSbom, type SbomOptions } from "./scan/sbom.js";
-export { renderReport, renderReportChunks, REPORT_FORMATS, type ReportFormat } from "./report/index.js";
+export { renderReportChunks, REPORT_FORMATS, type ReportFormat } from "./report/index.js";
 export { parseReportFormat } from "./report/formats.js";
 export {
   SBOM_FORMATS,
   parseSbomFormat,
-  renderSbom,
+  renderSbomChunks,
   type RenderOptions,
   type SbomFormat,
 } from "./report/sbom/index.js";

@@ -4,4 +4,4 @@
  * also exports — so `bulwark sbom` does not load (or, bundled, even parse) them.
  */
 export { generateInventory, generateSbom, type SbomOptions } from "./scan/sbom.js";
-export { SBOM_FORMATS, parseSbomFormat, renderSbom, type SbomFormat } from "./report/sbom/index.js";
+export { SBOM_FORMATS, parseSbomFormat, renderSbomChunks, type SbomFormat } from "./report/sbom/index.js";

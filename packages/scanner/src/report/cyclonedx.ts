@@ -1,8 +1,7 @@
 import * as Enums from "@cyclonedx/cyclonedx-library/Enums";
 import * as Models from "@cyclonedx/cyclonedx-library/Models";
-import * as Serialize from "@cyclonedx/cyclonedx-library/Serialize";
-import * as Spec from "@cyclonedx/cyclonedx-library/Spec";
 import type { Report, Severity, VulnerabilityFinding } from "@bulwark/model";
+import { bomJsonChunks } from "./cyclonedx-stream.js";
 
 const CDX_SEVERITY: Record<Severity, Enums.Vulnerability.Severity> = {
   CRITICAL: Enums.Vulnerability.Severity.Critical,
@@ -64,8 +63,8 @@ function vulnerability(f: VulnerabilityFinding, ref: Models.Component): Models.V
   return v;
 }
 
-/** CycloneDX 1.6 JSON: the affected components and their vulnerabilities (VDR style). */
-export function renderCycloneDx(report: Report): string {
+/** The CycloneDX 1.6 BOM of a report: the affected components and their vulnerabilities (VDR style). */
+export function cycloneDxBom(report: Report): Models.Bom {
   const bom = new Models.Bom();
   bom.metadata.component = new Models.Component(Enums.ComponentType.Container, report.target, {
     bomRef: `target:${report.target}`,
@@ -85,6 +84,10 @@ export function renderCycloneDx(report: Report): string {
     }
     bom.vulnerabilities.add(vulnerability(f, c));
   }
-  const serializer = new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6));
-  return `${serializer.serialize(bom, { sortLists: true, space: 2 })}\n`;
+  return bom;
+}
+
+/** The report's CycloneDX JSON in pieces (lists sorted, so the output is stable). */
+export function cycloneDxChunks(report: Report): Iterable<string> {
+  return bomJsonChunks(cycloneDxBom(report), true);
 }

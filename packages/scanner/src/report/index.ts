@@ -1,34 +1,26 @@
 import { type Report, escapeTerminal } from "@bulwark/model";
-import { renderCycloneDx } from "./cyclonedx.js";
+import { cycloneDxChunks } from "./cyclonedx.js";
 import type { ReportFormat } from "./formats.js";
-import { renderJson } from "./json.js";
 import { jsonChunks } from "./json-stream.js";
-import { renderSarif, sarifLog } from "./sarif.js";
-import { renderTable, tableChunks } from "./table.js";
+import { sarifLog } from "./sarif.js";
+import { tableChunks } from "./table.js";
 
 export { REPORT_FORMATS, parseReportFormat, type ReportFormat } from "./formats.js";
 
 /**
- * The report as pieces of text, for writing without holding it whole: JSON, SARIF and the
- * table are streamed (a million findings is over V8's string limit); CycloneDX is one piece.
+ * A scan report as pieces of text, to write one after another: no format is ever built as one
+ * string (a million findings is past V8's string limit). The JSON report is the Report itself:
+ * one schema for the library and the CLI.
  */
 export function renderReportChunks(report: Report, format: ReportFormat): Iterable<string> {
-  if (format === "json") return jsonChunks(report);
-  if (format === "table") return tableChunks(report, escapeTerminal);
-  if (format === "sarif") return jsonChunks(sarifLog(report));
-  return [renderReport(report, format)];
-}
-
-/** Renders a scan report in one of the output formats. */
-export function renderReport(report: Report, format: ReportFormat): string {
   switch (format) {
-    case "table":
-      return renderTable(report, escapeTerminal);
     case "json":
-      return renderJson(report);
+      return jsonChunks(report);
+    case "table":
+      return tableChunks(report, escapeTerminal);
     case "sarif":
-      return renderSarif(report);
+      return jsonChunks(sarifLog(report));
     case "cyclonedx-json":
-      return renderCycloneDx(report);
+      return cycloneDxChunks(report);
   }
 }

@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { buildReport } from "../../../model/src/summary.js";
 import { misconfigFinding, secretFinding, vulnFinding } from "../findings/testutil/findings.js";
 import type { Report } from "../../../model/src/finding.js";
-import { parseReportFormat, renderReport } from "./index.js";
+import { parseReportFormat } from "./index.js";
+import { renderReport } from "./testutil/whole.js";
 
 const require = createRequire(import.meta.url);
 

@@ -97,12 +97,7 @@ function result(f: Finding, ruleIndex: number, target: string): Result {
   };
 }
 
-/** SARIF 2.1.0 as GitHub code scanning ingests it. */
-export function renderSarif(report: Report): string {
-  return `${JSON.stringify(sarifLog(report), null, 2)}\n`;
-}
-
-/** The SARIF log as data, for writing in pieces (see renderReportChunks). */
+/** The SARIF 2.1.0 log, as GitHub code scanning ingests it, as data for writing in pieces (see renderReportChunks). */
 export function sarifLog(report: Report): Log {
   const rules: ReportingDescriptor[] = [];
   const index = new Map<string, number>();

@@ -39,29 +39,73 @@ interface PackageGroup {
   ecosystem: string;
   source?: { name: string; version: string };
   path: string;
+  /** Sorted by severity, then id. */
   findings: VulnerabilityFinding[];
+  /** The same findings in the order the report lists them. */
+  seen: VulnerabilityFinding[];
 }
 
-/** One group per installed package (same purl at the same path). */
-function groupByPackage(findings: VulnerabilityFinding[]): PackageGroup[] {
-  const groups = new Map<string, PackageGroup>();
-  for (const f of findings) {
+/**
+ * Findings grouped per installed package (same purl at the same path) as compact arrays:
+ * `members` holds finding indices, group by group (each sorted by severity then id),
+ * `starts[g]` where group g begins, and `order` the groups worst first, then by name. Typed
+ * arrays of indices rather than a Map of group objects each holding an array: a million
+ * findings cost a few megabytes of index, not a second copy of the report's references.
+ * Ties keep first-seen order, as the stable sort of group objects did.
+ */
+interface PackageIndex {
+  members: Uint32Array;
+  starts: Uint32Array;
+  order: Uint32Array;
+}
+
+function indexByPackage(findings: readonly VulnerabilityFinding[]): PackageIndex {
+  const groupOf = new Uint32Array(findings.length);
+  const firstOf: number[] = [];
+  const keys = new Map<string, number>();
+  findings.forEach((f, i) => {
     const key = `${f.package.purl}\u0000${f.package.name}@${f.package.version}\u0000${f.location.path}`;
-    let g = groups.get(key);
-    if (!g) {
-      g = { ...f.package, path: f.location.path, findings: [] };
-      groups.set(key, g);
+    let g = keys.get(key);
+    if (g === undefined) {
+      g = firstOf.push(i) - 1;
+      keys.set(key, g);
     }
-    g.findings.push(f);
-  }
-  const worstOf = new Map<PackageGroup, number>();
-  for (const g of groups.values())
-    worstOf.set(
-      g,
-      g.findings.reduce((w, f) => Math.max(w, severityRank(f.severity)), -1),
-    );
-  const worst = (g: PackageGroup) => worstOf.get(g) ?? -1;
-  return [...groups.values()].sort((a, b) => worst(b) - worst(a) || a.name.localeCompare(b.name));
+    groupOf[i] = g;
+  });
+  keys.clear();
+  const groups = firstOf.length;
+  const worst = new Int8Array(groups).fill(-1);
+  const starts = new Uint32Array(groups + 1);
+  findings.forEach((f, i) => {
+    const g = groupOf[i]!;
+    starts[g + 1]!++;
+    worst[g] = Math.max(worst[g]!, severityRank(f.severity));
+  });
+  for (let g = 0; g < groups; g++) starts[g + 1]! += starts[g]!;
+  const members = new Uint32Array(findings.length);
+  const next = starts.slice(0, groups);
+  for (let i = 0; i < findings.length; i++) members[next[groupOf[i]!]!++] = i;
+  const byFinding = (a: number, b: number) => bySeverityThenId(findings[a]!, findings[b]!) || a - b;
+  for (let g = 0; g < groups; g++) members.subarray(starts[g], starts[g + 1]).sort(byFinding);
+  const name = (g: number) => findings[firstOf[g]!]!.package.name;
+  const order = new Uint32Array(groups).map((_, g) => g);
+  order.sort((a, b) => worst[b]! - worst[a]! || name(a).localeCompare(name(b)) || a - b);
+  return { members, starts, order };
+}
+
+/** Group g's package and its findings, already sorted. */
+function groupAt(findings: readonly VulnerabilityFinding[], ix: PackageIndex, g: number): PackageGroup {
+  const members = ix.members.subarray(ix.starts[g], ix.starts[g + 1]);
+  // First-seen order: the package is described by its first finding, and without a
+  // comparator the last fix listed wins.
+  const seen = Array.from(members).sort((a, b) => a - b);
+  const first = findings[seen[0]!]!;
+  return {
+    ...first.package,
+    path: first.location.path,
+    findings: Array.from(members, (i) => findings[i]!),
+    seen: seen.map((i) => findings[i]!),
+  };
 }
 
 /**
@@ -69,7 +113,7 @@ function groupByPackage(findings: VulnerabilityFinding[]): PackageGroup[] {
  * version under the ecosystem's comparator. Unfixed findings are counted beside it.
  */
 function packageFix(g: PackageGroup): string {
-  const fixes = g.findings.map((f) => f.fixedVersion).filter((v): v is string => v !== null);
+  const fixes = g.seen.map((f) => f.fixedVersion).filter((v): v is string => v !== null);
   const unfixed = g.findings.length - fixes.length;
   if (!fixes.length) return "(no fix)";
   const cmp = comparatorForEcosystem(g.ecosystem);
@@ -88,10 +132,12 @@ function* vulnSection(findings: VulnerabilityFinding[]): Generator<string> {
   if (!findings.length) return;
   yield* ["Vulnerabilities", ""];
   const width = idWidth(findings, 20);
-  for (const g of groupByPackage(findings)) {
+  const index = indexByPackage(findings);
+  for (const id of index.order) {
+    const g = groupAt(findings, index, id);
     const source = g.source && g.source.name !== g.name ? ` (source ${g.source.name})` : "";
     yield `${g.name} ${g.version}${source} → ${packageFix(g)}  [${g.ecosystem}] ${g.path}`;
-    for (const f of [...g.findings].sort(bySeverityThenId)) {
+    for (const f of g.findings) {
       const fix = f.fixedVersion ?? (f.status && f.status !== "affected" ? f.status : "unfixed");
       const kev = f.kev ? "KEV " : "";
       yield `  ${pad(f.severity, 9)}${pad(f.id, width)}${pad(`→ ${fix}`, 16)} ${kev}${oneLine(f.title)}${cves(f)}`;
@@ -197,8 +243,4 @@ export function* tableChunks(report: Report, escape: (line: string) => string = 
     blanks = "";
   }
   yield `${(held ?? "").trimEnd()}\n`;
-}
-
-export function renderTable(report: Report, escape?: (line: string) => string): string {
-  return [...tableChunks(report, escape)].join("");
 }

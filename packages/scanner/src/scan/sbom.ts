@@ -1,5 +1,5 @@
 import type { Inventory } from "@bulwark/model";
-import { renderSbom, type SbomFormat } from "../report/sbom/index.js";
+import { renderSbomChunks, type SbomFormat } from "../report/sbom/index.js";
 import { withImageInput, type PipelineOptions } from "./pipeline.js";
 
 /** openImage's options (cache dir, platform, credentials) plus progress and cache control. */
@@ -14,7 +14,11 @@ export async function generateInventory(target: string, opts: SbomOptions): Prom
   return withImageInput(target, [], opts, async ({ inventory }) => inventory, "cataloguing");
 }
 
-/** The SBOM of TARGET rendered in `format` (see renderSbom). */
-export async function generateSbom(target: string, format: SbomFormat, opts: SbomOptions): Promise<string> {
-  return renderSbom(await generateInventory(target, opts), format);
+/** The SBOM of TARGET rendered in `format`, in pieces to write one after another (see renderSbomChunks). */
+export async function generateSbom(
+  target: string,
+  format: SbomFormat,
+  opts: SbomOptions,
+): Promise<Iterable<string>> {
+  return renderSbomChunks(await generateInventory(target, opts), format);
 }

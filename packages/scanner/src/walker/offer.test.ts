@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { SharedContent, sliceParts } from "./offer.js";
+import { MEMO_RANGE_BYTES, SharedContent, sliceParts } from "./offer.js";
 
 /** Splits `bytes` at the given cut points, as a stream might deliver them. */
 function split(bytes: Buffer, cuts: number[]): Buffer[] {
@@ -53,5 +53,26 @@ describe("content held as a stream's pieces", () => {
     expect(content.started).toBe(true);
     expect((await content.read()).toString("latin1")).toBe("\x7fELFrest");
     expect(loads).toBe(1);
+  });
+
+  it("remembers small ranges for the next analyzer but not a large chunk, which is read again", async () => {
+    const asked: Array<[number, number]> = [];
+    const content = new SharedContent(
+      () => Promise.reject(new Error("read whole")),
+      (offset, length) => {
+        asked.push([offset, length]);
+        return Promise.resolve(Buffer.alloc(length));
+      },
+    );
+    await content.readRange(0, 64);
+    await content.readRange(0, 64);
+    await content.readRange(0, MEMO_RANGE_BYTES + 1);
+    await content.readRange(0, MEMO_RANGE_BYTES + 1);
+    expect(asked).toEqual([
+      [0, 64],
+      [0, MEMO_RANGE_BYTES + 1],
+      [0, MEMO_RANGE_BYTES + 1],
+    ]);
+    expect(content.started).toBe(true);
   });
 });

@@ -16,11 +16,19 @@ export interface FileMeta {
 /** Reads part of a file without reading the rest; absent where the bytes only stream past. */
 export type RangeLoader = (offset: number, length: number) => Promise<Buffer>;
 
+/**
+ * The largest range remembered for the next analyzer. ELF header tables and notes are well
+ * under this; a database read in chunks (a 250 MB dpkg status, 4 MiB at a time) is not, and
+ * remembering its chunks would hold the whole file after all.
+ */
+export const MEMO_RANGE_BYTES = 256 * 1024;
+
 /** Reads a file's bytes at most once however many analyzers ask, and remembers whether that failed. */
 export class SharedContent {
   private pending: Promise<Buffer> | undefined;
-  /** Ranges already read: analyzers of one executable ask for the same ELF headers. */
+  /** Small ranges already read: analyzers of one executable ask for the same ELF headers. */
   private readonly ranges = new Map<string, Promise<Buffer>>();
+  private rangeRead = false;
   failure: unknown;
 
   constructor(
@@ -30,7 +38,7 @@ export class SharedContent {
 
   /** Some bytes were read: the file cannot be read again from its stream. */
   get started(): boolean {
-    return this.pending !== undefined || this.ranges.size > 0;
+    return this.pending !== undefined || this.rangeRead;
   }
 
   /**
@@ -60,13 +68,17 @@ export class SharedContent {
   async readRange(offset: number, length: number): Promise<Buffer> {
     const loadRange = this.loadRange;
     if (this.pending || !loadRange) return (await this.read()).subarray(offset, offset + length);
-    const key = `${offset}:${length}`;
-    let range = this.ranges.get(key);
-    if (!range) {
-      range = loadRange(offset, length).catch((e: unknown) => {
+    this.rangeRead = true;
+    const load = () =>
+      loadRange(offset, length).catch((e: unknown) => {
         this.failure = e;
         throw e;
       });
+    if (length > MEMO_RANGE_BYTES) return load();
+    const key = `${offset}:${length}`;
+    let range = this.ranges.get(key);
+    if (!range) {
+      range = load();
       this.ranges.set(key, range);
     }
     return range;

@@ -1,10 +1,10 @@
 import { execFileSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { bufferFile, diskFile, offer } from "../testutil/testing.js";
 import { debianPackages, run } from "../testutil/testcache.js";
-import { dpkgAnalyzer, ownerFromListPath, parseDpkgStatus, parseSource } from "./dpkg.js";
+import { dpkgAnalyzer, ownerFromListPath, parseDpkgStatus, parseSource, readDpkgStatus } from "./dpkg.js";
 
 /** dpkg-query is the reference implementation reading the same database. */
 function dpkgQuery(format: string): string[] {
@@ -32,6 +32,26 @@ describe("dpkg analyzer on this machine's real database", () => {
     expect(ours).toEqual(theirs);
     // At least one package on a Debian system is built from a differently named/versioned source.
     expect(out?.packages?.some((p) => p.source && p.source.version !== p.version)).toBe(true);
+  });
+
+  it("reads the status file in bounded ranges, never whole, with the same packages", async () => {
+    const whole = readFileSync("/var/lib/dpkg/status");
+    const asked: number[] = [];
+    const file = {
+      ...bufferFile("/var/lib/dpkg/status", whole),
+      read: () => Promise.reject(new Error("the status file was read whole")),
+      readRange: (offset: number, length: number) => {
+        asked.push(length);
+        return Promise.resolve(whole.subarray(offset, offset + length));
+      },
+    };
+    const chunk = 64 * 1024;
+    const streamed = await readDpkgStatus(file, true, chunk);
+    expect(streamed).toEqual(parseDpkgStatus(whole.toString("utf8"), "/var/lib/dpkg/status"));
+    expect(asked.length).toBeGreaterThan(1);
+    expect(Math.max(...asked)).toBeLessThanOrEqual(chunk);
+    // Through the analyzer (4 MiB ranges) the whole file is never asked for either.
+    expect((await offer(dpkgAnalyzer, file))?.packages).toEqual(streamed);
   });
 
   it("reads owned files from real info/*.list files, multi-arch names included", async () => {

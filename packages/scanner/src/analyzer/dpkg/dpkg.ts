@@ -4,7 +4,7 @@
  * licenses from machine-readable /usr/share/doc/<pkg>/copyright files (as facts).
  */
 import type { Package, Analyzer, AnalyzerFile, AnalyzerOutput } from "@bulwark/model";
-import { iterStanzas, type Stanza } from "../common/stanza.js";
+import { iterStanzas, streamStanzas, type Stanza } from "../common/stanza.js";
 import { copyrightFact, isCopyrightPath } from "./copyright.js";
 import { baseName, decodeText, isRegularFile, MiB, newPackage, parseError } from "../common/util.js";
 
@@ -59,11 +59,34 @@ const STATUS_FIELDS = new Set([
   "source",
 ]);
 
-/** Packages of a status file; only installed ones (status.d stanzas may omit Status). */
+/** The package a stanza describes, when it is installed (status.d stanzas may omit Status). */
+function installedPackage(s: Stanza, path: string, statusRequired: boolean): Package | undefined {
+  return s.has("package") && isInstalled(s, statusRequired) ? packageFromStanza(s, path) : undefined;
+}
+
+/** Packages of a status file's text; only installed ones. */
 export function parseDpkgStatus(text: string, path: string, statusRequired = true): Package[] {
   const packages: Package[] = [];
   for (const s of iterStanzas(text, path, STATUS_FIELDS)) {
-    if (s.has("package") && isInstalled(s, statusRequired)) packages.push(packageFromStanza(s, path));
+    const pkg = installedPackage(s, path, statusRequired);
+    if (pkg) packages.push(pkg);
+  }
+  return packages;
+}
+
+/**
+ * The same packages as `parseDpkgStatus`, read from the file in bounded ranges: a 235k-package
+ * status file never sits in memory whole, nor as one string.
+ */
+export async function readDpkgStatus(
+  file: AnalyzerFile,
+  statusRequired: boolean,
+  chunk?: number,
+): Promise<Package[]> {
+  const packages: Package[] = [];
+  for await (const s of streamStanzas(file, file.path, STATUS_FIELDS, chunk)) {
+    const pkg = installedPackage(s, file.path, statusRequired);
+    if (pkg) packages.push(pkg);
   }
   return packages;
 }
@@ -110,11 +133,11 @@ export const dpkgAnalyzer: Analyzer = {
       const fact = copyrightFact(file.path, (await file.read()).toString("utf8"));
       return fact ? { licenses: [fact] } : undefined;
     }
-    const text = decodeText(await file.read(), file.path);
     if (file.path.endsWith(".list") && file.path.startsWith(INFO)) {
+      const text = decodeText(await file.read(), file.path);
       return { ownedFiles: { owner: ownerFromListPath(file.path), files: parseDpkgList(text) } };
     }
-    const packages = parseDpkgStatus(text, file.path, file.path === STATUS);
+    const packages = await readDpkgStatus(file, file.path === STATUS);
     return packages.length > 0 ? { packages } : undefined;
   },
 };

@@ -4,13 +4,12 @@ import { randomUUID } from "node:crypto";
 import * as License from "@cyclonedx/cyclonedx-library/Contrib/License";
 import * as Enums from "@cyclonedx/cyclonedx-library/Enums";
 import * as Models from "@cyclonedx/cyclonedx-library/Models";
-import * as Serialize from "@cyclonedx/cyclonedx-library/Serialize";
-import * as Spec from "@cyclonedx/cyclonedx-library/Spec";
 import { isOsPackage } from "../../inventory/purl.js";
 import { type Inventory, type Package, VERSION, reportTime } from "@bulwark/model";
 import { imageName, imageProperties, packageProperties, sortedPackages } from "./common.js";
 import { validateSpdxExpression } from "./licenses.js";
 import type { RenderOptions } from "./options.js";
+import { bomJsonChunks } from "../cyclonedx-stream.js";
 
 const licenseFactory = new License.Factories.LicenseFactory(validateSpdxExpression);
 
@@ -42,8 +41,8 @@ function component(pkg: Package, bomRef: string): Models.Component {
   return c;
 }
 
-/** CycloneDX 1.6 JSON of an inventory: the image as metadata component, its OS and every package. */
-export function renderCycloneDxSbom(inv: Inventory, opts: RenderOptions = {}): string {
+/** The CycloneDX 1.6 BOM of an inventory: the image as metadata component, its OS and every package. */
+export function cycloneDxSbomBom(inv: Inventory, opts: RenderOptions = {}): Models.Bom {
   const bom = new Models.Bom({ serialNumber: `urn:uuid:${opts.uuid ?? randomUUID()}` });
   bom.metadata.timestamp = opts.timestamp ?? reportTime();
   bom.metadata.tools.components.add(
@@ -76,7 +75,11 @@ export function renderCycloneDxSbom(inv: Inventory, opts: RenderOptions = {}): s
     bom.components.add(c);
     (isOsPackage(pkg) && osComponent ? osComponent.dependencies : rootDeps).add(c.bomRef);
   }
-  const serializer = new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6));
+  return bom;
+}
+
+/** The inventory's CycloneDX JSON in pieces. */
+export function cycloneDxSbomChunks(inv: Inventory, opts: RenderOptions = {}): Iterable<string> {
   // No list sorting: a location's path and layer properties must stay adjacent; packages are pre-sorted.
-  return `${serializer.serialize(bom, { sortLists: false, space: 2 })}\n`;
+  return bomJsonChunks(cycloneDxSbomBom(inv, opts), false);
 }

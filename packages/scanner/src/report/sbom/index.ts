@@ -1,23 +1,31 @@
 import { type Inventory, escapeStrings } from "@bulwark/model";
-import { renderCycloneDxSbom } from "./cyclonedx.js";
+import { jsonChunks } from "../json-stream.js";
+import { cycloneDxSbomChunks } from "./cyclonedx.js";
 import type { SbomFormat } from "./formats.js";
 import type { RenderOptions } from "./options.js";
-import { renderSpdxSbom } from "./spdx.js";
-import { renderSbomTable } from "./table.js";
+import { spdxChunks } from "./spdx.js";
+import { sbomTableChunks } from "./table.js";
 
 export type { RenderOptions } from "./options.js";
 export { SBOM_FORMATS, parseSbomFormat, type SbomFormat } from "./formats.js";
 
-/** An inventory as text in one of the SBOM formats; `json` is the Inventory itself. */
-export function renderSbom(inv: Inventory, format: SbomFormat, opts: RenderOptions = {}): string {
+/**
+ * An inventory as text in one of the SBOM formats (`json` is the Inventory itself), in pieces
+ * to write one after another: a quarter-million packages is never one string.
+ */
+export function renderSbomChunks(
+  inv: Inventory,
+  format: SbomFormat,
+  opts: RenderOptions = {},
+): Iterable<string> {
   switch (format) {
     case "cyclonedx-json":
-      return renderCycloneDxSbom(inv, opts);
+      return cycloneDxSbomChunks(inv, opts);
     case "spdx-json":
-      return renderSpdxSbom(inv, opts);
+      return spdxChunks(inv, opts);
     case "json":
-      return `${JSON.stringify(inv, null, 2)}\n`;
+      return jsonChunks(inv);
     case "table":
-      return renderSbomTable(escapeStrings(inv));
+      return sbomTableChunks(escapeStrings(inv));
   }
 }

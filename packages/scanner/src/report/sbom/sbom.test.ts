@@ -12,7 +12,9 @@ import { buildImage } from "../../../../testkit/src/fixtures/images.js";
 import { recipes } from "../../../../testkit/src/fixtures/recipes.js";
 import type { Inventory } from "../../../../model/src/package.js";
 import { generateInventory } from "../../scan/sbom.js";
-import { parseSbomFormat, renderSbom } from "./index.js";
+import { renderSbom, wholeSbom } from "../testutil/whole.js";
+import { SBOM_FORMATS } from "./formats.js";
+import { parseSbomFormat, renderSbomChunks } from "./index.js";
 import type { SpdxDocument } from "./spdx.js";
 
 let inv: Inventory;
@@ -35,6 +37,15 @@ interface CdxComponent {
   licenses?: Array<{ license?: { id?: string; name?: string }; expression?: string }>;
   properties?: Array<{ name: string; value: string }>;
 }
+
+describe("streamed writers", () => {
+  it.each(SBOM_FORMATS)("write %s of a real image byte for byte as the whole-document writer", (format) => {
+    const opts = { uuid: "00000000-0000-4000-8000-000000000000", timestamp: new Date(0) };
+    const pieces = [...renderSbomChunks(inv, format, opts)];
+    expect(pieces.length).toBeGreaterThan(inv.packages.length);
+    expect(pieces.join("")).toBe(wholeSbom(inv, format, opts));
+  });
+});
 
 describe("CycloneDX 1.6", () => {
   it("validates against the CycloneDX 1.6 JSON schema", async () => {

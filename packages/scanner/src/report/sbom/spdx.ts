@@ -3,6 +3,7 @@ import { type Inventory, type Package, VERSION, reportTime } from "@bulwark/mode
 import { imageName, imageProperties, packageProperties, sortedPackages } from "./common.js";
 import { spdxExpressionFor } from "./licenses.js";
 import type { RenderOptions } from "./options.js";
+import { jsonChunks } from "../json-stream.js";
 
 /** SPDX 2.3 JSON shapes (the subset Bulwark writes). */
 export interface SpdxPackage {
@@ -61,7 +62,7 @@ function annotations(pairs: Array<[string, string]>, date: string): SpdxPackage[
 }
 
 /** SPDX 2.3 JSON of an inventory: the image package DESCRIBED, CONTAINS every package (and the OS). */
-export function renderSpdxSbom(inv: Inventory, opts: RenderOptions = {}): string {
+export function spdxDocument(inv: Inventory, opts: RenderOptions = {}): SpdxDocument {
   const created = (opts.timestamp ?? reportTime()).toISOString().replace(/\.\d{3}Z$/, "Z");
   const name = imageName(inv);
   const extracted = new Map<string, string>();
@@ -149,5 +150,10 @@ export function renderSpdxSbom(inv: Inventory, opts: RenderOptions = {}): string
       name: text,
     }));
   }
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  return doc;
+}
+
+/** The SPDX document as JSON text in pieces: one per package and relationship, never one string. */
+export function spdxChunks(inv: Inventory, opts: RenderOptions = {}): Iterable<string> {
+  return jsonChunks(spdxDocument(inv, opts));
 }

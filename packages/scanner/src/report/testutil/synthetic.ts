@@ -1,4 +1,5 @@
 import type { Finding, Report } from "../../../../model/src/finding.js";
+import type { Inventory, Package } from "../../../../model/src/package.js";
 
 /**
  * A report with `n` findings spread over n/5 packages, for scale tests and the `scale`
@@ -30,6 +31,53 @@ export function syntheticReport(n: number): Report {
     generatedAt: "2026-01-01T00:00:00.000Z",
     findings,
     summary: { total: n, bySeverity, suppressed: [] },
+    issues: [],
+  };
+}
+
+/**
+ * An inventory of `n` Debian and npm packages over two layers (some with two locations, some
+ * with licenses), for the streamed SBOM writers' scale tests. Synthetic for the same reason.
+ */
+export function syntheticInventory(n: number): Inventory {
+  const layers = [
+    { digest: `sha256:${"a".repeat(64)}`, diffId: `sha256:${"b".repeat(64)}`, createdBy: "ADD rootfs /" },
+    { digest: `sha256:${"c".repeat(64)}`, diffId: `sha256:${"d".repeat(64)}`, createdBy: "RUN npm ci" },
+  ];
+  const packages: Package[] = [];
+  for (let i = 0; i < n; i++) {
+    const deb = i % 2 === 0;
+    const name = `pkg-${i.toString(36)}`;
+    const version = `1.${i % 17}.${i % 5}`;
+    const layer = layers[deb ? 0 : 1];
+    packages.push({
+      type: deb ? "deb" : "npm",
+      name,
+      version,
+      purl: deb ? `pkg:deb/debian/${name}@${version}?arch=amd64` : `pkg:npm/${name}@${version}`,
+      licenses: i % 3 === 0 ? ["MIT"] : i % 3 === 1 ? ["GPL-2.0-or-later", "Custom text"] : [],
+      locations: [
+        {
+          path: deb ? "/var/lib/dpkg/status" : `/app/node_modules/${name}/package.json`,
+          layerDigest: layer?.digest,
+        },
+        ...(i % 7 === 0 ? [{ path: `/opt/copy/${name}/package.json` }] : []),
+      ],
+      ...(deb ? { source: { name: `src-${name}`, version }, arch: "amd64" } : {}),
+    });
+  }
+  return {
+    target: "synthetic:inventory",
+    source: "oci",
+    image: { digest: `sha256:${"e".repeat(64)}`, repoTags: ["synthetic:latest"], repoDigests: [] },
+    os: {
+      family: "debian",
+      name: "Debian GNU/Linux",
+      version: "12",
+      prettyName: "Debian GNU/Linux 12 (bookworm)",
+    },
+    layers,
+    packages,
     issues: [],
   };
 }
