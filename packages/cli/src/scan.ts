@@ -41,6 +41,8 @@ interface ScanFlags extends ImageAccessFlags, UploadFlags {
   skipDev?: boolean;
   compliance?: string;
   allowedRegistries?: string;
+  malwareRules: string[];
+  malwareHashes?: string;
 }
 
 function list(value: string | undefined): string[] {
@@ -84,6 +86,8 @@ function runOptions(cmd: Command, flags: ScanFlags): RunOptions {
     ...(flags.includeNoise ? { includeNoise: true } : {}),
     ...(flags.skipDev ? { skipDev: true } : {}),
     ...(flags.compliance ? { compliance: flags.compliance } : {}),
+    ...(flags.malwareRules.length ? { malwareRules: flags.malwareRules } : {}),
+    ...(flags.malwareHashes ? { malwareHashes: flags.malwareHashes } : {}),
     ...(flags.allowedRegistries ? { allowedRegistries: list(flags.allowedRegistries) } : {}),
     ...imageAccessFlags(flags),
     progress: (m) => log(g, m),
@@ -113,7 +117,10 @@ async function runScan(kind: TargetKind, target: string, flags: ScanFlags, cmd: 
 
 function addScanFlags(cmd: Command): Command {
   return addUploadFlags(addImageAccessFlags(cmd))
-    .option("--scanners <list>", "comma-separated: vuln, misconfig, secret (default depends on the target)")
+    .option(
+      "--scanners <list>",
+      "comma-separated: vuln, misconfig, secret, malware (default depends on the target)",
+    )
     .option("--format <format>", `report format: ${REPORT_FORMATS.join(", ")}`, "table")
     .option("--output <file>", "write the report to FILE instead of standard output")
     .option("--severity <list>", "only report these severities (e.g. CRITICAL,HIGH)")
@@ -132,7 +139,14 @@ function addScanFlags(cmd: Command): Command {
     .option("--include-noise", "also scan vendored and generated files normally skipped")
     .option("--skip-dev", "leave out dev/test dependencies that lockfiles mark as such")
     .option("--compliance <name>", "compliance view: nist-800-190, cis-kubernetes, cis-docker, nsa-cisa")
-    .option("--allowed-registries <list>", "registries images may come from (misconfig)");
+    .option("--allowed-registries <list>", "registries images may come from (misconfig)")
+    .option(
+      "--malware-rules <file>",
+      "YARA rules added to the built-in ones (malware; repeatable)",
+      repeatable,
+      [],
+    )
+    .option("--malware-hashes <file>", "known-bad sha256 list, sha256sum format (malware)");
 }
 
 function subcommand(scan: Command, name: string, arg: string, kind: TargetKind, description: string): void {

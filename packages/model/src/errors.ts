@@ -32,6 +32,7 @@ export type ErrorCode =
   | "FILE_TOO_LARGE"
   | "CONFIG_INVALID"
   | "IO"
+  | "TOOL_MISSING"
   | "UNSUPPORTED";
 
 /**

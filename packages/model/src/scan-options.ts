@@ -19,6 +19,9 @@ export interface ScanOptions extends OpenImageOptions {
   includeNoise?: boolean;
   /** vuln: leave out dev/test dependencies that lockfiles mark as such */
   skipDev?: boolean;
+  /** malware: YARA rule files added to the built-in rules, and a list of known-bad sha256 hashes */
+  malwareRules?: string[];
+  malwareHashes?: string;
   /** misconfig */
   compliance?: string;
   allowedRegistries?: string[];

@@ -38,7 +38,7 @@ export const DEFAULT_SCANNERS: Record<TargetKind, string[]> = {
   host: ["misconfig"],
 };
 
-const KNOWN = ["vuln", "misconfig", "secret"];
+const KNOWN = ["vuln", "misconfig", "secret", "malware"];
 
 /**
  * The scanners to run. Names the user typed must exist; defaults quietly skip scanners
