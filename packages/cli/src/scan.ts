@@ -45,6 +45,8 @@ interface ScanFlags extends ImageAccessFlags, UploadFlags {
   vaultLeaks?: boolean;
   vaultAddress?: string;
   vaultToken?: string;
+  malwareRules: string[];
+  malwareHashes?: string;
 }
 
 function list(value: string | undefined): string[] {
@@ -96,6 +98,8 @@ function runOptions(cmd: Command, flags: ScanFlags): RunOptions {
     ...(flags.includeNoise ? { includeNoise: true } : {}),
     ...(flags.skipDev ? { skipDev: true } : {}),
     ...(flags.compliance ? { compliance: flags.compliance } : {}),
+    ...(flags.malwareRules.length ? { malwareRules: flags.malwareRules } : {}),
+    ...(flags.malwareHashes ? { malwareHashes: flags.malwareHashes } : {}),
     ...(flags.allowedRegistries ? { allowedRegistries: list(flags.allowedRegistries) } : {}),
     ...(flags.threads !== undefined ? { threads: parseThreads(flags.threads) } : {}),
     ...imageAccessFlags(flags),
@@ -145,7 +149,10 @@ async function runScan(kind: TargetKind, target: string, flags: ScanFlags, cmd: 
 
 function addScanFlags(cmd: Command): Command {
   return addUploadFlags(addImageAccessFlags(cmd))
-    .option("--scanners <list>", "comma-separated: vuln, misconfig, secret (default depends on the target)")
+    .option(
+      "--scanners <list>",
+      "comma-separated: vuln, misconfig, secret, malware (default depends on the target)",
+    )
     .option("--format <format>", `report format: ${REPORT_FORMATS.join(", ")}`, "table")
     .option("--output <file>", "write the report to FILE instead of standard output")
     .option("--severity <list>", "only report these severities (e.g. CRITICAL,HIGH)")
@@ -177,7 +184,14 @@ function addScanFlags(cmd: Command): Command {
       "--vault-address <url>",
       "vault address for --vault-leaks (default $VAULT_ADDR or http://127.0.0.1:8200)",
     )
-    .option("--vault-token <token>", "vault token for --vault-leaks (default $VAULT_TOKEN)");
+    .option("--vault-token <token>", "vault token for --vault-leaks (default $VAULT_TOKEN)")
+    .option(
+      "--malware-rules <file>",
+      "YARA rules added to the built-in ones (malware; repeatable)",
+      repeatable,
+      [],
+    )
+    .option("--malware-hashes <file>", "known-bad sha256 list, sha256sum format (malware)");
 }
 
 function subcommand(scan: Command, name: string, arg: string, kind: TargetKind, description: string): void {

@@ -21,6 +21,13 @@ export interface AnalyzerFile {
    * For analyzers that need a few headers of large files (executables).
    */
   readRange(offset: number, length: number): Promise<Buffer>;
+  /** The walk's label of the layer the file is in (its digest, or "rootfs"). */
+  layer?: string;
+  /**
+   * Where the file lies on disk, when the walk reads an unpacked root filesystem. Analyzers that
+   * hand files to an external program use it instead of writing a copy.
+   */
+  diskPath?: string;
 }
 
 /** What one analyzer learned from one file; persisted in the per-layer cache as JSON. */
@@ -42,6 +49,20 @@ export interface AnalyzerOutput {
   fsFacts?: FsFact[];
   /** Redacted secret matches for the secret scanner. */
   secretHits?: SecretHit[];
+  /** Malicious-content rule matches for the malware scanner. */
+  malwareHits?: MalwareHit[];
+}
+
+/** One malicious-content match of one file (the malware scanner's rules). */
+export interface MalwareHit {
+  ruleId: string;
+  title: string;
+  severity: Severity;
+  category: string;
+  mitre: string[];
+  engine: "yara" | "hash";
+  /** sha256 hex of the file. */
+  sha256: string;
 }
 
 export interface PackageLicenses {
@@ -94,6 +115,12 @@ export interface Analyzer {
   /** Cheap test on path and metadata only; content is read only for files some analyzer wants. */
   wants(path: string, info: { size: number; mode: number }): boolean;
   analyze(file: AnalyzerFile): Promise<AnalyzerOutput | undefined>;
+  /**
+   * Called once when the walk of a layer (label as in AnalyzerFile.layer) has offered every file:
+   * analyzers that batch work over a layer (one external process for many files) return their
+   * per-file results here. A throw becomes a layer issue.
+   */
+  finishLayer?(layer: string): Promise<Array<{ path: string; output: AnalyzerOutput }>>;
 }
 
 /** One analyzer result and the layer it came from. */

@@ -32,6 +32,7 @@ export type ErrorCode =
   | "FILE_TOO_LARGE"
   | "CONFIG_INVALID"
   | "IO"
+  | "TOOL_MISSING"
   | "UNSUPPORTED"
   /** A worker thread of a scan died or failed to start. */
   | "WORKER_FAILED";

@@ -74,7 +74,29 @@ export interface SecretFinding {
   vaultLeak?: { path: string; field: string; version: number; remediation: string };
 }
 
-export type Finding = VulnerabilityFinding | MisconfigFinding | SecretFinding;
+/** A file that matched a malicious-content rule (YARA rule or known-bad hash). */
+export interface MalwareFinding {
+  kind: "malware";
+  /** The rule id (built-in `BMW-…`, a user YARA rule's `id` meta or name, or `known-bad-hash`). */
+  id: string;
+  severity: Severity;
+  title: string;
+  /** Family: miner, webshell, reverse-shell, persistence, packed, test-file, known-bad, user. */
+  category: string;
+  file: string;
+  /** Layer digest for images. */
+  layer?: string;
+  /** For images: set when a later layer deletes or overwrites the file (it still ships in `layer`). */
+  removedIn?: string;
+  /** sha256 hex of the file's bytes. */
+  sha256: string;
+  /** MITRE ATT&CK technique ids, e.g. ["T1496"]. */
+  mitre: string[];
+  /** What recognised it: the YARA engine, or the user's hash list. */
+  engine: "yara" | "hash";
+}
+
+export type Finding = VulnerabilityFinding | MisconfigFinding | SecretFinding | MalwareFinding;
 
 /** A finding that a suppression removed; always listed in the report, never dropped silently. */
 export interface Suppressed {

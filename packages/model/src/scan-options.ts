@@ -21,6 +21,9 @@ export interface ScanOptions extends OpenImageOptions {
   threads?: number;
   /** vuln: leave out dev/test dependencies that lockfiles mark as such */
   skipDev?: boolean;
+  /** malware: YARA rule files added to the built-in rules, and a list of known-bad sha256 hashes */
+  malwareRules?: string[];
+  malwareHashes?: string;
   /** misconfig */
   compliance?: string;
   allowedRegistries?: string[];

@@ -50,7 +50,7 @@ export interface FinalFindings {
   suppressed: readonly Suppressed[];
 }
 
-export type ScannerName = "vuln" | "misconfig" | "secret";
+export type ScannerName = "vuln" | "misconfig" | "secret" | "malware";
 
 /**
  * A scanner turns a target into findings. Image scanners add analyzers to the one

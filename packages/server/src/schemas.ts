@@ -10,7 +10,7 @@ const finding = {
   type: "object",
   required: ["kind", "id", "severity"],
   properties: {
-    kind: { type: "string", enum: ["vulnerability", "misconfiguration", "secret"] },
+    kind: { type: "string", enum: ["vulnerability", "misconfiguration", "secret", "malware"] },
     id: SHORT,
     severity: SEVERITY,
     package: {
@@ -25,6 +25,7 @@ const finding = {
     file: LONG,
     line: { type: "integer", minimum: 0 },
     fingerprint: SHORT,
+    sha256: { type: "string", pattern: "^[a-f0-9]{64}$" },
   },
   allOf: [
     {
@@ -33,6 +34,7 @@ const finding = {
     },
     { if: { properties: { kind: { const: "secret" } } }, then: { required: ["fingerprint", "file"] } },
     { if: { properties: { kind: { const: "misconfiguration" } } }, then: { required: ["file", "line"] } },
+    { if: { properties: { kind: { const: "malware" } } }, then: { required: ["file", "sha256"] } },
   ],
 };
 
@@ -193,7 +195,7 @@ export const findingsQuery = {
   properties: {
     state: { type: "string", enum: ["open", "fixed"] },
     severity: SEVERITY,
-    kind: { type: "string", enum: ["vulnerability", "misconfiguration", "secret"] },
+    kind: { type: "string", enum: ["vulnerability", "misconfiguration", "secret", "malware"] },
     asset: SHORT,
     after: { type: "string", pattern: "^[a-f0-9]{1,64}$" },
     limit: LIMIT,

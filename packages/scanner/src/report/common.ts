@@ -6,7 +6,7 @@ export function findingPath(f: Finding): string {
 }
 
 export function findingLine(f: Finding): number | undefined {
-  return f.kind === "vulnerability" ? undefined : f.line;
+  return f.kind === "vulnerability" || f.kind === "malware" ? undefined : f.line;
 }
 
 /** Highest CVSS score of a vulnerability finding, when it carries any. */

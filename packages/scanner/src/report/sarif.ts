@@ -27,6 +27,8 @@ function ruleHelp(f: Finding): string {
       return `${f.title}\nRemediation: ${f.remediation}`;
     case "secret":
       return `${f.title}\nRemove the credential from the file (and every image layer), rotate it, and load it at run time instead.`;
+    case "malware":
+      return `${f.title}\nCategory: ${f.category}${f.mitre.length ? `\nMITRE ATT&CK: ${f.mitre.join(", ")}` : ""}\nFind how the file entered the image (the layer's build step) and rebuild without it.`;
   }
 }
 
@@ -63,6 +65,8 @@ function message(f: Finding): string {
       return `${f.title}${f.message ? `: ${f.message}` : ""}${f.resource ? ` (${f.resource.kind} ${f.resource.namespace ? `${f.resource.namespace}/` : ""}${f.resource.name})` : ""}`;
     case "secret":
       return `${f.title}: ${f.match}${f.layer ? ` in layer ${f.layer}` : ""}${f.removedIn ? ` (deleted in ${f.removedIn} but still shipped)` : ""}${f.detection ? ` [${f.detection}]` : ""}`;
+    case "malware":
+      return `${f.title}: ${f.file} (sha256 ${f.sha256})${f.layer ? ` in layer ${f.layer}` : ""}${f.removedIn ? ` (deleted in ${f.removedIn} but still shipped)` : ""}${f.mitre.length ? ` [${f.mitre.join(", ")}]` : ""}`;
   }
 }
 

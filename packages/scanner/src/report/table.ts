@@ -2,6 +2,7 @@ import {
   severityRank,
   SEVERITIES,
   type Finding,
+  type MalwareFinding,
   type MisconfigFinding,
   type Report,
   type SecretFinding,
@@ -178,6 +179,19 @@ function* secretSection(findings: SecretFinding[]): Generator<string> {
   yield "";
 }
 
+function* malwareSection(findings: MalwareFinding[]): Generator<string> {
+  if (!findings.length) return;
+  yield* ["Malicious content", ""];
+  const width = idWidth(findings, 18);
+  for (const f of [...findings].sort(bySeverityThenId)) {
+    const layer = f.layer ? ` layer ${f.layer.slice(0, 19)}` : "";
+    const removed = f.removedIn ? ` (deleted in ${f.removedIn.slice(0, 19)}, still shipped)` : "";
+    const mitre = f.mitre.length ? ` [${f.mitre.join(",")}]` : "";
+    yield `  ${pad(f.severity, 9)}${pad(f.id, width)}${f.file}${layer}${removed}  ${oneLine(f.title)}${mitre}  sha256:${f.sha256.slice(0, 16)}`;
+  }
+  yield "";
+}
+
 function header(report: Report): string[] {
   const counts = SEVERITIES.map((s) => `${s}: ${report.summary.bySeverity[s]}`).join(", ");
   return [`Target: ${report.target}`, `Findings: ${report.summary.total} (${counts})`, ""];
@@ -217,6 +231,7 @@ function* tableLines(report: Report): Generator<string> {
   yield* vulnSection(f.filter((x): x is VulnerabilityFinding => x.kind === "vulnerability"));
   yield* misconfigSection(f.filter((x): x is MisconfigFinding => x.kind === "misconfiguration"));
   yield* secretSection(f.filter((x): x is SecretFinding => x.kind === "secret"));
+  yield* malwareSection(f.filter((x): x is MalwareFinding => x.kind === "malware"));
   if (report.summary.compliance !== undefined) yield* [...complianceLines(report.summary.compliance), ""];
   if (!f.length) yield* ["No findings.", ""];
   yield* tail(report);

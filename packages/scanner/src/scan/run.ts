@@ -28,6 +28,8 @@ export interface RunOptions extends ScanOptions {
   cwd?: string;
   /** Scanners to pick from (default: the registry); tests pass their own. */
   registry?: Scanner[];
+  /** Walk every layer even when the layer cache holds it (handed to the pipeline). */
+  noCache?: boolean;
 }
 
 export const DEFAULT_SCANNERS: Record<TargetKind, string[]> = {
@@ -38,7 +40,7 @@ export const DEFAULT_SCANNERS: Record<TargetKind, string[]> = {
   host: ["misconfig"],
 };
 
-const KNOWN = ["vuln", "misconfig", "secret"];
+const KNOWN = ["vuln", "misconfig", "secret", "malware"];
 
 /**
  * The scanners to run. Names the user typed must exist; defaults quietly skip scanners

@@ -124,13 +124,16 @@ export async function offerFile(
   content: SharedContent,
   layerLabel: string,
   into: Pick<LayerAnalysis, "results" | "issues">,
+  diskPath?: string,
 ): Promise<void> {
   const file: AnalyzerFile = {
     path,
     ...meta,
     read: () => content.read(),
     readRange: (offset, length) => content.readRange(offset, length),
+    layer: layerLabel,
   };
+  if (diskPath !== undefined) file.diskPath = diskPath;
   for (const analyzer of wanting) {
     try {
       const output = await analyzer.analyze(file);
@@ -142,4 +145,30 @@ export async function offerFile(
     }
   }
   if (content.failure !== undefined) throw content.failure;
+}
+
+/**
+ * The end of a layer's walk: analyzers that batch work over the layer add their results.
+ * A failure is that analyzer's issue on the layer; the other analyzers' results stand.
+ */
+export async function finishLayer(
+  analyzers: readonly Analyzer[],
+  layerLabel: string,
+  into: Pick<LayerAnalysis, "results" | "issues">,
+): Promise<void> {
+  for (const analyzer of analyzers) {
+    if (!analyzer.finishLayer) continue;
+    try {
+      for (const r of await analyzer.finishLayer(layerLabel))
+        into.results.push({ analyzer: analyzer.name, path: r.path, output: r.output });
+    } catch (e) {
+      const code = e instanceof BulwarkError ? e.code : "PARSE";
+      into.issues.push({
+        path: "/",
+        code,
+        message: `${analyzer.name}: ${errorMessage(e)}`,
+        layer: layerLabel,
+      });
+    }
+  }
 }

@@ -11,7 +11,7 @@ import {
 } from "node:fs";
 import { resolve } from "node:path";
 import { type Analyzer, errorMessage } from "@bulwark/model";
-import { interested, offerFile, SharedContent, type FileMeta } from "./offer.js";
+import { finishLayer, interested, offerFile, SharedContent, type FileMeta } from "./offer.js";
 import { joinPath } from "./paths.js";
 import type { LayerContent } from "./tarlayer.js";
 
@@ -99,6 +99,7 @@ export async function walkRootfs(root: string, analyzers: readonly Analyzer[]): 
       }
     }
   }
+  await finishLayer(analyzers, LABEL, out);
   return out;
 }
 
@@ -118,7 +119,7 @@ async function offer(
     async (offset, length) => ranges.read(offset, length),
   );
   try {
-    await offerFile(wanting, path, meta, content, LABEL, out);
+    await offerFile(wanting, path, meta, content, LABEL, out, onDisk);
   } catch (e) {
     // An unreadable file on disk is that file's problem, not the scan's.
     out.issues.push({ path, code: "IO", message: errorMessage(e), layer: LABEL });

@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import { readTar, type TarEntry } from "@bulwark/image";
 import { type Analyzer, BulwarkError, errorMessage, limit, type LayerAnalysis } from "@bulwark/model";
-import { interested, offerFile, SharedContent, type FileMeta } from "./offer.js";
+import { finishLayer, interested, offerFile, SharedContent, type FileMeta } from "./offer.js";
 import { normaliseEntryPath, resolveSymlinkTarget, whiteoutOf } from "./paths.js";
 
 export type LayerContent = Pick<LayerAnalysis, "results" | "whiteouts" | "opaqueDirs" | "paths" | "issues">;
@@ -127,5 +127,6 @@ export async function walkTar(
     tar.destroy();
     throw corrupt(e, layer);
   }
+  await finishLayer(analyzers, layer, out);
   return out;
 }

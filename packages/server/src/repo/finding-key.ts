@@ -8,6 +8,7 @@ export const SCANNER_KINDS: Record<string, Finding["kind"]> = {
   vuln: "vulnerability",
   misconfig: "misconfiguration",
   secret: "secret",
+  malware: "malware",
 };
 
 /**
@@ -20,6 +21,7 @@ export function findingKey(asset: string, f: Finding): string {
   if (f.kind === "vulnerability")
     parts.push(f.package.purl || f.package.name, f.package.version, f.location.path);
   else if (f.kind === "secret") parts.push(f.fingerprint);
+  else if (f.kind === "malware") parts.push(f.file, f.sha256);
   else
     parts.push(
       f.file,
