@@ -11,10 +11,11 @@ import { checkListenSecurity, loadTls, parseListen, stopOnSignal } from "../stor
 import { overdueSecrets } from "../status.js";
 import { registerInject } from "./inject.js";
 import { registerLeakCommands } from "./leaks.js";
+import { addUnsealFileOptions, registerInit, unsealFromFiles, type UnsealFileOpts } from "./unseal.js";
 
 const DEFAULT_PORT = 8200;
 
-interface ServeOpts {
+interface ServeOpts extends UnsealFileOpts {
   listen: string;
   dataDir?: string;
   database?: string;
@@ -43,9 +44,16 @@ async function serve(opts: ServeOpts): Promise<void> {
         `vault alert: ${a.kind} ${a.identity} read ${a.mount}/${a.path} for the first time\n`,
       ),
   });
+  let unsealed: boolean;
+  try {
+    unsealed = await unsealFromFiles(vault.core, opts);
+  } catch (e) {
+    await vault.close();
+    throw e;
+  }
   const server = await startHttp(vault.core, addr.host, addr.port, tlsFiles);
   process.stdout.write(
-    `vault listening on ${tlsFiles ? "https" : "http"}://${addr.host}:${server.port} (sealed until unsealed)\n`,
+    `vault listening on ${tlsFiles ? "https" : "http"}://${addr.host}:${server.port} (${unsealed ? "unsealed" : "sealed until unsealed"})\n`,
   );
   await new Promise<void>((done) => {
     stopOnSignal("vault", async () => {
@@ -60,7 +68,8 @@ export function registerVault(program: Command): void {
   const vault = program
     .command("vault")
     .description("encrypted, audited secrets store speaking Vault's HTTP API");
-  vault
+  registerInit(vault);
+  const serveCmd = vault
     .command("serve")
     .description("run the vault server (sealed at start; unseal with the key shares over sys/unseal)")
     .option("--listen <addr>", "address to listen on", `127.0.0.1:${DEFAULT_PORT}`)
@@ -69,8 +78,8 @@ export function registerVault(program: Command): void {
     .option("--audit-file <file>", "audit log file (default <data-dir>/vault-audit.log)")
     .option("--tls-cert <file>", "PEM certificate")
     .option("--tls-key <file>", "PEM key")
-    .option("--insecure-listen", "allow a non-loopback address without TLS")
-    .action((opts: ServeOpts) => serve(opts));
+    .option("--insecure-listen", "allow a non-loopback address without TLS");
+  addUnsealFileOptions(serveCmd).action((opts: ServeOpts) => serve(opts));
   registerLeakCommands(vault);
   registerInject(vault);
   const audit = vault.command("audit").description("the tamper-evident audit log");

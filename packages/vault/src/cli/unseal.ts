@@ -1,0 +1,113 @@
+/**
+ * `bulwark vault init` (offline, with optional passphrase / key-file unsealing) and the
+ * unseal-at-start options that `vault serve` and `vault audit verify` share.
+ */
+import type { Command } from "commander";
+import { existsSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { resolve } from "node:path";
+import type { VaultCore } from "../core.js";
+import { openVault } from "../open.js";
+import { readKeyFile, readPassphraseFile } from "../seal/unseal-methods.js";
+import { enableUnsealMethod, unsealWithSecret } from "../unseal.js";
+
+export interface UnsealFileOpts {
+  unsealKeyFile?: string;
+  unsealPassphraseFile?: string;
+}
+
+export function addUnsealFileOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      "--unseal-key-file <file>",
+      "unseal with this key file (set up by `vault init --unseal-key-file`)",
+    )
+    .option("--unseal-passphrase-file <file>", "unseal with the passphrase in this file (- reads stdin)");
+}
+
+/** Unseals from the files named on the command line; false when none was named. */
+export async function unsealFromFiles(core: VaultCore, opts: UnsealFileOpts): Promise<boolean> {
+  if (opts.unsealKeyFile) {
+    const secret = readKeyFile(resolve(opts.unsealKeyFile));
+    try {
+      await unsealWithSecret(core, "key-file", secret);
+    } finally {
+      secret.fill(0);
+    }
+    return true;
+  }
+  if (opts.unsealPassphraseFile) {
+    const secret = readPassphraseFile(opts.unsealPassphraseFile);
+    try {
+      await unsealWithSecret(core, "passphrase", secret);
+    } finally {
+      secret.fill(0);
+    }
+    return true;
+  }
+  return false;
+}
+
+interface InitOpts extends UnsealFileOpts {
+  dataDir: string;
+  database?: string;
+  shares: string;
+  threshold: string;
+  format: string;
+}
+
+/** A missing key file is created: 32 random bytes, readable by its owner only. */
+function ensureKeyFile(file: string): boolean {
+  if (existsSync(file)) return false;
+  writeFileSync(file, randomBytes(32), { mode: 0o400, flag: "wx" });
+  return true;
+}
+
+async function init(opts: InitOpts): Promise<void> {
+  const keyFile = opts.unsealKeyFile && resolve(opts.unsealKeyFile);
+  // read (and check) the unseal material before anything is written
+  const pass = opts.unsealPassphraseFile ? readPassphraseFile(opts.unsealPassphraseFile) : undefined;
+  const created = keyFile ? ensureKeyFile(keyFile) : false;
+  const keyBytes = keyFile ? readKeyFile(keyFile) : undefined;
+  const v = await openVault({ dataDir: resolve(opts.dataDir), databaseUrl: opts.database });
+  try {
+    const res = (await v.core.initialize(Number(opts.shares), Number(opts.threshold))) as {
+      keys: string[];
+      keys_base64: string[];
+      root_token: string;
+    };
+    for (const k of res.keys.slice(0, Number(opts.threshold))) await v.core.submitUnsealKey(k, false);
+    if (pass) await enableUnsealMethod(v.core, "passphrase", pass);
+    if (keyBytes) await enableUnsealMethod(v.core, "key-file", keyBytes);
+    const methods = [...(pass ? ["passphrase"] : []), ...(keyBytes ? ["key-file"] : [])];
+    process.stdout.write(
+      opts.format === "json"
+        ? `${JSON.stringify({ ...res, unseal_methods: methods }, null, 2)}\n`
+        : res.keys.map((k, i) => `Unseal Key ${i + 1}: ${k}\n`).join("") +
+            `Initial Root Token: ${res.root_token}\n` +
+            (created ? `Key file created: ${keyFile}\n` : "") +
+            (methods.length ? `Also unseals with: ${methods.join(", ")}\n` : ""),
+    );
+  } finally {
+    pass?.fill(0);
+    keyBytes?.fill(0);
+    await v.close();
+  }
+}
+
+export function registerInit(vault: Command): void {
+  vault
+    .command("init")
+    .description("initialise a vault's store offline: print the unseal shares and the root token once")
+    .requiredOption("--data-dir <dir>", "data directory")
+    .option("--database <url>", "postgres:// URL to use PostgreSQL instead of SQLite")
+    .option("--shares <n>", "number of Shamir unseal shares", "1")
+    .option("--threshold <n>", "shares needed to unseal", "1")
+    .option(
+      "--unseal-key-file <file>",
+      "also unseal with this key file (created, 32 random bytes, when missing)",
+    )
+    .option("--unseal-passphrase-file <file>", "also unseal with the passphrase in this file (- reads stdin)")
+    .option("--format <format>", "text or json", "text")
+    .action((opts: InitOpts) => init(opts));
+}
