@@ -1,6 +1,7 @@
 /** Opens a vault over the shared store: migrations, audit log, core. */
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { AuditAnchor } from "./audit/anchor.js";
 import { AuditLog } from "./audit/log.js";
 import { VaultCore, type CoreOptions } from "./core.js";
 import { vaultMigrations } from "./storage/migrations.js";
@@ -26,8 +27,11 @@ export async function openVault(opts: OpenVaultOptions): Promise<OpenedVault> {
   const store = await openStore({ dataDir, databaseUrl: opts.databaseUrl });
   try {
     await migrate(store, "vault", vaultMigrations);
-    const auditFile = opts.auditFile ?? join(dataDir, "vault-audit.log");
-    const core = new VaultCore(store, new AuditLog(auditFile), opts);
+    const auditFile = resolve(opts.auditFile ?? join(dataDir, "vault-audit.log"));
+    const audit = new AuditLog(auditFile);
+    const anchor = await AuditAnchor.attach(store, audit);
+    const core = new VaultCore(store, audit, opts);
+    anchor.start();
     const stopSweeper = core.startLeaseSweeper();
     return {
       core,
@@ -35,7 +39,8 @@ export async function openVault(opts: OpenVaultOptions): Promise<OpenedVault> {
       auditFile,
       close: async () => {
         stopSweeper();
-        core.sealNow();
+        core.sealNow(); // anchors the log's end with the audit key before the key is dropped
+        await anchor.stop();
         await core.flushUsage();
         core.audit.close();
         await store.close();

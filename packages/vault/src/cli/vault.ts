@@ -2,8 +2,7 @@
  * `bulwark vault serve|audit verify|status`: the standalone vault server and its tools.
  */
 import type { Command } from "commander";
-import { join, resolve } from "node:path";
-import { verifyAuditLog } from "../audit/log.js";
+import { resolve } from "node:path";
 import { VaultError } from "../errors.js";
 import { startHttp } from "../http/server.js";
 import { openVault } from "../open.js";
@@ -11,6 +10,7 @@ import { checkListenSecurity, loadTls, parseListen, stopOnSignal } from "../stor
 import { overdueSecrets } from "../status.js";
 import { registerInject } from "./inject.js";
 import { registerLeakCommands } from "./leaks.js";
+import { registerAuditVerify } from "./audit-verify.js";
 import { addUnsealFileOptions, registerInit, unsealFromFiles, type UnsealFileOpts } from "./unseal.js";
 
 const DEFAULT_PORT = 8200;
@@ -83,21 +83,7 @@ export function registerVault(program: Command): void {
   registerLeakCommands(vault);
   registerInject(vault);
   const audit = vault.command("audit").description("the tamper-evident audit log");
-  audit
-    .command("verify")
-    .description("check the audit log's hash chain; exit 1 on the first broken line")
-    .option("--data-dir <dir>", "data directory")
-    .option("--file <file>", "audit log file (default <data-dir>/vault-audit.log)")
-    .action((opts: { dataDir?: string; file?: string }) => {
-      const file = opts.file ? resolve(opts.file) : join(dataDirOf(opts.dataDir), "vault-audit.log");
-      const r = verifyAuditLog(file);
-      if (!r.ok) {
-        process.stdout.write(`audit log ${file}: TAMPERED at line ${r.badLine}: ${r.reason}\n`);
-        process.exitCode = 1;
-        return;
-      }
-      process.stdout.write(`audit log ${file}: ok, ${r.lines} entries, chain intact\n`);
-    });
+  registerAuditVerify(audit);
   vault
     .command("status")
     .description(
