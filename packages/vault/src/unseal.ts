@@ -14,10 +14,23 @@ import {
 } from "./seal/unseal-methods.js";
 import { noContent, ok, type Route, type VaultRequest } from "./types.js";
 
+/**
+ * Cores with a passphrase derivation running. sys/unseal is unauthenticated and each Argon2id
+ * run takes 64 MiB and a CPU for a moment, so attempts are taken one at a time, never queued.
+ */
+const deriving = new WeakSet<VaultCore>();
+
 /** Unseals with a passphrase or key file; a wrong one throws and leaves the vault sealed. */
 export async function unsealWithSecret(core: VaultCore, kind: UnsealMethod, secret: Buffer): Promise<void> {
   if (core.seal.unsealed) return;
-  const rootKey = await recoverRootKey(core.store, kind, secret);
+  if (deriving.has(core)) throw invalid("another passphrase unseal attempt is in progress; try again");
+  deriving.add(core);
+  let rootKey: Buffer;
+  try {
+    rootKey = await recoverRootKey(core.store, kind, secret);
+  } finally {
+    deriving.delete(core);
+  }
   try {
     await core.seal.unsealWithRootKey(rootKey);
   } finally {

@@ -189,5 +189,5 @@ describe("audit anchor", () => {
     const forged = await verify();
     expect(forged.code).toBe(1);
     expect(forged.stdout).toMatch(/TAMPERED: the store's anchor record fails its MAC/);
-  }, 300_000);
+  }, 600_000);
 });

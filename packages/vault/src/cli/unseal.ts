@@ -8,7 +8,9 @@ import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import type { VaultCore } from "../core.js";
 import { openVault } from "../open.js";
-import { readKeyFile, readPassphraseFile } from "../seal/unseal-methods.js";
+import { splitSecret } from "../crypto/shamir.js";
+import { VaultError } from "../errors.js";
+import { checkUnsealSecret, readKeyFile, readPassphraseFile } from "../seal/unseal-methods.js";
 import { enableUnsealMethod, unsealWithSecret } from "../unseal.js";
 
 export interface UnsealFileOpts {
@@ -63,31 +65,49 @@ function ensureKeyFile(file: string): boolean {
   return true;
 }
 
+function printInit(
+  opts: InitOpts,
+  res: { keys: string[]; root_token: string },
+  methods: string[],
+  keyFileCreated?: string,
+): void {
+  process.stdout.write(
+    opts.format === "json"
+      ? `${JSON.stringify({ ...res, unseal_methods: methods }, null, 2)}\n`
+      : res.keys.map((k, i) => `Unseal Key ${i + 1}: ${k}\n`).join("") +
+          `Initial Root Token: ${res.root_token}\n` +
+          (keyFileCreated ? `Key file created: ${keyFileCreated}\n` : "") +
+          (methods.length ? `Also unseals with: ${methods.join(", ")}\n` : ""),
+  );
+}
+
 async function init(opts: InitOpts): Promise<void> {
+  const shares = Number(opts.shares);
+  const threshold = Number(opts.threshold);
+  splitSecret(Buffer.alloc(1), shares, threshold); // refuses bad counts before anything is written
   const keyFile = opts.unsealKeyFile && resolve(opts.unsealKeyFile);
-  // read (and check) the unseal material before anything is written
+  // read and check the unseal material before the vault is initialised: a failure after
+  // initialisation would lose the shares
   const pass = opts.unsealPassphraseFile ? readPassphraseFile(opts.unsealPassphraseFile) : undefined;
-  const created = keyFile ? ensureKeyFile(keyFile) : false;
-  const keyBytes = keyFile ? readKeyFile(keyFile) : undefined;
+  if (pass) checkUnsealSecret("passphrase", pass);
   const v = await openVault({ dataDir: resolve(opts.dataDir), databaseUrl: opts.database });
+  let keyBytes: Buffer | undefined;
   try {
-    const res = (await v.core.initialize(Number(opts.shares), Number(opts.threshold))) as {
-      keys: string[];
-      keys_base64: string[];
-      root_token: string;
-    };
-    for (const k of res.keys.slice(0, Number(opts.threshold))) await v.core.submitUnsealKey(k, false);
-    if (pass) await enableUnsealMethod(v.core, "passphrase", pass);
-    if (keyBytes) await enableUnsealMethod(v.core, "key-file", keyBytes);
-    const methods = [...(pass ? ["passphrase"] : []), ...(keyBytes ? ["key-file"] : [])];
-    process.stdout.write(
-      opts.format === "json"
-        ? `${JSON.stringify({ ...res, unseal_methods: methods }, null, 2)}\n`
-        : res.keys.map((k, i) => `Unseal Key ${i + 1}: ${k}\n`).join("") +
-            `Initial Root Token: ${res.root_token}\n` +
-            (created ? `Key file created: ${keyFile}\n` : "") +
-            (methods.length ? `Also unseals with: ${methods.join(", ")}\n` : ""),
-    );
+    if ((await v.core.sealStatus()).initialized)
+      throw new VaultError("VAULT_ALREADY_INITIALIZED", "Vault is already initialized");
+    const created = keyFile ? ensureKeyFile(keyFile) : false;
+    keyBytes = keyFile ? readKeyFile(keyFile) : undefined;
+    const res = (await v.core.initialize(shares, threshold)) as { keys: string[]; root_token: string };
+    const methods: string[] = [];
+    try {
+      for (const k of res.keys.slice(0, threshold)) await v.core.submitUnsealKey(k, false);
+      if (pass) await enableUnsealMethod(v.core, "passphrase", pass).then(() => methods.push("passphrase"));
+      if (keyBytes)
+        await enableUnsealMethod(v.core, "key-file", keyBytes).then(() => methods.push("key-file"));
+    } finally {
+      // the shares are printed whatever happens next: they are the only way in
+      printInit(opts, res, methods, created ? keyFile : undefined);
+    }
   } finally {
     pass?.fill(0);
     keyBytes?.fill(0);

@@ -94,6 +94,14 @@ function readSecretFile(file: string, what: string): Buffer {
   }
 }
 
+/** Refuses a passphrase or key file too weak to guard the root key. */
+export function checkUnsealSecret(kind: UnsealMethod, secret: Buffer): void {
+  if (kind === "passphrase" && [...secret.toString("utf8")].length < MIN_PASSPHRASE)
+    throw invalid(`passphrase too short: at least ${MIN_PASSPHRASE} characters`);
+  if (kind === "key-file" && secret.length < MIN_KEY_FILE_BYTES)
+    throw invalid(`key file too short: at least ${MIN_KEY_FILE_BYTES} bytes`);
+}
+
 /** Stores (or replaces) the root key wrapped under a key derived from `secret`. */
 export async function addUnsealMethod(
   store: Store,
@@ -102,10 +110,7 @@ export async function addUnsealMethod(
   rootKey: Buffer,
   argon2: { m: number; t: number; p: number } = DEFAULT_ARGON2,
 ): Promise<void> {
-  if (kind === "passphrase" && [...secret.toString("utf8")].length < MIN_PASSPHRASE)
-    throw invalid(`passphrase too short: at least ${MIN_PASSPHRASE} characters`);
-  if (kind === "key-file" && secret.length < MIN_KEY_FILE_BYTES)
-    throw invalid(`key file too short: at least ${MIN_KEY_FILE_BYTES} bytes`);
+  checkUnsealSecret(kind, secret);
   const salt = randomBytes(16).toString("base64");
   const params: KdfParams =
     kind === "passphrase" ? { alg: "argon2id", ...argon2, salt } : { alg: "hkdf-sha256", salt };
