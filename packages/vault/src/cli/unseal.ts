@@ -50,7 +50,7 @@ export async function unsealFromFiles(core: VaultCore, opts: UnsealFileOpts): Pr
   return false;
 }
 
-interface InitOpts extends UnsealFileOpts {
+export interface InitOpts extends UnsealFileOpts {
   dataDir: string;
   database?: string;
   shares: string;
@@ -66,12 +66,13 @@ function ensureKeyFile(file: string): boolean {
 }
 
 function printInit(
+  write: (text: string) => void,
   opts: InitOpts,
   res: { keys: string[]; root_token: string },
   methods: string[],
   keyFileCreated?: string,
 ): void {
-  process.stdout.write(
+  write(
     opts.format === "json"
       ? `${JSON.stringify({ ...res, unseal_methods: methods }, null, 2)}\n`
       : res.keys.map((k, i) => `Unseal Key ${i + 1}: ${k}\n`).join("") +
@@ -81,7 +82,11 @@ function printInit(
   );
 }
 
-async function init(opts: InitOpts): Promise<void> {
+/** `vault init`; `write` receives the shares and root token (stdout on the command line). */
+export async function initVault(
+  opts: InitOpts,
+  write: (text: string) => void = (t) => void process.stdout.write(t),
+): Promise<void> {
   const shares = Number(opts.shares);
   const threshold = Number(opts.threshold);
   splitSecret(Buffer.alloc(1), shares, threshold); // refuses bad counts before anything is written
@@ -106,7 +111,7 @@ async function init(opts: InitOpts): Promise<void> {
         await enableUnsealMethod(v.core, "key-file", keyBytes).then(() => methods.push("key-file"));
     } finally {
       // the shares are printed whatever happens next: they are the only way in
-      printInit(opts, res, methods, created ? keyFile : undefined);
+      printInit(write, opts, res, methods, created ? keyFile : undefined);
     }
   } finally {
     pass?.fill(0);
@@ -129,5 +134,5 @@ export function registerInit(vault: Command): void {
     )
     .option("--unseal-passphrase-file <file>", "also unseal with the passphrase in this file (- reads stdin)")
     .option("--format <format>", "text or json", "text")
-    .action((opts: InitOpts) => init(opts));
+    .action((opts: InitOpts) => initVault(opts));
 }
