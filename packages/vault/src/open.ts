@@ -1,11 +1,9 @@
 /** Opens a vault over the shared store: migrations, audit log, core. */
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { AuditLog } from "./audit/log.js";
-import { VaultCore, type CoreOptions } from "./core.js";
-import { vaultMigrations } from "./storage/migrations.js";
-import { migrate, openStore, type Store } from "./store.js";
-import { workloadMigrations } from "./workload/migrations.js";
+import { attachVault } from "./attach.js";
+import type { CoreOptions, VaultCore } from "./core.js";
+import { openStore, type Store } from "./store.js";
 
 export interface OpenVaultOptions extends CoreOptions {
   dataDir: string;
@@ -21,25 +19,20 @@ export interface OpenedVault {
   close(): Promise<void>;
 }
 
+/** The standalone vault: its own store, closed with it. */
 export async function openVault(opts: OpenVaultOptions): Promise<OpenedVault> {
   const dataDir = resolve(opts.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const store = await openStore({ dataDir, databaseUrl: opts.databaseUrl });
   try {
-    await migrate(store, "vault", vaultMigrations);
-    await migrate(store, "vault_workload", workloadMigrations);
-    const auditFile = opts.auditFile ?? join(dataDir, "vault-audit.log");
-    const core = new VaultCore(store, new AuditLog(auditFile), opts);
-    const stopSweeper = core.startLeaseSweeper();
+    const auditFile = resolve(opts.auditFile ?? join(dataDir, "vault-audit.log"));
+    const vault = await attachVault(store, { ...opts, auditFile });
     return {
-      core,
+      core: vault.core,
       store,
       auditFile,
       close: async () => {
-        stopSweeper();
-        core.sealNow();
-        await core.flushUsage();
-        core.audit.close();
+        await vault.close();
         await store.close();
       },
     };

@@ -12,6 +12,8 @@ export interface VaultRequest {
   body: Record<string, unknown>;
   token?: string;
   remote: string;
+  /** The Content-Type header (KV PATCH requires application/merge-patch+json). */
+  contentType?: string;
   /** From `X-Vault-Wrap-TTL`: wrap the response (seconds). */
   wrapTtl?: number;
 }

@@ -9,6 +9,7 @@ import {
   closeSync,
   existsSync,
   fstatSync,
+  fsync,
   fsyncSync,
   openSync,
   readFileSync,
@@ -35,6 +36,15 @@ export interface AuditEntry {
 
 function lineHash(prev: string, body: string): string {
   return createHash("sha256").update(prev).update("\n").update(body).digest("hex");
+}
+
+function statSize(file: string): number {
+  const fd = openSync(file, "r");
+  try {
+    return fstatSync(fd).size;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Reads the hash of the last line without loading the whole file. */
@@ -67,13 +77,45 @@ function lastHash(file: string): string {
   }
 }
 
+/** Where the log ends: line count, byte length, last line's hash (see anchor.ts). */
+export interface AuditPosition {
+  lines: number;
+  bytes: number;
+  hash: string;
+}
+
 export class AuditLog {
   private prev: string;
   private hmacKey: Buffer | undefined;
   private fd: number | undefined;
+  /** Line count; -1 until the anchor has counted the existing lines (anchor.ts). */
+  lines = -1;
+  bytes: number;
+  private readonly keyListeners: Array<(oldKey: Buffer) => void> = [];
 
   constructor(readonly file: string) {
     this.prev = lastHash(file);
+    this.bytes = existsSync(file) ? statSize(file) : 0;
+  }
+
+  position(): AuditPosition {
+    return { lines: this.lines, bytes: this.bytes, hash: this.prev };
+  }
+
+  /** Called with the HMAC key just before it is dropped or replaced (seal). */
+  onKeyDrop(fn: (oldKey: Buffer) => void): void {
+    this.keyListeners.push(fn);
+  }
+
+  currentKey(): Buffer | undefined {
+    return this.hmacKey;
+  }
+
+  /** fsync off the request path (the anchor only records lines that are on disk). */
+  sync(): Promise<void> {
+    const fd = this.fd;
+    if (fd === undefined) return Promise.resolve();
+    return new Promise((resolve) => fsync(fd, () => resolve()));
   }
 
   /** Flushes and closes the file (a later append reopens it). */
@@ -89,7 +131,11 @@ export class AuditLog {
 
   /** Set when unsealed; while sealed request values are redacted instead of HMAC'd. */
   setHmacKey(key: Buffer | undefined): void {
-    this.hmacKey = key;
+    const old = this.hmacKey;
+    if (old) for (const fn of this.keyListeners) fn(old);
+    // a copy: the keyring wipes its own buffers on seal, before this is called
+    this.hmacKey = key && Buffer.from(key);
+    old?.fill(0);
   }
 
   hmac(value: string): string {
@@ -117,11 +163,14 @@ export class AuditLog {
     try {
       // one descriptor for the life of the log; each line is one synchronous write (O_APPEND)
       this.fd ??= openSync(this.file, "a", 0o600);
-      writeSync(this.fd, JSON.stringify({ ...withPrev, hash }) + "\n");
+      const line = Buffer.from(JSON.stringify({ ...withPrev, hash }) + "\n", "utf8");
+      writeSync(this.fd, line);
+      this.bytes += line.length;
     } catch (e) {
       throw new VaultError("VAULT_AUDIT_FAILED", "audit log write failed; request refused", { cause: e });
     }
     this.prev = hash;
+    if (this.lines >= 0) this.lines++;
   }
 }
 

@@ -2,9 +2,8 @@
  * `bulwark vault serve|audit verify|status`: the standalone vault server and its tools.
  */
 import type { Command } from "commander";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { describeAlert } from "../alerts.js";
-import { verifyAuditLog } from "../audit/log.js";
 import { VaultError } from "../errors.js";
 import { startHttp } from "../http/server.js";
 import { openVault } from "../open.js";
@@ -12,10 +11,12 @@ import { checkListenSecurity, loadTls, parseListen, stopOnSignal } from "../stor
 import { overdueSecrets } from "../status.js";
 import { registerInject } from "./inject.js";
 import { registerLeakCommands } from "./leaks.js";
+import { registerAuditVerify } from "./audit-verify.js";
+import { addUnsealFileOptions, registerInit, unsealFromFiles, type UnsealFileOpts } from "./unseal.js";
 
 const DEFAULT_PORT = 8200;
 
-interface ServeOpts {
+interface ServeOpts extends UnsealFileOpts {
   listen: string;
   dataDir?: string;
   database?: string;
@@ -41,9 +42,16 @@ async function serve(opts: ServeOpts): Promise<void> {
     auditFile: opts.auditFile,
     onAlert: (a) => process.stderr.write(`vault alert: ${a.kind}: ${describeAlert(a)}\n`),
   });
+  let unsealed: boolean;
+  try {
+    unsealed = await unsealFromFiles(vault.core, opts);
+  } catch (e) {
+    await vault.close();
+    throw e;
+  }
   const server = await startHttp(vault.core, addr.host, addr.port, tlsFiles);
   process.stdout.write(
-    `vault listening on ${tlsFiles ? "https" : "http"}://${addr.host}:${server.port} (sealed until unsealed)\n`,
+    `vault listening on ${tlsFiles ? "https" : "http"}://${addr.host}:${server.port} (${unsealed ? "unsealed" : "sealed until unsealed"})\n`,
   );
   await new Promise<void>((done) => {
     stopOnSignal("vault", async () => {
@@ -58,7 +66,8 @@ export function registerVault(program: Command): void {
   const vault = program
     .command("vault")
     .description("encrypted, audited secrets store speaking Vault's HTTP API");
-  vault
+  registerInit(vault);
+  const serveCmd = vault
     .command("serve")
     .description("run the vault server (sealed at start; unseal with the key shares over sys/unseal)")
     .option("--listen <addr>", "address to listen on", `127.0.0.1:${DEFAULT_PORT}`)
@@ -67,26 +76,12 @@ export function registerVault(program: Command): void {
     .option("--audit-file <file>", "audit log file (default <data-dir>/vault-audit.log)")
     .option("--tls-cert <file>", "PEM certificate")
     .option("--tls-key <file>", "PEM key")
-    .option("--insecure-listen", "allow a non-loopback address without TLS")
-    .action((opts: ServeOpts) => serve(opts));
+    .option("--insecure-listen", "allow a non-loopback address without TLS");
+  addUnsealFileOptions(serveCmd).action((opts: ServeOpts) => serve(opts));
   registerLeakCommands(vault);
   registerInject(vault);
   const audit = vault.command("audit").description("the tamper-evident audit log");
-  audit
-    .command("verify")
-    .description("check the audit log's hash chain; exit 1 on the first broken line")
-    .option("--data-dir <dir>", "data directory")
-    .option("--file <file>", "audit log file (default <data-dir>/vault-audit.log)")
-    .action((opts: { dataDir?: string; file?: string }) => {
-      const file = opts.file ? resolve(opts.file) : join(dataDirOf(opts.dataDir), "vault-audit.log");
-      const r = verifyAuditLog(file);
-      if (!r.ok) {
-        process.stdout.write(`audit log ${file}: TAMPERED at line ${r.badLine}: ${r.reason}\n`);
-        process.exitCode = 1;
-        return;
-      }
-      process.stdout.write(`audit log ${file}: ok, ${r.lines} entries, chain intact\n`);
-    });
+  registerAuditVerify(audit);
   vault
     .command("status")
     .description(

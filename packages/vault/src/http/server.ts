@@ -104,6 +104,7 @@ async function onRequest(
     token: tokenOf(req),
     wrapTtl: wrapTtlOf(req),
     remote: `${req.socket.remoteAddress ?? "?"}`,
+    contentType: req.headers["content-type"],
   };
   const out = await core.handle(vreq);
   send(res, out.status, out.body);

@@ -4,6 +4,7 @@ import type { VaultCore } from "../core.js";
 import type { MountConfig } from "../kv/engine.js";
 import { noContent, notFound, ok, type Route, type VaultRequest } from "../types.js";
 import { asBool, asInt, parseDuration } from "../util.js";
+import { kvPatchRoute } from "./kv-patch.js";
 
 function versionsOf(body: Record<string, unknown>): number[] {
   const v = body["versions"];
@@ -43,6 +44,7 @@ export function kvRoute(
   const path = tail.join("/");
   const aclPath = `${mount}/${rest}`;
   const m = req.method;
+  if (m === "PATCH") return kvPatchRoute(core, req, mount, cfg, op ?? "", path);
   if (op === "data" && m === "GET")
     return {
       aclPath,

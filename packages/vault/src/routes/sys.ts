@@ -4,6 +4,8 @@ import { parsePolicy } from "../policy/policy.js";
 import type { VaultCore } from "../core.js";
 import { noContent, notFound, ok, type Route, type VaultRequest, type VaultResponse } from "../types.js";
 import { asInt } from "../util.js";
+import { passphraseSecret } from "../seal/unseal-methods.js";
+import { unsealMethodRoute, unsealWithSecret } from "../unseal.js";
 
 const BUILTIN_POLICIES = new Set(["root"]);
 
@@ -136,7 +138,15 @@ export function sysRoute(core: VaultCore, req: VaultRequest, rest: string): Rout
     case "unseal":
       if (req.method !== "PUT" && req.method !== "POST") return undefined;
       return pub(async () => {
-        await core.submitUnsealKey(req.body["key"], req.body["reset"] === true);
+        // Bulwark extension: {"passphrase": "..."} unseals with a passphrase set up beforehand
+        if (req.body["passphrase"] !== undefined && req.body["key"] === undefined) {
+          const secret = passphraseSecret(req.body["passphrase"]);
+          try {
+            await unsealWithSecret(core, "passphrase", secret);
+          } finally {
+            secret.fill(0);
+          }
+        } else await core.submitUnsealKey(req.body["key"], req.body["reset"] === true);
         return { status: 200, body: await core.sealStatus() };
       });
     case "seal":
@@ -177,6 +187,8 @@ export function sysRoute(core: VaultCore, req: VaultRequest, rest: string): Rout
       access: "sudo",
       handle: async () => ok({ matches: await core.matchLeakHashes(req.body["hashes"]) }),
     };
+  if (rest === "bulwark/unseal-methods" || rest.startsWith("bulwark/unseal-methods/"))
+    return unsealMethodRoute(core, req, rest.slice("bulwark/unseal-methods/".length));
   const [head, ...tail] = rest.split("/");
   const name = tail.join("/");
   if (head === "policy") return policyRoutes(core, req, "sys/policy", name);

@@ -154,6 +154,12 @@ export class SealManager {
     this.rootKey = Buffer.from(rootKey);
   }
 
+  /** The root key while unsealed (to wrap it for another unseal method); the caller must not keep it. */
+  rootKeyInUse(): Buffer {
+    this.keys();
+    return this.rootKey!;
+  }
+
   /** Adds a new active KEK version and stores the keyring re-encrypted under the root key. */
   async addKek(): Promise<number> {
     const k = this.keys();

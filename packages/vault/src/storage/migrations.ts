@@ -140,4 +140,23 @@ CREATE TABLE vault_wrapped (
 );
 `,
   },
+  {
+    id: "0004-unseal-methods",
+    sql: `
+CREATE TABLE vault_unseal_methods (
+  kind TEXT PRIMARY KEY,
+  params TEXT NOT NULL,
+  wrapped TEXT NOT NULL,
+  created BIGINT NOT NULL
+);
+CREATE TABLE vault_audit_anchor (
+  id TEXT PRIMARY KEY,
+  lines BIGINT NOT NULL,
+  bytes BIGINT NOT NULL,
+  hash TEXT NOT NULL,
+  mac TEXT NOT NULL,
+  updated BIGINT NOT NULL
+);
+`,
+  },
 ];

@@ -5,7 +5,7 @@ export function rawRequest(
   url: string,
   method: string,
   path: string,
-  opts: { token?: string; body?: string | Buffer } = {},
+  opts: { token?: string; body?: string | Buffer; contentType?: string } = {},
 ): Promise<{
   status: number;
   json: { errors?: string[]; data?: unknown; [k: string]: unknown } | undefined;
@@ -20,7 +20,7 @@ export function rawRequest(
         path,
         headers: {
           ...(opts.token ? { "X-Vault-Token": opts.token } : {}),
-          ...(opts.body ? { "Content-Type": "application/json" } : {}),
+          ...(opts.body ? { "Content-Type": opts.contentType ?? "application/json" } : {}),
         },
       },
       (res) => {
