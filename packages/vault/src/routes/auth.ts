@@ -1,6 +1,7 @@
 /** auth/token/* and auth/<approle mount>/*. */
 import { describeToken, type TokenEntry } from "../auth/tokens.js";
 import { invalid } from "../errors.js";
+import { roleRoute } from "./roles.js";
 import type { VaultCore } from "../core.js";
 import { noContent, ok, type Caller, type Route, type VaultRequest, type VaultResponse } from "../types.js";
 import { asBool, asInt, asStringList, parseDuration } from "../util.js";
@@ -177,41 +178,12 @@ export function approleRoute(
       },
     };
   const parts = rest.split("/");
-  if (parts[0] !== "role") return undefined;
-  if (parts.length === 1 && m === "LIST")
-    return { aclPath, access: "list", handle: async () => ok({ keys: await roles.list(mount) }) };
+  const crud = roleRoute(req, aclPath, mount, parts, roles, (r) => ({
+    ...r.config,
+    policies: r.config.token_policies,
+  }));
+  if (crud) return crud;
   const name = parts[1] ?? "";
-  if (parts.length === 2) {
-    if (m === "POST" || m === "PUT")
-      return {
-        aclPath,
-        access: "write",
-        exists: async () => (await roles.get(mount, name)) !== undefined,
-        handle: async () => {
-          await roles.put(mount, name, req.body);
-          return noContent();
-        },
-      };
-    if (m === "GET")
-      return {
-        aclPath,
-        access: "read",
-        handle: async () => {
-          const r = await roles.get(mount, name);
-          if (!r) return { status: 404, body: { errors: [] } };
-          return ok({ ...r.config, policies: r.config.token_policies });
-        },
-      };
-    if (m === "DELETE")
-      return {
-        aclPath,
-        access: "delete",
-        handle: async () => {
-          await roles.remove(mount, name);
-          return noContent();
-        },
-      };
-  }
   if (parts.length === 3 && parts[2] === "role-id" && m === "GET")
     return {
       aclPath,

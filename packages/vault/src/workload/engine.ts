@@ -103,7 +103,8 @@ export class WorkloadAuth {
     );
   }
 
-  async role(mount: string, name: string): Promise<WorkloadRole | undefined> {
+  /** Role store (list/get/put/remove), as the role endpoints in routes/roles.ts use it. */
+  async get(mount: string, name: string): Promise<WorkloadRole | undefined> {
     const rows = await this.store.query<{ config: string }>(
       "SELECT config FROM vault_workload_roles WHERE mount = $1 AND name = $2",
       [mount, name],
@@ -111,7 +112,7 @@ export class WorkloadAuth {
     return rows[0] && (JSON.parse(rows[0].config) as WorkloadRole);
   }
 
-  async putRole(mount: string, name: string, body: Record<string, unknown>): Promise<void> {
+  async put(mount: string, name: string, body: Record<string, unknown>): Promise<void> {
     if (!/^[A-Za-z0-9_.-]{1,128}$/.test(name)) throw invalid(`invalid role name "${name}"`);
     await this.store.exec(
       "INSERT INTO vault_workload_roles (mount, name, config) VALUES ($1,$2,$3) ON CONFLICT (mount, name) DO UPDATE SET config = excluded.config",
@@ -119,11 +120,11 @@ export class WorkloadAuth {
     );
   }
 
-  async deleteRole(mount: string, name: string): Promise<void> {
+  async remove(mount: string, name: string): Promise<void> {
     await this.store.exec("DELETE FROM vault_workload_roles WHERE mount = $1 AND name = $2", [mount, name]);
   }
 
-  async roles(mount: string): Promise<string[]> {
+  async list(mount: string): Promise<string[]> {
     const rows = await this.store.query<{ name: string }>(
       "SELECT name FROM vault_workload_roles WHERE mount = $1 ORDER BY name",
       [mount],
@@ -146,7 +147,7 @@ export class WorkloadAuth {
     if (typeof attestation !== "string" || attestation === "") throw invalid("missing attestation");
     const cfg = await this.config(mount);
     if (!cfg) throw invalid(`auth/${mount} is not configured (POST auth/${mount}/config)`);
-    const role = await this.role(mount, roleName);
+    const role = await this.get(mount, roleName);
     if (!role) throw invalid(`role "${roleName}" does not exist`);
     let claims: AttestationClaims;
     try {

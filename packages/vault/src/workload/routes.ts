@@ -4,6 +4,7 @@
  */
 import type { VaultCore } from "../core.js";
 import { authBlock } from "../routes/auth.js";
+import { roleRoute } from "../routes/roles.js";
 import { noContent, notFound, ok, type Route, type VaultRequest } from "../types.js";
 
 export function workloadRoute(
@@ -60,39 +61,5 @@ export function workloadRoute(
       };
     return undefined;
   }
-  const parts = rest.split("/");
-  if (parts[0] !== "role") return undefined;
-  if (parts.length === 1 && m === "LIST")
-    return { aclPath, access: "list", handle: async () => ok({ keys: await w.roles(mount) }) };
-  if (parts.length !== 2) return undefined;
-  const name = parts[1]!;
-  if (m === "POST" || m === "PUT")
-    return {
-      aclPath,
-      access: "write",
-      exists: async () => (await w.role(mount, name)) !== undefined,
-      handle: async () => {
-        await w.putRole(mount, name, req.body);
-        return noContent();
-      },
-    };
-  if (m === "GET")
-    return {
-      aclPath,
-      access: "read",
-      handle: async () => {
-        const r = await w.role(mount, name);
-        return r ? ok(r) : notFound();
-      },
-    };
-  if (m === "DELETE")
-    return {
-      aclPath,
-      access: "delete",
-      handle: async () => {
-        await w.deleteRole(mount, name);
-        return noContent();
-      },
-    };
-  return undefined;
+  return roleRoute(req, aclPath, mount, rest.split("/"), w, (r) => r);
 }
