@@ -18,5 +18,6 @@ export * from "./finding.js";
 export * from "./summary.js";
 export * from "./scan.js";
 export * from "./scan-options.js";
+export * from "./runtime-upload.js";
 export { cacheDir, defaultDataDir } from "./dirs.js";
 export * from "./attestation.js";

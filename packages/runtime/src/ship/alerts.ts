@@ -1,5 +1,6 @@
 /** Alerts as the server's `POST /api/v1/alerts` takes them, through the shipper's spool. */
 import { createHash } from "node:crypto";
+import type { ModelAlertUpload } from "../deps.js";
 import type { Alert } from "../alerts/alert.js";
 import type { AlertOutput } from "../alerts/outputs/types.js";
 import type { Priority } from "../rules/index.js";
@@ -17,16 +18,8 @@ const SEVERITY: Record<Priority, string> = {
   DEBUG: "LOW",
 };
 
-export interface AlertUpload {
-  id: string;
-  asset?: string;
-  node?: string;
-  rule: string;
-  severity: string;
-  message: string;
-  at: string;
-  data: Record<string, unknown>;
-}
+/** An alert as the agent ships it: always with its id (re-sends are idempotent) and data. */
+export type AlertUpload = ModelAlertUpload & { id: string; data: Record<string, unknown> };
 
 export function toAlertUpload(a: Alert): AlertUpload {
   // The id is fixed when the alert is spooled, so every re-send carries the same one.

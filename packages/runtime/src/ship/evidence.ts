@@ -11,19 +11,13 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import type { EvidenceUpload } from "../deps.js";
 import { ContextResolver } from "../context/index.js";
 import type { ContainerInfo } from "../events/index.js";
 import { readTcp } from "../sensor/procfs.js";
 
-/** What `POST /api/v1/evidence` takes, one item. */
-export interface EvidenceItem {
-  id: string;
-  asset: string;
-  kind: "loaded_files" | "listening_ports";
-  from: string;
-  to: string;
-  data: Record<string, unknown>;
-}
+/** What `POST /api/v1/evidence` takes, one item, as this collector makes it. */
+export type EvidenceItem = EvidenceUpload & { id: string; kind: "loaded_files" | "listening_ports" };
 
 /** Bound per image, so a process mapping ever new files cannot grow the agent without end. */
 const MAX_FILES = 20_000;

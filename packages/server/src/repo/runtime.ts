@@ -1,26 +1,8 @@
 import { createHash } from "node:crypto";
+import type { AlertUpload, EvidenceUpload } from "@bulwark/model";
 import type { Store } from "@bulwark/store";
 
-export interface AlertUpload {
-  id?: string;
-  asset?: string;
-  node?: string;
-  rule: string;
-  severity: string;
-  message: string;
-  at: string;
-  data?: Record<string, unknown>;
-}
-
-export interface EvidenceUpload {
-  id?: string;
-  asset: string;
-  /** packages_in_use | listening_ports | flows | baseline */
-  kind: string;
-  from: string;
-  to: string;
-  data: Record<string, unknown>;
-}
+export type { AlertUpload, EvidenceUpload };
 
 function idOf(x: { id?: string }): string {
   return x.id ?? `sha256:${createHash("sha256").update(JSON.stringify(x)).digest("hex")}`;
