@@ -25,15 +25,23 @@ export async function writeChunks(chunks: Iterable<string>, path: string | undef
   }
 }
 
+/** Standard output's first write error since its guard was set (see writeStdout). */
+let stdoutFailure: NodeJS.ErrnoException | undefined;
+const guarded = new WeakSet<NodeJS.WriteStream>();
+
 /**
  * Standard output in pieces, waiting for the pipe to drain. A reader that goes away (`| head`)
- * ends the writing quietly instead of with an unhandled EPIPE and a stack trace; the listener
- * stays, because the last buffered piece can fail after the loop is done.
+ * ends the writing quietly instead of with an unhandled EPIPE and a stack trace. The error
+ * listener is set once per stream and stays, because the last buffered piece can fail after
+ * the loop is done (once, not per call: the CLI also runs in-process, e.g. in tests).
  */
 async function writeStdout(chunks: Iterable<string>): Promise<void> {
   const out = process.stdout;
-  let failure: NodeJS.ErrnoException | undefined;
-  out.on("error", (e: NodeJS.ErrnoException) => (failure ??= e));
+  if (!guarded.has(out)) {
+    guarded.add(out);
+    out.on("error", (e: NodeJS.ErrnoException) => (stdoutFailure ??= e));
+  }
+  stdoutFailure = undefined;
   const drained = () =>
     new Promise<void>((resolve) => {
       const done = () => {
@@ -45,9 +53,10 @@ async function writeStdout(chunks: Iterable<string>): Promise<void> {
       out.on("error", done);
     });
   for (const chunk of chunks) {
-    if (failure) break;
+    if (stdoutFailure) break;
     if (!out.write(chunk)) await drained();
   }
+  const failure = stdoutFailure as NodeJS.ErrnoException | undefined;
   if (failure && failure.code !== "EPIPE")
     throw new BulwarkError("IO", `cannot write the report: ${errorMessage(failure)}`);
 }

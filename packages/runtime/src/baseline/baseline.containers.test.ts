@@ -163,15 +163,17 @@ describe.skipIf(missing.length > 0)("baselines on real runc containers", () => {
     expect(cli(["approve", key, "--mode", "protect", "--by", "alice"]).code).toBe(0);
     const w = await startWatch(["--respond"]);
     expect(await serves()).toBe(true);
-    const intruder = await app.exec(["/usr/bin/tail", "-f", "/dev/null"]);
-    await eventually(() => w.alerts.some((a) => a.rule === "Response action"));
+    // Not awaited yet: tail -f never ends unless the agent kills it.
+    const intruderRun = app.exec(["/usr/bin/tail", "-f", "/dev/null"]);
+    const acted = await eventually(() => w.alerts.some((a) => a.rule === "Response action"));
     await stopWatch(w);
-    expect(intruder.code).not.toBe(0); // killed, not exited on its own: tail -f never ends
+    expect(acted, JSON.stringify(w.alerts.map((a) => a.output))).toBe(true);
     const actions = w.alerts.filter((a) => a.rule === "Response action");
     expect(
       actions.map((a) => a.output),
       JSON.stringify(w.alerts.map((a) => a.output)),
     ).toEqual([expect.stringMatching(/^killed pid \d+ \(tail\), for new executable \/usr\/bin\/tail /)]);
+    expect((await intruderRun).code).not.toBe(0); // killed, not exited on its own
     expect(await serves()).toBe(true);
   }, 120_000);
 

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { RuntimeError } from "../errors.js";
 import type { RuntimeEvent } from "../events/types.js";
-import { killEventProcess } from "../response/kill.js";
+import { killEventProcess, sameProcess } from "../response/kill.js";
 import { parseBaseline, serializeBaseline, type Baseline } from "./file.js";
 import { BaselineGuard } from "./guard.js";
 import { emptyProfile } from "./profile.js";
@@ -180,6 +180,13 @@ describe("kill response", () => {
     } finally {
       child.kill();
     }
+  });
+
+  it("takes a process that forked long before its exec for the same one, and a later start for pid reuse", () => {
+    const exec = Date.parse("2026-12-04T16:00:10Z");
+    expect(sameProcess(exec - 5_000, exec)).toBe(true); // runc exec under load: fork, setup, exec
+    expect(sameProcess(exec + 500, exec)).toBe(true); // clock rounding
+    expect(sameProcess(exec + 3_000, exec)).toBe(false); // started after the event: another process
   });
 
   it("refuses a vanished process with a clear reason", () => {

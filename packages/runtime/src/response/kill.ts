@@ -1,7 +1,7 @@
 /**
  * Killing a process a rule or a baseline says must die, without killing the wrong one: the
  * pid must still belong to the same container (its cgroup names the container id) and have
- * the same start time as the process the event described (a pid reused since is left alone).
+ * started no later than the process the event described (a pid reused since is left alone).
  * Host processes are never touched here.
  */
 import { readFileSync } from "node:fs";
@@ -36,8 +36,18 @@ function cgroupOf(pid: number): string | undefined {
   }
 }
 
-/** How far apart two clocks' views of one start may be (tick rounding, ktime → wall time). */
+/** How far apart two clocks' views of one moment may be (tick rounding, ktime → wall time). */
 const START_TOLERANCE_MS = 1000;
+
+/**
+ * Is the live process that started at STARTED_MS the one the event saw at EVENT_MS? A process
+ * starts (forks) before it execs — seconds before under load with `runc exec`, whose process
+ * forks, joins the container and only then execs — so only a start *after* the event means
+ * the pid was reused (two live processes never share a pid).
+ */
+export function sameProcess(startedMs: number, eventMs: number): boolean {
+  return startedMs <= eventMs + START_TOLERANCE_MS;
+}
 
 export function killEventProcess(e: RuntimeEvent, signal: NodeJS.Signals = "SIGKILL"): ResponseOutcome {
   const pid = e.process.pid;
@@ -50,7 +60,7 @@ export function killEventProcess(e: RuntimeEvent, signal: NodeJS.Signals = "SIGK
   const started = processStartMs(pid);
   const expected = e.process.startTime ? Date.parse(e.process.startTime) : undefined;
   if (started === undefined) return no("the process has exited");
-  if (expected !== undefined && Math.abs(started - expected) > START_TOLERANCE_MS)
+  if (expected !== undefined && !sameProcess(started, expected))
     return no(`pid ${pid} started at another time than the event's process (pid reused)`);
   try {
     process.kill(pid, signal);
