@@ -1,4 +1,5 @@
 import type { Finding, ImageReference } from "../deps.js";
+import type { SignatureOutcome } from "../signature/outcome.js";
 
 /** What the policy judges about one image: gathered by a scan, or read back from the catalog. */
 export interface ImageFacts {
@@ -24,11 +25,8 @@ export interface ImageFacts {
 }
 
 /** The outcome of checking one `signatures` entry of a policy against the image. */
-export interface SignatureOutcome {
-  ok: boolean;
-  /** Who signed (key file or certificate identity) or why nothing verified. */
-  detail: string;
-}
+// Defined beside the verifiers that produce it (signature/ comes before policy/).
+export type { SignatureOutcome };
 
 /** Signature outcomes by policy name and entry index ("prod#0"). */
 export type SignatureOutcomes = ReadonlyMap<string, SignatureOutcome>;

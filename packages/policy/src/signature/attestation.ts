@@ -1,5 +1,5 @@
 import { errorMessage, type RegistryClient } from "../deps.js";
-import type { SignatureOutcome } from "../policy/facts.js";
+import type { SignatureOutcome } from "./outcome.js";
 import { verifyBlob, type KeyRef } from "./cosign.js";
 import { DSSE_MEDIA_TYPE, SIGSTORE_BUNDLE, type Discovery } from "./referrers.js";
 
