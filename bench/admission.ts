@@ -11,6 +11,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { Agent as HttpAgent, request as httpGet } from "node:http";
 import { Agent, request } from "node:https";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -127,6 +128,34 @@ export async function run(args: string[]): Promise<void> {
         await server.close();
       }
     };
+    /** The registry's own answer time for a tag (keep-alive GET of the manifest): the floor of "by tag". */
+    const registryFloor = async (n: number) => {
+      const keepAlive = new HttpAgent({ keepAlive: true });
+      const get = (ref: string) =>
+        new Promise<number>((resolve, reject) => {
+          const [name, tag] = [
+            ref.slice(reg.host.length + 1, ref.lastIndexOf(":")),
+            ref.slice(ref.lastIndexOf(":") + 1),
+          ];
+          const t0 = process.hrtime.bigint();
+          const req = httpGet(
+            `http://${reg.host}/v2/${name}/manifests/${tag}`,
+            { agent: keepAlive, headers: { accept: "application/vnd.oci.image.manifest.v1+json" } },
+            (res) => {
+              res.resume();
+              res.on("end", () => resolve(Number(process.hrtime.bigint() - t0) / 1e6));
+            },
+          );
+          req.on("error", reject);
+          req.end();
+        });
+      const times: number[] = [];
+      for (let i = 0; i < n; i++) times.push(await get(refs[i % refs.length]!.tag));
+      keepAlive.destroy();
+      console.log(
+        `${"registry alone: GET manifest by tag".padEnd(44)} p50 ${pct(times, 50).toFixed(2).padStart(7)} ms   p99 ${pct(times, 99).toFixed(2).padStart(7)} ms   (n=${n}, the floor of "by tag")`,
+      );
+    };
     if (storedOnly) return await storedRematch(work, reg.host, refs[0]!.pinned.split("@")[1]!);
     console.log(`admission decision latency over TLS, ${images} signed images in a local docker-registry`);
     console.log(`Kubernetes timeout: 10000 ms (webhook timeoutSeconds max 30, default 10)`);
@@ -148,6 +177,7 @@ export async function run(args: string[]): Promise<void> {
       bodies((r) => r.tag),
       requests,
     );
+    await registryFloor(requests);
     const cold = await measure(
       "cold (no cache): registry + signature",
       0,

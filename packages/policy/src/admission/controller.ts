@@ -1,4 +1,4 @@
-import { errorMessage, parseReference } from "../deps.js";
+import { errorMessage, parseReference, type RegistryClient } from "../deps.js";
 import { evaluate, evaluatePodChecks, type Decision, type Reason } from "../policy/evaluate.js";
 import type { ImageFacts } from "../policy/facts.js";
 import type { Mode, PolicySet } from "../policy/types.js";
@@ -27,6 +27,8 @@ export interface AdmissionOptions {
 }
 
 const MAX_MESSAGE = 4000;
+/** Repositories whose registry client (plain-HTTP fallback, bearer token) is kept between reviews. */
+const MAX_CLIENTS = 256;
 
 class DeadlineError extends Error {}
 
@@ -42,6 +44,7 @@ function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 export class AdmissionController {
   readonly cache: DecisionCache<Decision>;
   private readonly timeoutMs: number;
+  private readonly clients = new Map<string, RegistryClient>();
 
   constructor(private readonly opts: AdmissionOptions) {
     this.cache = new DecisionCache(opts.cacheEntries, opts.cacheTtlMs);
@@ -52,7 +55,22 @@ export class AdmissionController {
   private async resolve(image: string): Promise<string> {
     const ref = parseReference(image);
     if (ref.digest) return ref.digest;
-    return (await registryClient(ref, this.opts.access).manifest(ref.tag ?? "latest")).digest;
+    return (await this.clientFor(ref).manifest(ref.tag ?? "latest")).digest;
+  }
+
+  /**
+   * One client per repository, kept: a fresh client would retry TLS before plain HTTP on a
+   * loopback registry and fetch a new bearer token on every review (half of a tag's latency).
+   */
+  private clientFor(ref: ReturnType<typeof parseReference>): RegistryClient {
+    const key = `${ref.registry}/${ref.repository}`;
+    let client = this.clients.get(key);
+    if (!client) {
+      client = registryClient(ref, this.opts.access);
+      this.clients.set(key, client);
+      if (this.clients.size > MAX_CLIENTS) this.clients.delete(this.clients.keys().next().value as string);
+    }
+    return client;
   }
 
   /**
