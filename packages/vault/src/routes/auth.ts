@@ -1,31 +1,11 @@
 /** auth/token/* and auth/<approle mount>/*. */
-import { describeToken, type TokenEntry } from "../auth/tokens.js";
+import { describeToken } from "../auth/tokens.js";
+import { authBlock } from "./auth-block.js";
 import { invalid } from "../errors.js";
-import { roleRoute } from "./roles.js";
+import { loginAnswer, roleRoute } from "./roles.js";
 import type { VaultCore } from "../core.js";
 import { noContent, ok, type Caller, type Route, type VaultRequest, type VaultResponse } from "../types.js";
 import { asBool, asInt, asStringList, parseDuration } from "../util.js";
-
-export function authBlock(
-  token: string,
-  e: TokenEntry,
-  extra: Record<string, unknown> = {},
-): Record<string, unknown> {
-  const policies = e.policies;
-  return {
-    client_token: token,
-    accessor: e.accessor,
-    policies,
-    token_policies: policies,
-    metadata: Object.keys(e.meta).length ? e.meta : null,
-    lease_duration: e.creationTtl,
-    renewable: e.renewable,
-    entity_id: "",
-    token_type: "service",
-    orphan: e.orphan,
-    ...extra,
-  };
-}
 
 async function createToken(
   core: VaultCore,
@@ -165,16 +145,7 @@ export function approleRoute(
       access: "public",
       handle: async () => {
         const role = await roles.login(mount, req.body["role_id"], req.body["secret_id"]);
-        const { token, entry } = await core.tokens.create({
-          policies: [...role.config.token_policies, "default"],
-          ttl: role.config.token_ttl,
-          explicitMaxTtl: role.config.token_max_ttl,
-          numUses: role.config.token_num_uses,
-          displayName: `approle`,
-          meta: { role_name: role.name },
-          path: `auth/${mount}/login`,
-        });
-        return ok(null, { auth: authBlock(token, entry) });
+        return loginAnswer(core, mount, role.config, "approle", { role_name: role.name });
       },
     };
   const parts = rest.split("/");

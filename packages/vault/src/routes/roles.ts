@@ -2,7 +2,37 @@
  * The role endpoints every auth method with roles has (AppRole, workload): `role` (LIST) and
  * `role/<name>` (GET, POST/PUT, DELETE), over that method's own role store.
  */
+import type { VaultCore } from "../core.js";
 import { noContent, notFound, ok, type Route, type VaultRequest, type VaultResponse } from "../types.js";
+import { authBlock } from "./auth-block.js";
+
+/** The token settings a role grants at login (AppRole and workload roles share these names). */
+export interface RoleTokenSettings {
+  token_policies: string[];
+  token_ttl: number;
+  token_max_ttl: number;
+  token_num_uses?: number;
+}
+
+/** A login's answer: a token with the role's policies (plus "default") and limits. */
+export async function loginAnswer(
+  core: VaultCore,
+  mount: string,
+  settings: RoleTokenSettings,
+  displayName: string,
+  meta: Record<string, string>,
+): Promise<VaultResponse> {
+  const { token, entry } = await core.tokens.create({
+    policies: [...settings.token_policies, "default"],
+    ttl: settings.token_ttl,
+    explicitMaxTtl: settings.token_max_ttl,
+    ...(settings.token_num_uses !== undefined ? { numUses: settings.token_num_uses } : {}),
+    displayName,
+    meta,
+    path: `auth/${mount}/login`,
+  });
+  return ok(null, { auth: authBlock(token, entry) });
+}
 
 export interface RoleStore<R> {
   list(mount: string): Promise<string[]>;

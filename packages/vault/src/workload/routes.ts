@@ -3,8 +3,7 @@
  * `config` (GET, POST), `role` (LIST), `role/<name>` (GET, POST, DELETE), `login` (POST).
  */
 import type { VaultCore } from "../core.js";
-import { authBlock } from "../routes/auth.js";
-import { roleRoute } from "../routes/roles.js";
+import { loginAnswer, roleRoute } from "../routes/roles.js";
 import { noContent, notFound, ok, type Route, type VaultRequest } from "../types.js";
 
 export function workloadRoute(
@@ -29,15 +28,7 @@ export function workloadRoute(
         };
         if (claims.namespace) meta["namespace"] = claims.namespace;
         if (claims.service_account) meta["service_account"] = claims.service_account;
-        const { token, entry } = await core.tokens.create({
-          policies: [...config.token_policies, "default"],
-          ttl: config.token_ttl,
-          explicitMaxTtl: config.token_max_ttl,
-          displayName: `workload-${role}`,
-          meta,
-          path: `auth/${mount}/login`,
-        });
-        return ok(null, { auth: authBlock(token, entry) });
+        return loginAnswer(core, mount, config, `workload-${role}`, meta);
       },
     };
   if (rest === "config") {
