@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parsePolicies } from "../policy/load.js";
 import type { PolicySet } from "../policy/types.js";
 import { startRegistry, type RunningRegistry } from "../testing/deps.js";
-import { buildPolicyImage, pushImage, remoteDigest } from "../testing/images.js";
+import { pushImage, pushProbeImages } from "../testing/images.js";
 import {
   cosignPayload,
   opensslKeyPair,
@@ -69,12 +69,7 @@ describe.skipIf(missing.length > 0)(
     beforeAll(async () => {
       work = await mkdtemp(join(tmpdir(), "bulwark-cosign-"));
       reg = await startRegistry({ dir: work });
-      await buildPolicyImage(join(work, "layout"), "app", work, { opensslVersion: "3.0.13-1~deb12u1" });
-      await buildPolicyImage(join(work, "layout"), "other", work, { opensslVersion: "3.0.11-1~deb12u2" });
-      await pushImage(join(work, "layout"), "app", `${reg.host}/probe:1`);
-      await pushImage(join(work, "layout"), "other", `${reg.host}/probe:2`);
-      digest = await remoteDigest(`${reg.host}/probe:1`);
-      otherDigest = await remoteDigest(`${reg.host}/probe:2`);
+      ({ digest, otherDigest } = await pushProbeImages(work, reg.host));
       for (const kind of ["ecdsa", "ed25519", "rsa"] as const)
         keys[kind] = { ...opensslKeyPair(work, kind, kind), kind };
       keys.stranger = { ...opensslKeyPair(work, "stranger"), kind: "ecdsa" };

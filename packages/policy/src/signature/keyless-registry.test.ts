@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadPolicySet } from "../policy/load.js";
 import { checkSignatures } from "../policy/signatures.js";
 import { runCli, startRegistry, type RunningRegistry } from "../testing/deps.js";
-import { buildPolicyImage, pushImage, remoteDigest } from "../testing/images.js";
+import { pushImage, pushProbeImages } from "../testing/images.js";
 import {
   cosignPayload,
   opensslKeyPair,
@@ -107,12 +107,7 @@ describe.skipIf(missing.length > 0)(
       reg = await startRegistry({ dir: work });
       pki = makeSigstore(join(work, "pki"));
       stranger = makeSigstore(join(work, "stranger"), "stranger");
-      await buildPolicyImage(join(work, "layout"), "app", work, { opensslVersion: "3.0.13-1~deb12u1" });
-      await buildPolicyImage(join(work, "layout"), "other", work, { opensslVersion: "3.0.11-1~deb12u2" });
-      await pushImage(join(work, "layout"), "app", `${reg.host}/probe:1`);
-      await pushImage(join(work, "layout"), "other", `${reg.host}/probe:2`);
-      digest = await remoteDigest(`${reg.host}/probe:1`);
-      otherDigest = await remoteDigest(`${reg.host}/probe:2`);
+      ({ digest, otherDigest } = await pushProbeImages(work, reg.host));
       policyFile = join(work, "policy.yaml");
       await writeFile(policyFile, POLICY);
     }, 180_000);

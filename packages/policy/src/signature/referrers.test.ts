@@ -6,7 +6,7 @@ import { parsePolicies } from "../policy/load.js";
 import { checkSignatures } from "../policy/signatures.js";
 import type { PolicySet } from "../policy/types.js";
 import { startRegistry, type RunningRegistry } from "../testing/deps.js";
-import { buildPolicyImage, pushImage, remoteDigest } from "../testing/images.js";
+import { pushImage, pushProbeImages } from "../testing/images.js";
 import { putArtifact, putManifest, referrersFront, referrersIndex } from "../testing/oci-push.js";
 import { cosignPayload, opensslKeyPair, opensslSign } from "../testing/openssl-cosign.js";
 import { RegistryClient } from "../deps.js";
@@ -97,12 +97,7 @@ describe.skipIf(missing.length > 0)(
     beforeAll(async () => {
       work = await mkdtemp(join(tmpdir(), "bulwark-referrers-"));
       reg = await startRegistry({ dir: work });
-      await buildPolicyImage(join(work, "layout"), "app", work, { opensslVersion: "3.0.13-1~deb12u1" });
-      await buildPolicyImage(join(work, "layout"), "other", work, { opensslVersion: "3.0.11-1~deb12u2" });
-      await pushImage(join(work, "layout"), "app", `${reg.host}/probe:1`);
-      await pushImage(join(work, "layout"), "other", `${reg.host}/probe:2`);
-      digest = await remoteDigest(`${reg.host}/probe:1`);
-      otherDigest = await remoteDigest(`${reg.host}/probe:2`);
+      ({ digest, otherDigest } = await pushProbeImages(work, reg.host));
       keys = opensslKeyPair(work, "org");
       stranger = opensslKeyPair(work, "stranger");
     });

@@ -62,6 +62,24 @@ export async function remoteDigest(dest: string): Promise<string> {
   ).trim();
 }
 
+/**
+ * The two images the signature tests sign and verify: `HOST/probe:1` (openssl 3.0.13) and
+ * `HOST/probe:2` (openssl 3.0.11, "another digest"), built in WORK/layout and pushed.
+ */
+export async function pushProbeImages(
+  work: string,
+  host: string,
+): Promise<{ digest: string; otherDigest: string }> {
+  await buildPolicyImage(join(work, "layout"), "app", work, { opensslVersion: "3.0.13-1~deb12u1" });
+  await buildPolicyImage(join(work, "layout"), "other", work, { opensslVersion: "3.0.11-1~deb12u2" });
+  await pushImage(join(work, "layout"), "app", `${host}/probe:1`);
+  await pushImage(join(work, "layout"), "other", `${host}/probe:2`);
+  return {
+    digest: await remoteDigest(`${host}/probe:1`),
+    otherDigest: await remoteDigest(`${host}/probe:2`),
+  };
+}
+
 export async function ensureDir(dir: string): Promise<string> {
   await mkdir(dir, { recursive: true });
   return dir;
