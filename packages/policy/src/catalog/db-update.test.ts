@@ -39,6 +39,9 @@ let policy: string;
 const digests: Record<string, string> = {};
 
 const cli = (...args: string[]) => runCli(["--quiet", "--cache-dir", cache, ...args]);
+/** `bulwark db update` from the full mirror (Debian only) into the test's store. */
+const updateFromMirror = (...extra: string[]) =>
+  cli("db", "update", "--source", MIRROR, "--ecosystems", "Debian", "--data-dir", data, ...extra);
 
 /** The real Debian feed minus the records published on or after `CUTOFF`. */
 async function feedBefore(): Promise<string> {
@@ -127,7 +130,7 @@ describe.skipIf(missing.length > 0)(
     });
 
     it("the full feed flips the images a newer advisory hits, with reasons, from the store alone", async () => {
-      const r = await cli("db", "update", "--source", MIRROR, "--ecosystems", "Debian", "--data-dir", data);
+      const r = await updateFromMirror();
       expect(r.stderr).toBe("");
       expect(r.code).toBe(0);
       const lines = r.stdout.trim().split("\n");
@@ -163,32 +166,12 @@ describe.skipIf(missing.length > 0)(
     });
 
     it("a second update changes no verdict; an explicit --policy that cannot load fails with one line", async () => {
-      const again = await cli(
-        "db",
-        "update",
-        "--source",
-        MIRROR,
-        "--ecosystems",
-        "Debian",
-        "--data-dir",
-        data,
-      );
+      const again = await updateFromMirror();
       expect(again.code).toBe(0);
       expect(again.stdout).toContain(
         "catalog: 3 of 3 inventories re-matched, 3 images judged, 0 verdicts changed",
       );
-      const bad = await cli(
-        "db",
-        "update",
-        "--source",
-        MIRROR,
-        "--ecosystems",
-        "Debian",
-        "--data-dir",
-        data,
-        "--policy",
-        join(work, "nope.yaml"),
-      );
+      const bad = await updateFromMirror("--policy", join(work, "nope.yaml"));
       expect(bad.code).toBe(2);
       expect(bad.stderr.trim().split("\n")).toHaveLength(1);
       expect(bad.stderr).toContain("the database was updated, but the catalog was not re-matched");
