@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** Section name → file under bench/runtime-behaviour/ exporting `run(args)`. */
-const sections: readonly string[] = ["flows"];
+const sections: readonly string[] = ["flows", "baseline", "agent"];
 
 export async function run(args: string[]): Promise<void> {
   const wanted = args.filter((a) => !a.startsWith("-"));
