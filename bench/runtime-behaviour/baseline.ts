@@ -5,9 +5,9 @@
  * monitor and in learn mode. Real code paths: RuleEngine with Bulwark's default rules,
  * BaselineGuard over a BaselineStore of approved YAML files in a temp directory.
  *
- *   npm run bench -- runtime-behaviour baseline [events=200000] [--events FILE]
+ *   npm run bench -- runtime-behaviour baseline [EVENTS=200000] [--events=FILE]
  *
- * The stream: with --events, a `runtime watch --record` file (real sensor events), cycled to
+ * The stream: with --events=FILE, a `runtime watch --record` file (real sensor events), cycled to
  * the wanted count; otherwise generated from the testkit's sensor-shaped benign events
  * (nginx + a batch job: exec, opens, listen, accept, connect, exit) spread over 40 workloads,
  * with a third of the events from the host (as on a real node, where the host is busy too)
@@ -102,8 +102,7 @@ function approvedStore(events: RuntimeEvent[], dir: string): BaselineStore {
 
 export async function run(args: string[]): Promise<void> {
   const n = Number(args.find((a) => /^\d+$/.test(a)) ?? 200_000);
-  const fileArg = args.indexOf("--events");
-  const file = fileArg >= 0 ? args[fileArg + 1] : undefined;
+  const file = args.find((a) => a.startsWith("--events="))?.slice("--events=".length);
   const events = file ? recorded(file, n) : generated(n);
   const dir = mkdtempSync(join(tmpdir(), "bulwark-bench-baseline-"));
   try {
