@@ -9,10 +9,12 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** Section name → file under bench/runtime-behaviour/ exporting `run(args)`. */
-const sections: readonly string[] = ["flows"];
+const sections: readonly string[] = ["flows", "baseline", "agent"];
 
 export async function run(args: string[]): Promise<void> {
-  const wanted = args.filter((a) => !a.startsWith("-"));
+  // Section names; flags (`--x`, `--x=v`) and numbers (counts, flag values) go to the sections.
+  const own = (a: string) => a.startsWith("-") || /^\d+$/.test(a);
+  const wanted = args.filter((a) => !own(a));
   const unknown = wanted.filter((w) => !sections.includes(w));
   if (unknown.length) throw new Error(`unknown section ${unknown.join(", ")}; have: ${sections.join(", ")}`);
   for (const name of wanted.length ? wanted : sections) {
@@ -20,6 +22,6 @@ export async function run(args: string[]): Promise<void> {
     const mod = (await import(pathToFileURL(`${here}/runtime-behaviour/${name}.ts`).href)) as {
       run(args: string[]): Promise<void>;
     };
-    await mod.run(args.filter((a) => a.startsWith("-")));
+    await mod.run(args.filter(own));
   }
 }

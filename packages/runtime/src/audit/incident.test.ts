@@ -3,8 +3,8 @@
  * exact shape `runtime watch --record` writes, hand-written because no runc/bpftrace run
  * produces a Kubernetes pod here; testdata/audit.jsonl is hand-written from the
  * audit.k8s.io/v1 schema (no API server runs here). The live runc version of this join is
- * deliberately not a test (see docs/runtime-behaviour.md): the recorded stream pins the
- * cases that made it flaky (the container's sleep loop running next to the session).
+ * incident.containers.test.ts; the recorded stream pins the cases that made an earlier live
+ * version flaky (the container's sleep loop running next to the session) deterministically.
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";

@@ -92,6 +92,8 @@ export interface ContainerSpec {
   imageRootfs: string;
   args: string[];
   netnsPath?: string;
+  /** Extra OCI annotations, e.g. the CRI pod annotations a kubelet's runtime would set. */
+  annotations?: Record<string, string>;
 }
 
 export async function startContainer(spec: ContainerSpec): Promise<Container> {
@@ -115,7 +117,7 @@ export async function startContainer(spec: ContainerSpec): Promise<Container> {
   config.process.terminal = false;
   config.process.args = spec.args;
   config.root = { path: "rootfs", readonly: false };
-  config.annotations = { ...config.annotations, "nerdctl/name": spec.name };
+  config.annotations = { ...config.annotations, ...spec.annotations, "nerdctl/name": spec.name };
   if (spec.netnsPath)
     config.linux.namespaces = config.linux.namespaces.map((n) =>
       n.type === "network" ? { type: "network", path: spec.netnsPath } : n,
