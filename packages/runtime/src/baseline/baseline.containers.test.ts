@@ -31,6 +31,7 @@ const tag = `${process.pid % 100000}`;
 const work = mkdtempSync(join(tmpdir(), "bulwark-baseline-e2e-"));
 const baselines = join(work, "baselines");
 const bin = resolve(REPO_ROOT, "packages/cli/src/bin.ts");
+const OWN_DIGEST = `sha256:${createHash("sha256").update(`bulwark-baseline-test-${process.pid}-${Date.now()}`).digest("hex")}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Watch {
@@ -117,6 +118,10 @@ describe.skipIf(missing.length > 0)("baselines on real runc containers", () => {
       imageRootfs: rootfs,
       args: ["sh", "-c", WORKLOAD],
       netnsPath: net.path,
+      // Baselines are keyed by image digest, and other test files run containers of this same
+      // minbase image at the same time: a digest of its own keeps this test's protect mode from
+      // killing their processes, and their behaviour out of this baseline.
+      annotations: { "org.opencontainers.image.manifest.digest": OWN_DIGEST },
     });
     await sleep(6000);
     await stopWatch(learner);
@@ -132,7 +137,7 @@ describe.skipIf(missing.length > 0)("baselines on real runc containers", () => {
     const listed = cli(["show"]);
     expect(listed.code).toBe(0);
     const key = listed.stdout.split("\t")[0]!;
-    expect(key).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(key).toBe(OWN_DIGEST);
     const candidate = cli(["show", key, "--candidate"]);
     expect(candidate.stdout).toContain("/usr/bin/cat <- ");
     expect(candidate.stdout).toContain("mode: learn");
@@ -165,10 +170,12 @@ describe.skipIf(missing.length > 0)("baselines on real runc containers", () => {
     expect(await serves()).toBe(true);
     // Not awaited yet: tail -f never ends unless the agent kills it.
     const intruderRun = app.exec(["/usr/bin/tail", "-f", "/dev/null"]);
-    const acted = await eventually(() => w.alerts.some((a) => a.rule === "Response action"));
+    const acted = await eventually(() =>
+      w.alerts.some((a) => a.rule === "Response action" && a.container.id === app.id),
+    );
     await stopWatch(w);
     expect(acted, JSON.stringify(w.alerts.map((a) => a.output))).toBe(true);
-    const actions = w.alerts.filter((a) => a.rule === "Response action");
+    const actions = w.alerts.filter((a) => a.rule === "Response action" && a.container.id === app.id);
     expect(
       actions.map((a) => a.output),
       JSON.stringify(w.alerts.map((a) => a.output)),
