@@ -25,6 +25,11 @@ const DEFAULTS = {
   SPARSE_FILE_BYTES: 256 * 1024 * 1024,
   /** One per-layer cache entry. */
   LAYER_CACHE_BYTES: 512 * 1024 * 1024,
+  /**
+   * An installed-package database (dpkg status, apk installed, rpmdb.sqlite). Over it the file
+   * is an issue in the report, never a silent empty inventory.
+   */
+  PACKAGE_DB_BYTES: 512 * 1024 * 1024,
   /** Uncompressed bytes one image layer may expand to. */
   LAYER_BYTES: 16 * 1024 * 1024 * 1024,
   /** Uncompressed ÷ compressed size of a layer (a decompression bomb), checked past 256 MiB. */
