@@ -51,6 +51,21 @@ describe("inputs that never end are refused before they are read", () => {
     expect(run.strayFiles).toEqual([]);
   });
 
+  it("OCI layout: an index.json over its bound is refused by size, naming the bound", () => {
+    // 2 MiB of valid JSON padding, over a bound lowered to 1 MiB: refused before parsing.
+    const dir = layoutWithIndex("index-too-large", (p) =>
+      writeFileSync(p, `{"schemaVersion":2,"manifests":[],"pad":"${"x".repeat(2 * 1024 * 1024)}"}`),
+    );
+    const run = runHostile(["sbom", `oci:${dir}`], join(work, "cache-large-index"), {
+      BULWARK_MAX_IMAGE_JSON_BYTES: "1048576",
+    });
+    expect(run.code).toBe(2);
+    expect(oneLineError(run.stderr, "FILE_TOO_LARGE")).toMatch(
+      /index\.json is \d+ bytes, over the 1048576-byte limit \(raise it with BULWARK_MAX_IMAGE_JSON_BYTES\)/,
+    );
+    expect(run.strayFiles).toEqual([]);
+  });
+
   it.each([
     ["KEV file -> /dev/zero", { kev: (p: string) => symlinkSync("/dev/zero", p) }, "KEV catalogue"],
     ["KEV file is a FIFO", { kev: fifo }, "KEV catalogue"],

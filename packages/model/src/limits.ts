@@ -4,7 +4,9 @@ import { BulwarkError, errorMessage } from "./errors.js";
 /**
  * Every bound on what Bulwark reads lives here: a hostile image, tree or feed must not make it
  * read forever, hold gigabytes or hang. Each default can be raised with an environment
- * variable `BULWARK_MAX_<NAME>` (bytes or counts), documented in the README.
+ * variable `BULWARK_MAX_<NAME>` (bytes or counts), and each deadline with the variable named
+ * in {@link DEADLINES}, documented in the README. `limits.test.ts` fails when a reader
+ * elsewhere reads its own bound from the environment.
  */
 const DEFAULTS = {
   /** index.json, manifest.json, image configs and manifests of archives and layouts. */
@@ -23,6 +25,15 @@ const DEFAULTS = {
   SPARSE_FILE_BYTES: 256 * 1024 * 1024,
   /** One per-layer cache entry. */
   LAYER_CACHE_BYTES: 512 * 1024 * 1024,
+  /**
+   * An installed-package database (dpkg status, apk installed, rpmdb.sqlite). Over it the file
+   * is an issue in the report, never a silent empty inventory.
+   */
+  PACKAGE_DB_BYTES: 512 * 1024 * 1024,
+  /** Uncompressed bytes one image layer may expand to. */
+  LAYER_BYTES: 16 * 1024 * 1024 * 1024,
+  /** Uncompressed ÷ compressed size of a layer (a decompression bomb), checked past 256 MiB. */
+  LAYER_RATIO: 100,
 } as const;
 
 export type LimitName = keyof typeof DEFAULTS;
@@ -36,6 +47,35 @@ export function limit(name: LimitName): number {
 
 /** Defaults, for documentation and `--debug` output. */
 export const limitDefaults: Readonly<Record<LimitName, number>> = DEFAULTS;
+
+/**
+ * Every network deadline (milliseconds) and the one minimum rate, with the variable that
+ * overrides each. A peer that stops sending, or trickles, must not hold a command forever.
+ */
+export const DEADLINES = {
+  /** A registry request: no bytes received for this long. */
+  REGISTRY_IDLE_MS: { env: "BULWARK_REGISTRY_TIMEOUT_MS", default: 60_000 },
+  /** A registry response in all: this floor plus its size at REGISTRY_MIN_RATE. */
+  REGISTRY_TOTAL_MS: { env: "BULWARK_REGISTRY_TOTAL_MS", default: 120_000 },
+  /** Bytes per second a registry blob is allowed for on top of the floor. */
+  REGISTRY_MIN_RATE: { env: "BULWARK_REGISTRY_MIN_RATE", default: 64 * 1024 },
+  /** One feed download (`db update` from a URL) in all, whatever its stall timer says. */
+  DOWNLOAD_TOTAL_MS: { env: "BULWARK_DOWNLOAD_TOTAL_MS", default: 30 * 60_000 },
+  /** One upload to a Bulwark server (`--server`), answer included. */
+  UPLOAD_MS: { env: "BULWARK_UPLOAD_TIMEOUT_MS", default: 120_000 },
+  /** One call to a Bulwark vault from the CLI (`--vault-leaks`, `vault` commands), answer included. */
+  VAULT_CALL_MS: { env: "BULWARK_VAULT_TIMEOUT_MS", default: 60_000 },
+} as const;
+
+export type DeadlineName = keyof typeof DEADLINES;
+
+/** The deadline in force: the default, or its variable when set to a positive number. */
+export function deadline(name: DeadlineName): number {
+  const { env, default: fallback } = DEADLINES[name];
+  const raw = process.env[env];
+  const value = raw === undefined ? NaN : Number(raw);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}
 
 function tooLarge(path: string, what: string, size: number, name: LimitName): BulwarkError {
   return new BulwarkError(

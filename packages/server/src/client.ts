@@ -1,5 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { errorMessage, registeredScanners, type Inventory, type Report, type Scanner } from "./deps.js";
+import {
+  deadline,
+  errorMessage,
+  registeredScanners,
+  type Inventory,
+  type Report,
+  type Scanner,
+} from "./deps.js";
 import { ServerError } from "./errors.js";
 import type { IngestResult, ScanUpload } from "./repo/ingest.js";
 
@@ -94,18 +101,26 @@ async function postWithRetry<T>(path: string, body: unknown, opts: UploadOptions
   for (let i = 0; i < attempts; i++) {
     if (i > 0) await new Promise((r) => setTimeout(r, Math.min(8000, 250 * 2 ** i)));
     let res: Response;
+    // One deadline covers connecting, sending and the whole answer: a server that accepts the
+    // connection and then never answers must not hold the scan forever.
+    const limitMs = deadline("UPLOAD_MS");
+    let text: string;
     try {
       res = await fetch(url, {
         method: "POST",
         headers: { "content-type": "application/json", authorization: `Bearer ${opts.token}` },
         body: payload,
+        signal: AbortSignal.timeout(limitMs),
       });
+      text = await res.text();
     } catch (e) {
-      last = errorMessage((e as { cause?: unknown }).cause ?? e);
+      last =
+        (e as Error).name === "TimeoutError"
+          ? `no complete answer within ${limitMs} ms (BULWARK_UPLOAD_TIMEOUT_MS)`
+          : errorMessage((e as { cause?: unknown }).cause ?? e);
       opts.log?.(`upload attempt ${i + 1} failed: ${last}`);
       continue;
     }
-    const text = await res.text();
     if (res.ok) return JSON.parse(text) as T;
     last = `${res.status} ${serverMessage(text)}`;
     if (res.status < 500) throw new ServerError("UPLOAD_FAILED", `server refused the ${what}: ${last}`);

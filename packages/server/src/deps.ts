@@ -1,5 +1,5 @@
 /** What the server uses from the packages before it. */
-export { BulwarkError, ExitCode, errorMessage, VERSION } from "@bulwark/model";
+export { BulwarkError, ExitCode, deadline, errorMessage, VERSION } from "@bulwark/model";
 export type {
   Finding,
   Report,

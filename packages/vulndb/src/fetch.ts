@@ -6,7 +6,7 @@ import { createWriteStream } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import { BulwarkError, errorMessage, limit, type LimitName } from "@bulwark/model";
+import { BulwarkError, deadline, errorMessage, limit, type LimitName } from "@bulwark/model";
 
 export interface FetchOptions {
   /** Gives up when no byte arrives for this long (connect, headers or body). */
@@ -82,8 +82,7 @@ function countBytes(
  * a second never stalls): BULWARK_DOWNLOAD_TOTAL_MS, default 30 minutes.
  */
 function totalMs(): number {
-  const v = Number(process.env.BULWARK_DOWNLOAD_TOTAL_MS);
-  return Number.isFinite(v) && v > 0 ? v : 30 * 60_000;
+  return deadline("DOWNLOAD_TOTAL_MS");
 }
 
 /** Fetches `url`; resolves undefined on 404 so callers can treat an absent file as optional. */

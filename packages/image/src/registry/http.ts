@@ -1,7 +1,7 @@
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import tls from "node:tls";
-import { BulwarkError, errorMessage } from "@bulwark/model";
+import { BulwarkError, deadline, errorMessage } from "@bulwark/model";
 
 export interface HttpResponse {
   status: number;
@@ -22,13 +22,7 @@ export interface HttpOptions {
 
 /** Default idle timeout; BULWARK_REGISTRY_TIMEOUT_MS overrides it. */
 export function defaultTimeoutMs(): number {
-  const env = Number(process.env.BULWARK_REGISTRY_TIMEOUT_MS);
-  return Number.isFinite(env) && env > 0 ? env : 60_000;
-}
-
-function envNumber(name: string, fallback: number): number {
-  const v = Number(process.env[name]);
-  return Number.isFinite(v) && v > 0 ? v : fallback;
+  return deadline("REGISTRY_IDLE_MS");
 }
 
 /**
@@ -36,8 +30,8 @@ function envNumber(name: string, fallback: number): number {
  * the time its size takes at a minimum rate (BULWARK_REGISTRY_MIN_RATE bytes/s, default 64 KiB/s).
  */
 export function totalDeadlineMs(size: number | undefined): number {
-  const floor = envNumber("BULWARK_REGISTRY_TOTAL_MS", 120_000);
-  const rate = envNumber("BULWARK_REGISTRY_MIN_RATE", 64 * 1024);
+  const floor = deadline("REGISTRY_TOTAL_MS");
+  const rate = deadline("REGISTRY_MIN_RATE");
   return Math.round(floor + ((size ?? 0) / rate) * 1000);
 }
 

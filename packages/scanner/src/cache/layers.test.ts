@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -87,5 +88,39 @@ describe("asciiJson", () => {
         }
       }),
     );
+  });
+});
+
+// Issue 11, defect 3: a layer-cache entry that never ends (a FIFO, a link to /dev/zero) or is
+// over its bound hung the scan or grew memory past gigabytes. Each is a cache miss: the layer
+// is walked again, and nothing is read from the planted file.
+describe("hostile layer-cache entries are cache misses", () => {
+  const analyzers = [analyzer("npm", 1)];
+  const plant = async (how: (path: string) => Promise<void>): Promise<string> => {
+    const path = layerCachePath(dir, DIFF, analyzers);
+    await mkdir(join(dir, "layers"), { recursive: true });
+    await how(path);
+    return path;
+  };
+
+  it("a FIFO is not waited on", async () => {
+    await plant(async (p) => void execFileSync("mkfifo", [p]));
+    await expect(readLayerCache(dir, DIFF, analyzers)).resolves.toBeUndefined();
+  });
+
+  it("a symlink to /dev/zero is not read", async () => {
+    await plant((p) => symlink("/dev/zero", p));
+    await expect(readLayerCache(dir, DIFF, analyzers)).resolves.toBeUndefined();
+  });
+
+  it("a valid entry over BULWARK_MAX_LAYER_CACHE_BYTES is not read", async () => {
+    await writeLayerCache(dir, DIFF, analyzers, content(1));
+    await expect(readLayerCache(dir, DIFF, analyzers)).resolves.toBeDefined();
+    process.env.BULWARK_MAX_LAYER_CACHE_BYTES = "1024";
+    try {
+      await expect(readLayerCache(dir, DIFF, analyzers)).resolves.toBeUndefined();
+    } finally {
+      delete process.env.BULWARK_MAX_LAYER_CACHE_BYTES;
+    }
   });
 });

@@ -2,7 +2,7 @@ import { Readable, Transform, type TransformCallback } from "node:stream";
 import { createHash } from "node:crypto";
 import { createGunzip } from "node:zlib";
 import { Decompress } from "fzstd";
-import { BulwarkError } from "@bulwark/model";
+import { BulwarkError, limit } from "@bulwark/model";
 
 export interface LayerLimits {
   /** Most uncompressed bytes one layer may expand to. */
@@ -12,18 +12,11 @@ export interface LayerLimits {
   ratioFloor: number;
 }
 
-const GiB = 1024 ** 3;
-
-function envNumber(name: string, fallback: number): number {
-  const v = Number(process.env[name]);
-  return Number.isFinite(v) && v > 0 ? v : fallback;
-}
-
 /** Defaults, overridable by BULWARK_MAX_LAYER_BYTES and BULWARK_MAX_LAYER_RATIO. */
 export function defaultLimits(): LayerLimits {
   return {
-    maxLayerBytes: envNumber("BULWARK_MAX_LAYER_BYTES", 16 * GiB),
-    maxRatio: envNumber("BULWARK_MAX_LAYER_RATIO", 100),
+    maxLayerBytes: limit("LAYER_BYTES"),
+    maxRatio: limit("LAYER_RATIO"),
     ratioFloor: 256 * 1024 * 1024,
   };
 }

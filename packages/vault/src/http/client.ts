@@ -1,4 +1,5 @@
 /** A small Vault HTTP client for the CLI commands that talk to a running vault. */
+import { deadline } from "@bulwark/model";
 import { VaultError } from "../errors.js";
 
 export interface ClientOpts {
@@ -16,16 +17,25 @@ export async function vaultCall(
   const token = opts.token ?? process.env["VAULT_TOKEN"];
   if (!token) throw new VaultError("VAULT_PERMISSION_DENIED", "no token: give --token or set VAULT_TOKEN");
   let res: Response;
+  let text: string;
+  // One deadline for the request and its whole answer: a vault that never answers must not
+  // hold the command (a scan with --vault-leaks) forever.
+  const limitMs = deadline("VAULT_CALL_MS");
   try {
     res = await fetch(`${address}/v1/${path}`, {
       method,
       headers: { "X-Vault-Token": token, ...(body ? { "Content-Type": "application/json" } : {}) },
       body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(limitMs),
     });
+    text = await res.text();
   } catch (e) {
-    throw new VaultError("VAULT_INTERNAL", `cannot reach the vault at ${address}: ${(e as Error).message}`);
+    const why =
+      (e as Error).name === "TimeoutError"
+        ? `no complete answer within ${limitMs} ms (BULWARK_VAULT_TIMEOUT_MS)`
+        : (e as Error).message;
+    throw new VaultError("VAULT_INTERNAL", `cannot reach the vault at ${address}: ${why}`);
   }
-  const text = await res.text();
   const json = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
   if (!res.ok) {
     const errors = (json["errors"] as string[] | undefined) ?? [];

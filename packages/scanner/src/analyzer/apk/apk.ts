@@ -3,7 +3,7 @@
  * directory (relative to /) and the R: lines after it are files in that directory.
  */
 import type { Package, Analyzer, AnalyzerFile, AnalyzerOutput } from "@bulwark/model";
-import { decodeText, isRegularFile, MiB, newPackage, parseError } from "../common/util.js";
+import { decodeText, isRegularFile, newPackage, parseError, refuseOversizedDb } from "../common/util.js";
 
 // apk-tools keeps its database in /lib/apk/db; usr-merged Alpine releases use /usr/lib/apk/db.
 const INSTALLED_PATHS = new Set(["/lib/apk/db/installed", "/usr/lib/apk/db/installed"]);
@@ -66,11 +66,13 @@ export function parseApkInstalled(
 
 export const apkAnalyzer: Analyzer = {
   name: "apk",
-  version: 1,
+  // 2: an installed database over its bound is an issue, no longer skipped in silence.
+  version: 2,
   wants(path, info) {
-    return INSTALLED_PATHS.has(path) && isRegularFile(info.mode) && info.size <= 256 * MiB;
+    return INSTALLED_PATHS.has(path) && isRegularFile(info.mode);
   },
   async analyze(file: AnalyzerFile): Promise<AnalyzerOutput | undefined> {
+    refuseOversizedDb(file);
     const { packages, owned } = parseApkInstalled(decodeText(await file.read(), file.path), file.path);
     return packages.length > 0 ? { packages, ownedFileSets: owned } : undefined;
   },

@@ -1,5 +1,5 @@
 /** Small helpers shared by the catalogers: package construction, errors, size limits. */
-import { BulwarkError, type Package, type PackageType } from "@bulwark/model";
+import { BulwarkError, limit, type Package, type PackageType } from "@bulwark/model";
 
 export const KiB = 1024;
 export const MiB = 1024 * KiB;
@@ -15,6 +15,20 @@ export function parseError(message: string): BulwarkError {
 }
 
 /** Regular file (tar type bits absent or S_IFREG). */
+/**
+ * Refuses, before reading it, a package database over its bound: the refusal becomes the
+ * file's issue in the report. (Refusing in `wants` instead would skip it in silence and
+ * report an image without packages.)
+ */
+export function refuseOversizedDb(file: { path: string; size: number }): void {
+  const max = limit("PACKAGE_DB_BYTES");
+  if (file.size > max)
+    throw new BulwarkError(
+      "FILE_TOO_LARGE",
+      `package database ${file.path} is ${file.size} bytes, over the ${max}-byte limit (raise it with BULWARK_MAX_PACKAGE_DB_BYTES); its packages are not listed`,
+    );
+}
+
 export function isRegularFile(mode: number): boolean {
   const type = mode & 0o170000;
   return type === 0 || type === 0o100000;

@@ -6,7 +6,15 @@
 import type { Package, Analyzer, AnalyzerFile, AnalyzerOutput } from "@bulwark/model";
 import { iterStanzas, streamStanzas, type Stanza } from "../common/stanza.js";
 import { copyrightFact, isCopyrightPath } from "./copyright.js";
-import { baseName, decodeText, isRegularFile, MiB, newPackage, parseError } from "../common/util.js";
+import {
+  baseName,
+  decodeText,
+  isRegularFile,
+  MiB,
+  newPackage,
+  parseError,
+  refuseOversizedDb,
+} from "../common/util.js";
 
 const STATUS = "/var/lib/dpkg/status";
 const STATUS_D = "/var/lib/dpkg/status.d/";
@@ -114,10 +122,11 @@ function isStatusDFile(path: string): boolean {
 export const dpkgAnalyzer: Analyzer = {
   name: "dpkg",
   // 3: copyright licenses moved from the untyped `facts` field to `licenses`.
-  version: 3,
+  // 4: a status file over its bound is an issue, no longer skipped in silence.
+  version: 4,
   wants(path, info) {
     if (!isRegularFile(info.mode)) return false;
-    if (path === STATUS) return info.size <= 256 * MiB;
+    if (path === STATUS) return true;
     if (isStatusDFile(path)) return info.size <= 4 * MiB;
     // Boost's copyright file is 2 MB; nothing real comes near this cap.
     if (isCopyrightPath(path)) return info.size <= 8 * MiB;
@@ -137,6 +146,7 @@ export const dpkgAnalyzer: Analyzer = {
       const text = decodeText(await file.read(), file.path);
       return { ownedFiles: { owner: ownerFromListPath(file.path), files: parseDpkgList(text) } };
     }
+    if (file.path === STATUS) refuseOversizedDb(file);
     const packages = await readDpkgStatus(file, file.path === STATUS);
     return packages.length > 0 ? { packages } : undefined;
   },

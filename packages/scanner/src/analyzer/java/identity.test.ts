@@ -93,6 +93,11 @@ describe.skipIf(!hasCommand("jar"))("jars without a full maven identity (jar bui
     ]);
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(0);
+    // The scan goes on and says which package lacks a full identity, in the report's issues.
+    const report = JSON.parse(r.stdout) as { issues: Array<{ path: string; code: string }> };
+    expect(report.issues.filter((i) => i.code === "purl-incomplete").map((i) => i.path)).toEqual([
+      "/lib/name-1.0.jar",
+    ]);
   });
 });
 

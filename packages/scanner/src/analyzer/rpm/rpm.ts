@@ -5,7 +5,7 @@
  */
 import Database from "better-sqlite3";
 import type { Package, Analyzer, AnalyzerFile, AnalyzerOutput } from "@bulwark/model";
-import { baseName, isRegularFile, MiB, newPackage, parseError } from "../common/util.js";
+import { baseName, isRegularFile, newPackage, parseError, refuseOversizedDb } from "../common/util.js";
 import { headerFiles, RpmHeader, Tag } from "./header.js";
 
 const DB_DIRS = ["/var/lib/rpm/", "/usr/lib/sysimage/rpm/"];
@@ -96,13 +96,14 @@ function inDbDir(path: string): boolean {
 
 export const rpmAnalyzer: Analyzer = {
   name: "rpm",
-  version: 1,
+  // 2: a database over its bound is an issue, no longer skipped in silence.
+  version: 2,
   wants(path, info) {
     if (!isRegularFile(info.mode) || !inDbDir(path)) return false;
     const base = baseName(path);
     // Unsupported formats are wanted only to report them: analyze() never reads their bytes.
     if (UNSUPPORTED.has(base)) return true;
-    return base === SQLITE && info.size <= 512 * MiB;
+    return base === SQLITE;
   },
   async analyze(file: AnalyzerFile): Promise<AnalyzerOutput | undefined> {
     const base = baseName(file.path);
@@ -111,6 +112,7 @@ export const rpmAnalyzer: Analyzer = {
         `${file.path}: ${base === "Packages" ? "BerkeleyDB" : "NDB"} rpmdb is not supported (only rpmdb.sqlite)`,
       );
     }
+    refuseOversizedDb(file);
     const { packages, owned } = readRpmSqlite(await file.read(), file.path);
     return packages.length > 0 ? { packages, ownedFileSets: owned } : undefined;
   },
