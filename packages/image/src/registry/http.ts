@@ -1,6 +1,8 @@
-import http, { type IncomingMessage } from "node:http";
-import https from "node:https";
-import tls from "node:tls";
+import type * as Http from "node:http";
+import type { IncomingMessage } from "node:http";
+import type * as Https from "node:https";
+import type * as Tls from "node:tls";
+import { createRequire } from "node:module";
 import { BulwarkError, deadline, errorMessage } from "@bulwark/model";
 
 export interface HttpResponse {
@@ -35,6 +37,24 @@ export function totalDeadlineMs(size: number | undefined): number {
   return Math.round(floor + ((size ?? 0) / rate) * 1000);
 }
 
+interface NetModules {
+  "http:": typeof Http;
+  "https:": typeof Https;
+  tls: typeof Tls;
+}
+let loaded: NetModules | undefined;
+
+// Loaded on the first request: node:http, node:https and node:tls cost about 10 ms to load,
+// and most scans (an OCI layout, an archive, a directory) never reach a registry.
+function netModules(): NetModules {
+  const load = createRequire(import.meta.url);
+  return (loaded ??= {
+    "http:": load("node:http") as typeof Http,
+    "https:": load("node:https") as typeof Https,
+    tls: load("node:tls") as typeof Tls,
+  });
+}
+
 /** TLS handshake failures that mean "this port speaks plain HTTP". */
 export function isTlsProtocolError(e: unknown): boolean {
   const cause = (e as { cause?: { code?: string; message?: string } }).cause;
@@ -52,7 +72,7 @@ export function isTlsProtocolError(e: unknown): boolean {
  * options and idle timeouts on streamed bodies.
  */
 export function httpRequest(url: URL, opts: HttpOptions): Promise<HttpResponse> {
-  const mod = url.protocol === "https:" ? https : url.protocol === "http:" ? http : undefined;
+  const mod = url.protocol === "https:" || url.protocol === "http:" ? netModules()[url.protocol] : undefined;
   if (!mod)
     return Promise.reject(new BulwarkError("REGISTRY_ERROR", `unsupported URL scheme in ${url.href}`));
   return new Promise((resolve, reject) => {
@@ -62,7 +82,7 @@ export function httpRequest(url: URL, opts: HttpOptions): Promise<HttpResponse> 
         method: opts.method ?? "GET",
         headers: { "User-Agent": "bulwark", ...opts.headers },
         rejectUnauthorized: !opts.skipTlsVerify,
-        ...(opts.ca ? { ca: [...tls.rootCertificates, opts.ca] } : {}),
+        ...(opts.ca ? { ca: [...netModules().tls.rootCertificates, opts.ca] } : {}),
       },
       (res) => {
         res.setTimeout(opts.timeoutMs, () =>

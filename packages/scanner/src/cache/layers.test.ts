@@ -53,18 +53,40 @@ describe("layer cache files", () => {
     const a = [analyzer("npm", 1)];
     const file = layerCachePath(dir, DIFF, a);
     await writeLayerCache(dir, DIFF, a, content(1));
-    const stored = JSON.parse(await readFile(file, "utf8")) as Record<string, unknown>;
+    const [headLine, tail] = (await readFile(file, "utf8")).split("\n");
+    const head = JSON.parse(headLine!) as Record<string, unknown>;
     for (const bad of [
-      { ...stored, diffId: "sha256:" + "cd".repeat(32) },
-      { ...stored, analyzers: ["npm@9"] },
-      { ...stored, paths: "x" },
-      { ...stored, schema: 0 },
+      `${JSON.stringify({ ...head, diffId: "sha256:" + "cd".repeat(32) })}\n${tail}`,
+      `${JSON.stringify({ ...head, analyzers: ["npm@9"] })}\n${tail}`,
+      `${JSON.stringify({ ...head, results: "x" })}\n${tail}`,
+      `${JSON.stringify({ ...head, schema: 2 })}\n${tail}`,
+      `${JSON.stringify({ ...head, paths: JSON.parse(tail!) as unknown })}`,
+      `${headLine}\n"x"`,
     ]) {
-      await writeFile(file, JSON.stringify(bad));
+      await writeFile(file, bad);
       expect(await readLayerCache(dir, DIFF, a)).toBeUndefined();
     }
     await rm(file);
     expect(await readLayerCache(dir, DIFF, a)).toBeUndefined();
+  });
+
+  it("parses the path list only when it is read", async () => {
+    const a = [analyzer("npm", 1)];
+    const file = layerCachePath(dir, DIFF, a);
+    await writeLayerCache(dir, DIFF, a, content(1));
+    const headLine = (await readFile(file, "utf8")).split("\n")[0]!;
+    // A path list damaged inside its brackets: the results are served; reading the paths fails
+    // with one line naming the file (too late for a miss).
+    await writeFile(file, `${headLine}\n[1, "/x"]`);
+    const got = await readLayerCache(dir, DIFF, a);
+    expect(got?.results).toEqual(content(1).results);
+    expect(() => got?.paths).toThrow(/layer cache .* is damaged/);
+    // An intact list is parsed once and kept.
+    await writeLayerCache(dir, DIFF, a, content(2));
+    const again = await readLayerCache(dir, DIFF, a);
+    expect(again?.paths).toEqual(content(2).paths);
+    expect(again?.paths).toBe(again?.paths);
+    expect(Object.keys(again ?? {})).toEqual(["results", "whiteouts", "opaqueDirs", "paths", "issues"]);
   });
 
   it("writes ASCII and reads back names in any script, lone surrogates included", async () => {

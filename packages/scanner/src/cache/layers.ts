@@ -1,14 +1,18 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type Analyzer, type LayerAnalysis, readBoundedFileSync } from "@bulwark/model";
+import { type Analyzer, BulwarkError, type LayerAnalysis, readBoundedFileSync } from "@bulwark/model";
 
-/** Bump when the cached shape changes. 2: the file is ASCII (asciiJson). */
-const SCHEMA = 2;
+/**
+ * Bump when the cached shape changes. 2: the file is ASCII (asciiJson). 3: the layer's paths
+ * are a second line, parsed only when first asked for.
+ */
+const SCHEMA = 3;
 
 type Stored = Pick<LayerAnalysis, "results" | "whiteouts" | "opaqueDirs" | "paths" | "issues">;
 
-interface CacheFile extends Stored {
+/** The first line of a cache file; the second is the JSON array of the layer's paths. */
+interface CacheHead extends Omit<Stored, "paths"> {
   schema: number;
   diffId: string;
   analyzers: string[];
@@ -26,15 +30,15 @@ export function layerCachePath(cacheDir: string, diffId: string, analyzers: read
   return join(cacheDir, "layers", `${hex}-${keyHash}.json`);
 }
 
-function isStored(value: unknown, diffId: string, key: string[]): value is CacheFile {
-  const v = value as Partial<CacheFile> | null;
+function isStored(value: unknown, diffId: string, key: string[]): value is CacheHead {
+  const v = value as Partial<CacheHead> | null;
   return (
     !!v &&
     v.schema === SCHEMA &&
     v.diffId === diffId &&
     Array.isArray(v.analyzers) &&
     v.analyzers.join("\n") === key.join("\n") &&
-    [v.results, v.whiteouts, v.opaqueDirs, v.paths, v.issues].every(Array.isArray)
+    [v.results, v.whiteouts, v.opaqueDirs, v.issues].every(Array.isArray)
   );
 }
 
@@ -44,27 +48,65 @@ export async function readLayerCache(
   diffId: string,
   analyzers: readonly Analyzer[],
 ): Promise<Stored | undefined> {
+  const file = layerCachePath(cacheDir, diffId, analyzers);
   let text: string;
   try {
     // A FIFO or device planted in the cache must not hang the scan: it is a miss. The file is
     // ASCII (asciiJson), so latin1 decodes it exactly, into a one-byte string, without UTF-8
     // validation; a file that is not ASCII is not ours and fails isStored or JSON.parse.
-    text = readBoundedFileSync(
-      layerCachePath(cacheDir, diffId, analyzers),
-      "layer cache",
-      "LAYER_CACHE_BYTES",
-    ).toString("latin1");
+    text = readBoundedFileSync(file, "layer cache", "LAYER_CACHE_BYTES").toString("latin1");
   } catch {
     return undefined;
   }
+  // JSON.stringify writes no raw newline, so the first one ends the head.
+  const newline = text.indexOf("\n");
+  const tail = text.slice(newline + 1);
+  if (newline < 0 || !tail.startsWith("[") || !tail.endsWith("]")) return undefined;
   try {
-    const value: unknown = JSON.parse(text);
+    const value: unknown = JSON.parse(text.slice(0, newline));
     if (!isStored(value, diffId, analyzerKey(analyzers))) return undefined;
-    const { results, whiteouts, opaqueDirs, paths, issues } = value;
-    return { results, whiteouts, opaqueDirs, paths, issues };
+    const { results, whiteouts, opaqueDirs, issues } = value;
+    return withLazyPaths({ results, whiteouts, opaqueDirs }, tail, issues, file);
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The stored content with `paths` parsed on first read. Only a layer with layers above it is
+ * asked for its paths (and only while some file it holds is judged), so a one-layer image's
+ * warm scan never parses the list: tens of thousands of strings, a third of the file.
+ * Copy the property by its descriptor (as walk.ts's withLayer does), not by spreading.
+ */
+function withLazyPaths(
+  head: Omit<Stored, "paths" | "issues">,
+  tail: string,
+  issues: Stored["issues"],
+  file: string,
+): Stored {
+  let paths: string[] | undefined;
+  const stored = Object.defineProperty(head, "paths", {
+    enumerable: true,
+    configurable: true,
+    get: () => (paths ??= parsePaths(tail, file)),
+  }) as Stored;
+  stored.issues = issues;
+  return stored;
+}
+
+function parsePaths(text: string, file: string): string[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  if (!Array.isArray(value) || !value.every((p) => typeof p === "string")) {
+    // Too late for a miss: the rest of the file was taken. Written atomically, so this is
+    // damage from outside; removing the file makes the next scan walk the layer again.
+    throw new BulwarkError("IO", `layer cache ${file} is damaged (its path list); delete it and scan again`);
+  }
+  return value as string[];
 }
 
 /** Write atomically (temp file + rename) so a crash or a concurrent scan never leaves half a file. */
@@ -76,10 +118,11 @@ export async function writeLayerCache(
 ): Promise<void> {
   const file = layerCachePath(cacheDir, diffId, analyzers);
   await mkdir(join(cacheDir, "layers"), { recursive: true, mode: 0o700 });
-  const body: CacheFile = { schema: SCHEMA, diffId, analyzers: analyzerKey(analyzers), ...content };
+  const { paths, ...rest } = content;
+  const head: CacheHead = { schema: SCHEMA, diffId, analyzers: analyzerKey(analyzers), ...rest };
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   try {
-    await writeFile(tmp, asciiJson(body), { mode: 0o600 });
+    await writeFile(tmp, `${asciiJson(head)}\n${asciiJson(paths)}`, { mode: 0o600 });
     await rename(tmp, file);
   } catch (e) {
     await rm(tmp, { force: true });

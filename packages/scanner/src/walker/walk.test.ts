@@ -170,6 +170,21 @@ describe("layer cache", () => {
     expect(l1.opens).toBe(3);
   });
 
+  it("keeps a cached layer's path list unparsed until it is read", async () => {
+    const l1 = await layerOf([{ name: "a.pkgs", content: "a 1\n" }]);
+    const image = memImage([l1]);
+    const analyzers = [linesAnalyzer()];
+    const first = await walkImage(image, analyzers, { cacheDir });
+    const file = layerCachePath(cacheDir, l1.diffId as string, analyzers);
+    const [head] = (await readFile(file, "utf8")).split("\n");
+    // Damaged inside its brackets: only reading the paths can notice.
+    await writeFile(file, `${head}\n[1]`);
+    const [again] = await walkImage(image, analyzers, { cacheDir });
+    expect(l1.opens).toBe(1);
+    expect(again?.results).toEqual(first[0]?.results);
+    expect(() => again?.paths).toThrow(/layer cache .* is damaged/);
+  });
+
   it("ignores a corrupt cache file and rewrites it", async () => {
     const l1 = await layerOf([{ name: "a.pkgs", content: "a 1\n" }]);
     const image = memImage([l1]);
@@ -180,7 +195,9 @@ describe("layer cache", () => {
     const again = await walkImage(image, analyzers, { cacheDir });
     expect(l1.opens).toBe(2);
     expect(again).toEqual(first);
-    expect(JSON.parse(await readFile(file, "utf8"))).toMatchObject({
+    // The first line of a cache file is its head (the second, the layer's paths).
+    const [head] = (await readFile(file, "utf8")).split("\n");
+    expect(JSON.parse(head as string)).toMatchObject({
       diffId: l1.diffId,
       analyzers: ["lines@1"],
     });

@@ -29,7 +29,11 @@ export function layerLabel(layer: Layer, index: number): string {
 }
 
 function withLayer(content: LayerContent, layer: Layer, index: number): LayerAnalysis {
-  const analysis: LayerAnalysis = { index, ...content };
+  // Copied by descriptor, not spread: a cached layer's `paths` is parsed when first read.
+  const analysis = Object.defineProperties(
+    { index },
+    Object.getOwnPropertyDescriptors(content),
+  ) as LayerAnalysis;
   if (layer.digest) analysis.digest = layer.digest;
   if (layer.diffId) analysis.diffId = layer.diffId;
   if (layer.createdBy !== undefined) analysis.createdBy = layer.createdBy;

@@ -3,7 +3,8 @@
  * header blobs in table Packages. BerkeleyDB ("Packages") and NDB ("Packages.db")
  * databases are not read: they are reported as a parse issue so the gap is visible.
  */
-import Database from "better-sqlite3";
+import { createRequire } from "node:module";
+import type Database from "better-sqlite3";
 import type { Package, Analyzer, AnalyzerFile, AnalyzerOutput } from "@bulwark/model";
 import { baseName, isRegularFile, newPackage, parseError, refuseOversizedDb } from "../common/util.js";
 import { headerFiles, RpmHeader, Tag } from "./header.js";
@@ -47,6 +48,13 @@ export function packageFromHeader(h: RpmHeader, path: string): { pkg: Package; f
   return { pkg, files: headerFiles(h) };
 }
 
+// Loaded on first use: an rpmdb is rare, and loading better-sqlite3 (its JavaScript and the
+// native addon) cost about 18 ms of every `sbom` and `scan` of an image that has none.
+let sqlite: typeof Database | undefined;
+function loadSqlite(): typeof Database {
+  return (sqlite ??= createRequire(import.meta.url)("better-sqlite3") as typeof Database);
+}
+
 /**
  * rpm keeps its database in WAL mode (header bytes 18/19 = 2), which an in-memory copy
  * cannot open. better-sqlite3 copies the buffer when deserializing, so the two bytes are
@@ -57,7 +65,8 @@ function openSqliteBuffer(buf: Buffer, path: string): Database.Database {
   const wal = buf.length >= 100 && buf[18] === 2 && buf[19] === 2;
   if (wal) buf[18] = buf[19] = 1;
   try {
-    return new Database(buf, { readonly: true });
+    const Sqlite = loadSqlite();
+    return new Sqlite(buf, { readonly: true });
   } catch (e) {
     throw parseError(`${path}: not a sqlite database (${e instanceof Error ? e.message : String(e)})`);
   } finally {
