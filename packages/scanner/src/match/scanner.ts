@@ -1,6 +1,7 @@
 import type { VulnerabilityFinding, Inventory, ScanOptions, ScanResult, Scanner } from "@bulwark/model";
 import { ecosystemBase, dbAgeWarning, openVulnDb } from "@bulwark/vulndb";
 import { matchInventory } from "./matcher.js";
+import { osLanguageShare } from "./share.js";
 
 /** Fails early (DB_MISSING / DB_CORRUPT) before any image is read, when vuln scanning is asked for. */
 export function checkVulnDb(cacheDir: string): void {
@@ -55,6 +56,8 @@ export function scanInventory(
           ...(result.stats.invalidVersions ? { invalidVersions: result.stats.invalidVersions } : {}),
         },
       },
+      // After ignore files and VEX (not --severity/--ignore-unfixed): what the funnel starts from.
+      finalSummary: (final) => ({ share: osLanguageShare(final.findings) }),
     };
   } finally {
     db.close();
