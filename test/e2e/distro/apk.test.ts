@@ -165,4 +165,26 @@ describe.skipIf(skip)("Alpine and Wolfi advisories (hand-written apk roots, real
     expect(expected.some((e) => e.status === "pending-upstream-fix")).toBe(true);
     expect(expected.some((e) => e.binary === "libcrypto3" && e.fixed)).toBe(true);
   }, 300_000);
+
+  it("a release the feed does not cover (Alpine 3.22, data to v3.21): no findings and a warning", async () => {
+    const root = rootfs('NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.22.1\n', ALPINE, "x86_64");
+    expect(independent(root)).toEqual([]);
+    const r = await runCli([
+      "--cache-dir",
+      cacheDir,
+      "scan",
+      "rootfs",
+      root,
+      "--scanners",
+      "vuln",
+      "--format",
+      "json",
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.findings).toEqual([]);
+    expect(report.warnings?.join("\n")).toContain(
+      `no Alpine:v3.22 advisories (the feed does not cover this release: end of life, or newer than the data): ${ALPINE.length} package(s) were not checked`,
+    );
+  }, 300_000);
 });
