@@ -10,6 +10,12 @@ export interface VulnerabilityFinding {
   /** CVEs a distribution advisory fixes (OSV `upstream`), e.g. the CVEs of a DSA. */
   upstream?: string[];
   severity: Severity;
+  /**
+   * Set when the severity is not the matched advisory's own: the id of the record it was
+   * read from (a distribution advisory without a rating takes its CVEs' rating, e.g.
+   * `DEBIAN-CVE-2024-1234`'s urgency, else another record's CVSS for the CVE).
+   */
+  severitySource?: string;
   title?: string;
   /** OS packages: `name` is the binary package, `source` the source package the advisory names. */
   package: {

@@ -6,7 +6,7 @@ import {
   type VulnerabilityFinding,
 } from "./deps.js";
 
-type Source = Pick<VulnDb, "advisories" | "kev" | "epss">;
+type Source = Pick<VulnDb, "advisories" | "kev" | "epss" | "record" | "idsForAlias">;
 
 function locationOf(pkg: Package): VulnerabilityFinding["location"] {
   const loc = pkg.locations[0];

@@ -21,7 +21,7 @@ const PAGE = 200;
  */
 export async function rematchAll(
   store: Store,
-  db: Pick<VulnDb, "advisories" | "kev" | "epss">,
+  db: Pick<VulnDb, "advisories" | "kev" | "epss" | "record" | "idsForAlias">,
   dbVersion: string,
 ): Promise<RematchResult> {
   const out: RematchResult = { dbVersion, inventories: 0, skipped: 0, new: 0, fixed: 0, reopened: 0 };

@@ -41,6 +41,8 @@ export interface VulnDb {
   record(id: string): OsvRecord | undefined;
   /** Ids of the records that list `alias` (e.g. a CVE) among their aliases. */
   idsForAlias(alias: string): string[];
+  /** Whether any record names a package in this exact ecosystem ("Alpine:v3.22"). */
+  hasEcosystem(ecosystem: string): boolean;
   kev(cve: string): { dateAdded: string; ransomware?: string } | undefined;
   epss(cve: string): number | undefined;
   status(): VulnDbStatus;
@@ -92,6 +94,7 @@ class SqliteVulnDb implements VulnDb {
   private readonly byPackage: Database.Statement;
   private readonly byId: Database.Statement;
   private readonly byAlias: Database.Statement;
+  private readonly anyInEcosystem: Database.Statement;
   private readonly kevStmt: Database.Statement;
   private readonly epssStmt: Database.Statement;
   // A scan asks for the same package many times (one per layer/location); parse each record once.
@@ -110,6 +113,7 @@ class SqliteVulnDb implements VulnDb {
     this.byAlias = db.prepare(
       "SELECT r.id AS id FROM aliases a JOIN records r ON r.rid = a.rid WHERE a.alias = ? ORDER BY r.id",
     );
+    this.anyInEcosystem = db.prepare("SELECT 1 AS one FROM affected WHERE ecosystem = ? LIMIT 1");
     this.kevStmt = db.prepare("SELECT date_added AS dateAdded, ransomware FROM kev WHERE cve = ?");
     this.epssStmt = db.prepare("SELECT score FROM epss WHERE cve = ?");
   }
@@ -150,6 +154,10 @@ class SqliteVulnDb implements VulnDb {
 
   idsForAlias(alias: string): string[] {
     return (this.query(() => this.byAlias.all(alias)) as Array<{ id: string }>).map((r) => r.id);
+  }
+
+  hasEcosystem(ecosystem: string): boolean {
+    return this.query(() => this.anyInEcosystem.get(ecosystem)) !== undefined;
   }
 
   kev(cve: string): { dateAdded: string; ransomware?: string } | undefined {

@@ -21,7 +21,7 @@ export interface CatalogContext {
   scan: ScanOptions;
   access: RegistryAccess;
   /** The advisory database and its version (builtAt); absent: vulnerabilities are not matched. */
-  db?: { source: Pick<VulnDb, "advisories" | "kev" | "epss">; version: string };
+  db?: { source: Pick<VulnDb, "advisories" | "kev" | "epss" | "record" | "idsForAlias">; version: string };
   now?: () => number;
   log?: (line: string) => void;
 }

@@ -75,8 +75,12 @@ const LANGUAGE_ECOSYSTEMS: Partial<Record<Package["type"], string>> = {
   nuget: "NuGet",
 };
 
-/** Package types whose advisories are keyed by the source package (Debian, Ubuntu, Alpine origin). */
-const SOURCE_KEYED = new Set(["Debian", "Ubuntu", "Alpine"]);
+/**
+ * Ecosystems whose advisories name the source package (Debian, Ubuntu, the apk origin of
+ * Alpine and Wolfi/Chainguard: wolfi-dev/advisories has one file per origin package, so
+ * `libcrypto3` is covered by the `openssl` advisories).
+ */
+const SOURCE_KEYED = new Set(["Debian", "Ubuntu", "Alpine", "Wolfi", "Chainguard"]);
 
 function ecosystemBase(ecosystem: string): string {
   return ecosystem.split(":")[0] ?? ecosystem;

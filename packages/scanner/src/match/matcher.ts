@@ -10,11 +10,12 @@ import { comparatorForEcosystem, type Comparator, type OsvRecord } from "@bulwar
 import { goStdlibQuery, osvQueryFor, sameOsvPackage, type OsvQuery } from "./ecosystems.js";
 import { groupByAlias, isCve, preferredId, type Hit, type HitGroup } from "./merge.js";
 import { evaluateAffected } from "./ranges.js";
+import { severityFromCves, type CveLookup } from "./cve-severity.js";
 import { cvssScores, recordSeverity, type CvssScore } from "./severity.js";
 import { matchStatus } from "./status.js";
 
 /** The part of the vulnerability database the matcher reads (VulnDb satisfies it). */
-export interface AdvisorySource {
+export interface AdvisorySource extends CveLookup {
   advisories(ecosystem: string, name: string): OsvRecord[];
   kev?(cve: string): unknown;
   epss?(cve: string): unknown;
@@ -162,11 +163,18 @@ function toFinding(
   const upstream = [...new Set(group.flatMap((h) => h.record.upstream ?? []))].filter((u) => u !== id);
   const epss = epssOf(db, [id, ...aliases, ...upstream]);
   const fixPublished = fixedVersion ? fixPublishedOf(group) : undefined;
+  let severity = highestSeverity(group);
+  let severitySource: string | undefined;
+  if (severity === "UNKNOWN" && upstream.length) {
+    const borrowed = severityFromCves(db, subject.query.ecosystem.split(":")[0]!, upstream);
+    if (borrowed) ({ severity, from: severitySource } = borrowed);
+  }
   return {
     kind: "vulnerability",
     id,
     aliases,
-    severity: highestSeverity(group),
+    severity,
+    ...(severitySource ? { severitySource } : {}),
     ...(title ? { title } : {}),
     package: { ...subject.installed, ecosystem: subject.query.ecosystem },
     fixedVersion,

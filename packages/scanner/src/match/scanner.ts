@@ -1,6 +1,7 @@
 import type { VulnerabilityFinding, Inventory, ScanOptions, ScanResult, Scanner } from "@bulwark/model";
 import { ecosystemBase, dbAgeWarning, openVulnDb } from "@bulwark/vulndb";
 import { matchInventory } from "./matcher.js";
+import { osLanguageShare } from "./share.js";
 
 /** Fails early (DB_MISSING / DB_CORRUPT) before any image is read, when vuln scanning is asked for. */
 export function checkVulnDb(cacheDir: string): void {
@@ -28,6 +29,24 @@ export function missingEcosystems(
     );
 }
 
+/**
+ * Distribution releases the database has no advisories for although it has the
+ * distribution: a release the feed stopped covering (end of life) or one newer than the
+ * data. Zero findings there means "not checked", so it is said.
+ */
+export function uncoveredReleases(
+  needed: Record<string, number>,
+  imported: Record<string, number>,
+  hasEcosystem: (ecosystem: string) => boolean,
+): string[] {
+  return Object.entries(needed)
+    .filter(([eco]) => eco.includes(":") && (imported[ecosystemBase(eco)] ?? 0) > 0 && !hasEcosystem(eco))
+    .map(
+      ([eco, n]) =>
+        `the vulnerability database has no ${eco} advisories (the feed does not cover this release: end of life, or newer than the data): ${n} package(s) were not checked`,
+    );
+}
+
 /** Matches an inventory against the database in the cache dir. */
 export function scanInventory(
   inventory: Pick<Inventory, "packages" | "os">,
@@ -39,7 +58,10 @@ export function scanInventory(
     const age = dbAgeWarning(status);
     const started = performance.now();
     const result = matchInventory(inventory, db);
-    const missing = missingEcosystems(result.stats.byEcosystem, status.ecosystems);
+    const missing = [
+      ...missingEcosystems(result.stats.byEcosystem, status.ecosystems),
+      ...uncoveredReleases(result.stats.byEcosystem, status.ecosystems, (e) => db.hasEcosystem(e)),
+    ];
     options.progress?.(
       `matched ${result.stats.queries} packages in ${Math.round(performance.now() - started)} ms: ${result.findings.length} vulnerabilities`,
     );
@@ -55,6 +77,8 @@ export function scanInventory(
           ...(result.stats.invalidVersions ? { invalidVersions: result.stats.invalidVersions } : {}),
         },
       },
+      // After ignore files and VEX (not --severity/--ignore-unfixed): what the funnel starts from.
+      finalSummary: (final) => ({ share: osLanguageShare(final.findings) }),
     };
   } finally {
     db.close();

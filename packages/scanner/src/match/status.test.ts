@@ -26,6 +26,9 @@ describe("matchStatus", () => {
     [{ database_specific: { fix_state: "Out of support scope" } }, "will_not_fix"],
     [{ ecosystem_specific: { status: "end-of-life" } }, "end_of_life"],
     [{ database_specific: { status: "postponed" } }, "fix_deferred"],
+    // Wolfi's advisory events (the real feed's database_specific.status values).
+    [{ database_specific: { status: "fix-not-planned" } }, "will_not_fix"],
+    [{ database_specific: { status: "pending-upstream-fix" } }, "affected"],
   ])("%o → %s", (affected, want) => {
     expect(matchStatus(r, affected, undefined)).toBe(want);
   });

@@ -25,6 +25,12 @@ const STATUS_WORDS: Record<string, VulnStatus> = {
   deferred: "fix_deferred",
   fix_deferred: "fix_deferred",
   end_of_life: "end_of_life",
+  // Wolfi/Chainguard advisory events (wolfi-dev/advisories), as their OSV export carries them.
+  fix_not_planned: "will_not_fix",
+  pending_upstream_fix: "affected",
+  true_positive_determination: "affected",
+  // Debian security tracker's <unfixed>: no fix exists yet.
+  unfixed: "affected",
   affected: "affected",
   needed: "affected",
   needs_triage: "affected",
