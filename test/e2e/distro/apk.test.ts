@@ -108,19 +108,13 @@ beforeAll(async () => {
   await updateVulnDb({ cacheDir, source: SHARED_VULNDB, ecosystems: ["Alpine", "Wolfi"] });
 }, 600_000);
 
+/** `bulwark scan rootfs ROOT --scanners vuln --format json` against the imported feeds. */
+const scanRoot = (root: string) =>
+  runCli(["--cache-dir", cacheDir, "scan", "rootfs", root, "--scanners", "vuln", "--format", "json"]);
+
 async function check(root: string, source: string): Promise<Expected[]> {
   const expected = independent(root);
-  const r = await runCli([
-    "--cache-dir",
-    cacheDir,
-    "scan",
-    "rootfs",
-    root,
-    "--scanners",
-    "vuln",
-    "--format",
-    "json",
-  ]);
+  const r = await scanRoot(root);
   expect(r.code, r.stderr).toBe(0);
   const report = JSON.parse(r.stdout) as Report;
   const found = report.findings.filter((f): f is VulnerabilityFinding => f.kind === "vulnerability");
@@ -169,17 +163,7 @@ describe.skipIf(skip)("Alpine and Wolfi advisories (hand-written apk roots, real
   it("a release the feed does not cover (Alpine 3.22, data to v3.21): no findings and a warning", async () => {
     const root = rootfs('NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.22.1\n', ALPINE, "x86_64");
     expect(independent(root)).toEqual([]);
-    const r = await runCli([
-      "--cache-dir",
-      cacheDir,
-      "scan",
-      "rootfs",
-      root,
-      "--scanners",
-      "vuln",
-      "--format",
-      "json",
-    ]);
+    const r = await scanRoot(root);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as Report;
     expect(report.findings).toEqual([]);
