@@ -114,6 +114,12 @@ export interface Analyzer {
   readonly version: number;
   /** Cheap test on path and metadata only; content is read only for files some analyzer wants. */
   wants(path: string, info: { size: number; mode: number }): boolean;
+  /**
+   * Files it wants but larger than this are not read: the walker records a FILE_TOO_LARGE
+   * issue naming the analyzer. (A size test in `wants` would skip them in silence, and a
+   * padded file would hide what it holds.)
+   */
+  readonly maxBytes?: number;
   analyze(file: AnalyzerFile): Promise<AnalyzerOutput | undefined>;
   /**
    * Called once when the walk of a layer (label as in AnalyzerFile.layer) has offered every file:

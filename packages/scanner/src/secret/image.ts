@@ -7,7 +7,7 @@ import type { SecretHit } from "./types.js";
 export const SECRET_ANALYZER = "secret";
 /** Bump when what the analyzer emits for the same file changes. */
 // 2: hits moved from the untyped `facts` field to `secretHits` (cached layer results change shape).
-const ANALYZER_VERSION = 2;
+const ANALYZER_VERSION = 3;
 /** Files bigger than this in an image layer are not read (the layer streams; the file would sit in memory). */
 export const IMAGE_MAX_FILE_BYTES = 32 * 1024 * 1024;
 
@@ -24,10 +24,11 @@ export function secretAnalyzer(ctx: SecretContext, includeNoise: boolean): Analy
     name: SECRET_ANALYZER,
     // The rule set is part of the version: changing rules must not reuse old layer results.
     version: ANALYZER_VERSION * 1_000_000_000 + parseInt(ctx.ruleSetHash.slice(0, 7), 16),
+    maxBytes: IMAGE_MAX_FILE_BYTES,
     wants(path, info) {
       const type = info.mode & S_IFMT;
       if (type !== 0 && type !== S_IFREG) return false;
-      if (info.size === 0 || info.size > IMAGE_MAX_FILE_BYTES) return false;
+      if (info.size === 0) return false;
       return imagePathSkip(path, includeNoise) === undefined;
     },
     async analyze(file): Promise<AnalyzerOutput | undefined> {

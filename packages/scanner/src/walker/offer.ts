@@ -134,7 +134,12 @@ export async function offerFile(
     layer: layerLabel,
   };
   if (diskPath !== undefined) file.diskPath = diskPath;
+  const tooLarge: string[] = [];
   for (const analyzer of wanting) {
+    if (analyzer.maxBytes !== undefined && meta.size > analyzer.maxBytes) {
+      tooLarge.push(`${analyzer.name} (limit ${analyzer.maxBytes})`);
+      continue;
+    }
     try {
       const output = await analyzer.analyze(file);
       if (output) into.results.push({ analyzer: analyzer.name, path, output });
@@ -144,6 +149,13 @@ export async function offerFile(
       into.issues.push({ path, code, message: `${analyzer.name}: ${errorMessage(e)}`, layer: layerLabel });
     }
   }
+  if (tooLarge.length)
+    into.issues.push({
+      path,
+      code: "FILE_TOO_LARGE",
+      message: `${meta.size} bytes, not read by ${tooLarge.join(", ")}`,
+      layer: layerLabel,
+    });
   if (content.failure !== undefined) throw content.failure;
 }
 

@@ -50,9 +50,10 @@ export async function readAuditableSection(file: AnalyzerFile): Promise<unknown>
 
 export const cargoAuditableAnalyzer: Analyzer = {
   name: "cargo-auditable",
-  version: 1,
+  version: 2,
+  maxBytes: 256 * MiB,
   wants(_path, info) {
-    return isExecutable(info.mode) && info.size >= 64 && info.size <= 256 * MiB;
+    return isExecutable(info.mode) && info.size >= 64;
   },
   async analyze(file: AnalyzerFile): Promise<AnalyzerOutput | undefined> {
     const json = await readAuditableSection(file);

@@ -29,6 +29,18 @@ export function refuseOversizedDb(file: { path: string; size: number }): void {
     );
 }
 
+/**
+ * Refuses, before reading it, a file over an analyzer's bound for its kind: the refusal is
+ * the file's issue in the report, where a size test in `wants` would skip it in silence.
+ */
+export function refuseOver(file: { path: string; size: number }, max: number, what: string): void {
+  if (file.size > max)
+    throw new BulwarkError(
+      "FILE_TOO_LARGE",
+      `${what} ${file.path} is ${file.size} bytes, over the ${max}-byte limit; not read`,
+    );
+}
+
 export function isRegularFile(mode: number): boolean {
   const type = mode & 0o170000;
   return type === 0 || type === 0o100000;

@@ -24,9 +24,10 @@ export function dotnetPackages(json: unknown, path: string): Package[] {
 
 export const dotnetAnalyzer: Analyzer = {
   name: "dotnet",
-  version: 1,
+  version: 2,
+  maxBytes: 64 * MiB,
   wants(path, info) {
-    return path.endsWith(".deps.json") && isRegularFile(info.mode) && info.size <= 64 * MiB;
+    return path.endsWith(".deps.json") && isRegularFile(info.mode);
   },
   async analyze(file: AnalyzerFile): Promise<AnalyzerOutput | undefined> {
     const packages = dotnetPackages(parseJson(await file.read(), file.path), file.path);

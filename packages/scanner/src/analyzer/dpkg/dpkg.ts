@@ -13,6 +13,7 @@ import {
   MiB,
   newPackage,
   parseError,
+  refuseOver,
   refuseOversizedDb,
 } from "../common/util.js";
 
@@ -123,30 +124,27 @@ export const dpkgAnalyzer: Analyzer = {
   name: "dpkg",
   // 3: copyright licenses moved from the untyped `facts` field to `licenses`.
   // 4: a status file over its bound is an issue, no longer skipped in silence.
-  version: 4,
+  // 5: so are status.d, copyright and .list files over theirs.
+  version: 5,
   wants(path, info) {
     if (!isRegularFile(info.mode)) return false;
-    if (path === STATUS) return true;
-    if (isStatusDFile(path)) return info.size <= 4 * MiB;
-    // Boost's copyright file is 2 MB; nothing real comes near this cap.
-    if (isCopyrightPath(path)) return info.size <= 8 * MiB;
-    return (
-      path.startsWith(INFO) &&
-      path.endsWith(".list") &&
-      !path.slice(INFO.length).includes("/") &&
-      info.size <= 64 * MiB
-    );
+    if (path === STATUS || isStatusDFile(path) || isCopyrightPath(path)) return true;
+    return path.startsWith(INFO) && path.endsWith(".list") && !path.slice(INFO.length).includes("/");
   },
   async analyze(file: AnalyzerFile): Promise<AnalyzerOutput | undefined> {
     if (isCopyrightPath(file.path)) {
+      // Boost's copyright file is 2 MB; nothing real comes near this cap.
+      refuseOver(file, 8 * MiB, "copyright file");
       const fact = copyrightFact(file.path, (await file.read()).toString("utf8"));
       return fact ? { licenses: [fact] } : undefined;
     }
     if (file.path.endsWith(".list") && file.path.startsWith(INFO)) {
+      refuseOver(file, 64 * MiB, "file list");
       const text = decodeText(await file.read(), file.path);
       return { ownedFiles: { owner: ownerFromListPath(file.path), files: parseDpkgList(text) } };
     }
     if (file.path === STATUS) refuseOversizedDb(file);
+    else refuseOver(file, 4 * MiB, "status.d file");
     const packages = await readDpkgStatus(file, file.path === STATUS);
     return packages.length > 0 ? { packages } : undefined;
   },

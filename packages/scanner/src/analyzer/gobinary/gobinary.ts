@@ -112,9 +112,10 @@ export function goPackages(goVersion: string, modText: string, path: string): Pa
 
 export const goBinaryAnalyzer: Analyzer = {
   name: "gobinary",
-  version: 1,
+  version: 2,
+  maxBytes: GO_BINARY_MAX_SIZE,
   wants(_path, info) {
-    return isExecutable(info.mode) && info.size >= 64 && info.size <= GO_BINARY_MAX_SIZE;
+    return isExecutable(info.mode) && info.size >= 64;
   },
   async analyze(file: AnalyzerFile): Promise<AnalyzerOutput | undefined> {
     const window = await readBuildInfoWindow(file);

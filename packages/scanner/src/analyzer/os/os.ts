@@ -93,11 +93,11 @@ function osFromDistroFile(path: string, text: string): OsInfo | undefined {
 
 export const osAnalyzer: Analyzer = {
   name: "os",
-  version: 1,
+  version: 2,
+  // A padded os-release would otherwise hide the distribution, and with it every OS match.
+  maxBytes: 64 * KiB,
   wants(path, info) {
-    return (
-      (OS_RELEASE.has(path) || DISTRO_FILES.has(path)) && isRegularFile(info.mode) && info.size <= 64 * KiB
-    );
+    return (OS_RELEASE.has(path) || DISTRO_FILES.has(path)) && isRegularFile(info.mode);
   },
   async analyze(file: AnalyzerFile): Promise<AnalyzerOutput | undefined> {
     const text = decodeText(await file.read(), file.path);

@@ -65,9 +65,10 @@ export function pythonLicenses(fields: Map<string, string[]>): string[] {
 
 export const pythonAnalyzer: Analyzer = {
   name: "python",
-  version: 1,
+  version: 2,
+  maxBytes: 16 * MiB,
   wants(path, info) {
-    if (!isRegularFile(info.mode) || info.size > 16 * MiB) return false;
+    if (!isRegularFile(info.mode)) return false;
     return METADATA.test(path) || PKG_INFO.test(path) || EGG_INFO_FILE.test(path);
   },
   async analyze(file: AnalyzerFile): Promise<AnalyzerOutput | undefined> {

@@ -1,4 +1,5 @@
 import type { Analyzer, AnalyzerFile, FsFact } from "@bulwark/model";
+import { refuseOver } from "../../analyzer/common/util.js";
 
 export type { FsFact };
 
@@ -8,7 +9,7 @@ const S_IFDIR = 0o040000;
 const S_IFLNK = 0o120000;
 const SSHD = new Set(["/usr/sbin/sshd", "/usr/bin/sshd", "/sbin/sshd", "/usr/sbin/dropbear"]);
 const ACCOUNT_FILES = new Set(["/etc/passwd", "/etc/shadow"]);
-/** Account files bigger than this are not account files worth parsing. */
+/** Account files bigger than this are not account files worth parsing: the scan says so. */
 const MAX_ACCOUNT_FILE = 4 * 1024 * 1024;
 
 function fileType(mode: number): number {
@@ -31,15 +32,17 @@ function isWorldWritable(mode: number): boolean {
 export const misconfigFsAnalyzer: Analyzer = {
   name: "misconfig-fs",
   // 2: facts moved from the untyped `facts` field to `fsFacts` (cached layer results change shape).
-  version: 2,
+  // 3: an account file over its bound is an issue, no longer skipped in silence.
+  version: 3,
   wants(path, info) {
-    if (ACCOUNT_FILES.has(path)) return info.size <= MAX_ACCOUNT_FILE;
+    if (ACCOUNT_FILES.has(path)) return true;
     if (SSHD.has(path)) return true;
     const type = fileType(info.mode);
     if (type === S_IFREG && info.mode & 0o6000) return true;
     return isWorldWritable(info.mode);
   },
   async analyze(file: AnalyzerFile) {
+    if (ACCOUNT_FILES.has(file.path)) refuseOver(file, MAX_ACCOUNT_FILE, "account file");
     const facts: FsFact[] = [];
     const type = fileType(file.mode);
     if (type === S_IFREG && file.mode & 0o6000)
