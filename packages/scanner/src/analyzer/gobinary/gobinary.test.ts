@@ -199,7 +199,9 @@ describe.skipIf(noGo)("Go binaries against go version -m", () => {
     const sh = diskFile("/bin/sh");
     expect(await offer(goBinaryAnalyzer, sh)).toBeUndefined();
     expect(goBinaryAnalyzer.wants("/x", { size: statSync("/bin/sh").size, mode: 0o100644 })).toBe(false);
-    expect(goBinaryAnalyzer.wants("/x", { size: 300 * 1024 * 1024, mode: 0o100755 })).toBe(false);
+    // Wanted, so that the walker reports it over `maxBytes` rather than skipping it in silence.
+    expect(goBinaryAnalyzer.wants("/x", { size: 300 * 1024 * 1024, mode: 0o100755 })).toBe(true);
+    expect(300 * 1024 * 1024).toBeGreaterThan(goBinaryAnalyzer.maxBytes ?? Infinity);
   });
 
   it("reads only headers of a non-Go executable, never the whole file", async () => {
