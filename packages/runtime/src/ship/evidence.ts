@@ -6,6 +6,8 @@
  * another mount namespace relative to that namespace's root), which is what the server
  * joins with the image's inventory. Polling a long-lived state rather than catching the
  * open() events means nothing depends on seeing a container's first milliseconds.
+ * Each process's privilege (effective uid, CapEff) and the container's host mounts are
+ * gathered the same way (privilege.ts).
  */
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
@@ -15,9 +17,13 @@ import type { EvidenceUpload } from "../deps.js";
 import { ContextResolver } from "../context/index.js";
 import type { ContainerInfo } from "../events/index.js";
 import { readTcp } from "../sensor/procfs.js";
+import { PrivilegeAccumulator, processPrivilege } from "./privilege.js";
 
 /** What `POST /api/v1/evidence` takes, one item, as this collector makes it. */
-export type EvidenceItem = EvidenceUpload & { id: string; kind: "loaded_files" | "listening_ports" };
+export type EvidenceItem = EvidenceUpload & {
+  id: string;
+  kind: "loaded_files" | "listening_ports" | "privilege";
+};
 
 /** Bound per image, so a process mapping ever new files cannot grow the agent without end. */
 const MAX_FILES = 20_000;
@@ -27,6 +33,18 @@ interface Seen {
   files: Set<string>;
   ports: Set<number>;
   containers: Set<string>;
+  privilege: PrivilegeAccumulator;
+  /** A process of the image seen in the last pass: its root is the container's filesystem. */
+  pid?: number;
+}
+
+export interface CollectorOptions {
+  procRoot?: string;
+  resolver?: ContextResolver;
+  /** Only containers this accepts are observed (`bulwark prioritize --observe --image`). */
+  match?: (c: ContainerInfo) => boolean;
+  /** Names the agent's source in the evidence it makes. */
+  source?: string;
 }
 
 /** The server's name for an image: its manifest digest (what `bulwark scan`/`sbom` record). */
@@ -39,7 +57,7 @@ export class EvidenceCollector {
   private readonly resolver: ContextResolver;
   private readonly node = hostname();
 
-  constructor(private readonly o: { procRoot?: string; resolver?: ContextResolver } = {}) {
+  constructor(private readonly o: CollectorOptions = {}) {
     this.resolver = o.resolver ?? new ContextResolver(o.procRoot ? { procRoot: o.procRoot } : {});
   }
 
@@ -56,11 +74,12 @@ export class EvidenceCollector {
       const ctx = this.resolver.resolve(pid, 0n);
       if (ctx.container.id === "host") continue;
       const asset = assetOfContainer(ctx.container);
-      if (!asset) continue;
+      if (!asset || (this.o.match && !this.o.match(ctx.container))) continue;
       let s = this.seen.get(asset);
-      if (!s)
-        this.seen.set(asset, (s = { from: now, files: new Set(), ports: new Set(), containers: new Set() }));
+      if (!s) this.seen.set(asset, (s = fresh(now)));
       s.containers.add(ctx.container.id);
+      s.pid = pid;
+      s.privilege.add(processPrivilege(join(root, name)), ctx.container);
       for (const f of processFiles(join(root, name))) if (s.files.size < MAX_FILES) s.files.add(f);
       const netns = link(join(root, name, "ns/net"));
       if (netns && !netnsDone.has(netns)) {
@@ -71,20 +90,41 @@ export class EvidenceCollector {
     return [...this.seen].flatMap(([asset, s]) => this.items(asset, s, now));
   }
 
+  /** Images seen so far, each with the containers and the last process seen running it. */
+  observed(): Array<{ asset: string; containers: string[]; pid?: number }> {
+    return [...this.seen].map(([asset, s]) => ({
+      asset,
+      containers: [...s.containers].sort(),
+      ...(s.pid !== undefined ? { pid: s.pid } : {}),
+    }));
+  }
+
   private items(asset: string, s: Seen, now: number): EvidenceItem[] {
     const base = { asset, from: new Date(s.from).toISOString(), to: new Date(now).toISOString() };
     const common = { node: this.node, containers: [...s.containers].sort() };
     const loaded = {
       ...common,
-      source: "runtime watch: /proc/PID/maps, exe and open files",
+      source: `${this.o.source ?? "runtime watch"}: /proc/PID/maps, exe and open files`,
       files: [...s.files].sort(),
     };
     const ports = { ...common, ports: [...s.ports].sort((a, b) => a - b) };
+    const privilege = { ...common, ...s.privilege.value };
     return [
       { ...base, kind: "loaded_files" as const, data: loaded },
       { ...base, kind: "listening_ports" as const, data: ports },
+      { ...base, kind: "privilege" as const, data: privilege },
     ].map((e) => ({ id: idOf(this.node, e), ...e }));
   }
+}
+
+function fresh(now: number): Seen {
+  return {
+    from: now,
+    files: new Set(),
+    ports: new Set(),
+    containers: new Set(),
+    privilege: new PrivilegeAccumulator(),
+  };
 }
 
 /** Stable per node, image, kind and window: a re-sent item is recognised by the server. */

@@ -11,6 +11,8 @@ export { DiskSpool, type SpoolBatch, type SpoolStats } from "./spool.js";
 export { Shipper, type ShipperOptions, type ShipperStats } from "./shipper.js";
 export { EvidenceCollector, listeningPorts, processFiles, type EvidenceItem } from "./evidence.js";
 export { ServerAlertOutput, toAlertUpload, type AlertUpload } from "./alerts.js";
+export { observeImage, runsImage, normaliseRef, type ObserveOptions, type Observation } from "./observe.js";
+export { parseStatus, type PrivilegeEvidence } from "./privilege.js";
 
 export interface ShippingOptions {
   server: string;
