@@ -65,7 +65,13 @@ interface Ranked {
     listeningPorts: number[];
     privilege: { root: boolean; capabilities: string[] };
   };
-  findings: Array<{ id: string; package: { name: string }; inUse: boolean | null; exposed: boolean; why: string }>;
+  findings: Array<{
+    id: string;
+    package: { name: string };
+    inUse: boolean | null;
+    exposed: boolean;
+    why: string;
+  }>;
 }
 
 describe.skipIf(missing.length > 0)("prioritize --observe: a real container on this host", () => {
@@ -139,7 +145,9 @@ describe.skipIf(missing.length > 0)("prioritize --observe: a real container on t
     // The table: the funnel on stdout, what was observed on stderr.
     const table = await cli(args);
     expect(table.code, table.stderr).toBe(0);
-    expect(table.stdout.split("\n")[0]).toMatch(/^high\/critical \d+ → fixable \d+ → in use [1-9]\d* → exposed/);
+    expect(table.stdout.split("\n")[0]).toMatch(
+      /^high\/critical \d+ → fixable \d+ → in use [1-9]\d* → exposed/,
+    );
     expect(table.stderr).toContain(`observed 1 container(s) of ${OWN_DIGEST}`);
     expect(table.stderr).toContain("listening ports: 8080");
   }, 600_000);

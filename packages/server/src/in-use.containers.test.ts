@@ -177,6 +177,16 @@ describe.skipIf(missing.length > 0)("in use: a real container, the sensor and th
     expect(highInUse).toBeGreaterThan(0);
     expect((ranked.funnel as { inUse: number }).inUse).toBe(highInUse);
 
+    // The agent uploads the container's privilege too (its python runs as root in runc's default config).
+    const withPrivilege = await until("the container's privilege to reach the ranking", async () => {
+      const r = await call(srv, "GET", `/api/v1/priorities?asset=${encodeURIComponent(asset)}`, {
+        token: srv.tokens.read,
+      });
+      const all = r.body.items as Item[] | undefined;
+      return all?.some((i) => /runs as root/.test(i.why)) ? all : undefined;
+    });
+    expect(withPrivilege.every((i) => /runs as root/.test(i.why))).toBe(true);
+
     // 5. OpenVEX: not_affected for requests only, consumable by `bulwark scan --vex`.
     const vex = await call(srv, "GET", `/api/v1/vex?asset=${encodeURIComponent(asset)}`, {
       token: srv.tokens.read,

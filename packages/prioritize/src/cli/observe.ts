@@ -28,7 +28,10 @@ export function parseWindow(text: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
   const ms = m ? Number(m[1]) * UNITS[m[2] ?? "s"]! : NaN;
   if (!Number.isFinite(ms) || ms < 100 || ms > 24 * 3_600_000)
-    throw new BulwarkError("USAGE", `--window: expected a duration from 100ms to 24h such as 30s or 2m, got "${text}"`);
+    throw new BulwarkError(
+      "USAGE",
+      `--window: expected a duration from 100ms to 24h such as 30s or 2m, got "${text}"`,
+    );
   return ms;
 }
 
@@ -75,7 +78,10 @@ export async function observeContext(
   const result = await observer({ image, windowMs });
   if (!result.images.length) {
     const hint = process.getuid?.() === 0 ? "" : " (seeing other users' containers needs root)";
-    throw new BulwarkError("TARGET_NOT_FOUND", `--observe: no running container of ${image} on this host${hint}`);
+    throw new BulwarkError(
+      "TARGET_NOT_FOUND",
+      `--observe: no running container of ${image} on this host${hint}`,
+    );
   }
   const packages = packagesOf(findings);
   const ownership = result.root ? dpkgOwnership(packages, result.root) : undefined;

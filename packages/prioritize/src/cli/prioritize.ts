@@ -77,7 +77,8 @@ function checkFlags(flags: Flags, observer: Observer | undefined): number | unde
     if (flags.image) throw new BulwarkError("USAGE", "--image needs --observe");
     return undefined;
   }
-  if (flags.evidence) throw new BulwarkError("USAGE", "--observe and --evidence are exclusive: pick one source");
+  if (flags.evidence)
+    throw new BulwarkError("USAGE", "--observe and --evidence are exclusive: pick one source");
   if (!observer) throw new BulwarkError("USAGE", "--observe is not available in this build");
   return parseWindow(flags.window);
 }
@@ -140,7 +141,8 @@ export function registerPrioritize(program: Command, observer?: Observer): void 
       let observed: Observed | undefined;
       if (windowMs !== undefined)
         observed = await observeContext(observer!, imageToObserve(flags.image, target), windowMs, findings);
-      const ctx = observed?.ctx ?? (flags.evidence ? contextFromEvidence(readJson(flags.evidence, "evidence")) : {});
+      const ctx =
+        observed?.ctx ?? (flags.evidence ? contextFromEvidence(readJson(flags.evidence, "evidence")) : {});
       const ranked = prioritize(findings, () => ctx);
       if (flags.vexOut)
         writeFileSync(flags.vexOut, `${JSON.stringify(notInUseVex(ranked, ctx, target), null, 2)}\n`);

@@ -20,8 +20,15 @@ async function inventoryPackages(store: Store, asset: string): Promise<OwnedPack
 
 export async function contextForAsset(store: Store, asset: string): Promise<RuntimeContext> {
   const items = await listEvidence(store, asset, EVIDENCE_LIMIT);
-  const records = items.map((e) => ({ kind: e.kind, from: e.observed_from, to: e.observed_to, data: e.data }));
+  const records = items.map((e) => ({
+    kind: e.kind,
+    from: e.observed_from,
+    to: e.observed_to,
+    data: e.data,
+  }));
   // The inventory is read only when there are files to join with it.
-  const packages = records.some((r) => r.kind === "loaded_files") ? await inventoryPackages(store, asset) : [];
+  const packages = records.some((r) => r.kind === "loaded_files")
+    ? await inventoryPackages(store, asset)
+    : [];
   return contextFromRecords(records, packages);
 }
