@@ -2,9 +2,10 @@
  * `bulwark prioritize --observe` with real parts: the py-in-use image (two Python packages
  * real PyPA advisories affect, cryptography and requests) scanned by `bulwark scan` against a
  * database of those advisories; a real runc container runs Python that imports cryptography
- * (its Rust extension stays mapped), never requests, and serves HTTP on 0.0.0.0:8080. The CLI
- * observes this host and must rank cryptography "in use", requests not, the image exposed on
- * port 8080 and running as root, and its OpenVEX must suppress only requests.
+ * (its Rust extension stays mapped), never requests, serves HTTP on 0.0.0.0:8080 and holds a
+ * connection to it from an address outside the private ranges. The CLI observes this host and
+ * must rank cryptography "in use", requests not, the image exposed (port 8080, one connection
+ * from outside) and running as root, and its OpenVEX must suppress only requests.
  *
  * Other test files run containers of the same image at the same time: this one carries a
  * manifest digest of its own (an OCI annotation the resolver reads first) and the CLI is told
@@ -18,13 +19,19 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, startContainer, type Container } from "../../runtime/src/sensor/testing/containers.js";
+import {
+  createNetns,
+  eventually,
+  startContainer,
+  type Container,
+  type Netns,
+} from "../../runtime/src/sensor/testing/containers.js";
 import { REPO_ROOT } from "../../runtime/src/testkit/paths.js";
 import { buildPypiDb, PYPI_MIRROR_ZIP } from "../../server/src/testing/index.js";
 import { buildImage, type BuiltImage } from "../../testkit/src/fixtures/images.js";
 import { PY_IN_USE_ADVISORIES, recipes } from "../../testkit/src/fixtures/recipes.js";
 
-const TOOLS = ["/usr/sbin/runc", "/usr/bin/umoci", "/usr/bin/mmdebstrap", "/usr/bin/skopeo"];
+const TOOLS = ["/usr/sbin/runc", "/usr/sbin/ip", "/usr/bin/umoci", "/usr/bin/mmdebstrap", "/usr/bin/skopeo"];
 const missing = [
   process.getuid?.() !== 0 ? "root" : "",
   ...TOOLS.filter((p) => !existsSync(p)),
@@ -49,11 +56,23 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
   return new Promise((r) => child.once("close", (code) => r({ code, stdout, stderr })));
 }
 
+/** Addresses on the container's loopback: a "public" one it serves on, and a "public" client. */
+const SERVER_IP = "203.0.113.5";
+const CLIENT_IP = "198.51.100.7";
+
+/**
+ * Imports cryptography, listens on 0.0.0.0:8080 and connects to itself from CLIENT_IP, a
+ * documentation address outside every private range: a connection from outside the cluster
+ * that stays established (the kernel completes it before the server accepts; the handler then
+ * waits for a request that never comes). Ready once both are in place.
+ */
 const SERVE = [
   "from cryptography.fernet import Fernet",
   "Fernet(Fernet.generate_key())",
+  "import socket",
   "from http.server import HTTPServer, SimpleHTTPRequestHandler",
   "server = HTTPServer(('0.0.0.0', 8080), SimpleHTTPRequestHandler)",
+  `client = socket.create_connection(('${SERVER_IP}', 8080), source_address=('${CLIENT_IP}', 0))`,
   "open('/tmp/ready', 'w').close()",
   "server.serve_forever()",
 ].join("\n");
@@ -63,6 +82,7 @@ interface Ranked {
   observation: {
     images: Array<{ asset: string; containers: string[] }>;
     listeningPorts: number[];
+    northSouthFlows: number;
     privilege: { root: boolean; capabilities: string[] };
   };
   findings: Array<{
@@ -77,6 +97,7 @@ interface Ranked {
 describe.skipIf(missing.length > 0)("prioritize --observe: a real container on this host", () => {
   let img: BuiltImage;
   let container: Container | undefined;
+  let net: Netns | undefined;
   const report = join(dir, "report.json");
 
   beforeAll(async () => {
@@ -97,21 +118,24 @@ describe.skipIf(missing.length > 0)("prioritize --observe: a real container on t
       report,
     ]);
     expect(scan.code, scan.stderr).toBe(0);
+    net = await createNetns(`bw-prio-${process.pid % 100000}`, [`${SERVER_IP}/32`, `${CLIENT_IP}/32`]);
     container = await startContainer({
       id: `bw-prio-${process.pid % 100000}`,
       name: "prio-observe",
       imageRootfs: await img.rootfs(),
       args: ["/usr/bin/python3", "-c", SERVE],
       annotations: { "org.opencontainers.image.manifest.digest": OWN_DIGEST },
+      netnsPath: net.path,
     });
   }, 1_200_000);
 
   afterAll(async () => {
     await container?.remove();
+    await net?.remove();
     rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 
-  it("ranks the imported package in use, the other not, shows the listening port, and VEX suppresses only the latter", async () => {
+  it("ranks the imported package in use, the other not, shows the port and the connection from outside, and VEX suppresses only the latter", async () => {
     const ready = join(container!.bundle, "rootfs", "tmp", "ready");
     expect(await eventually(() => existsSync(ready), 90_000), "the container never became ready").toBe(true);
 
@@ -122,6 +146,7 @@ describe.skipIf(missing.length > 0)("prioritize --observe: a real container on t
     const out = JSON.parse(r.stdout) as Ranked;
     expect(out.observation.images).toEqual([{ asset: OWN_DIGEST, containers: [container!.id] }]);
     expect(out.observation.listeningPorts).toEqual([8080]);
+    expect(out.observation.northSouthFlows).toBe(1);
     expect(out.observation.privilege.root).toBe(true);
 
     const crypto = out.findings.filter((f) => f.package.name === "cryptography");
@@ -129,7 +154,9 @@ describe.skipIf(missing.length > 0)("prioritize --observe: a real container on t
     expect(crypto.map((f) => f.inUse)).toEqual([true, true]);
     expect(requests.map((f) => f.inUse)).toEqual([false]);
     expect(requests[0]!.why).toMatch(/never loaded between/);
-    expect(crypto[0]!.why).toMatch(/listening on port\(s\) 8080/);
+    expect(crypto[0]!.why).toMatch(
+      /exposed: 1 connection\(s\) from outside the cluster, listening on port\(s\) 8080/,
+    );
     expect(crypto[0]!.why).toMatch(/runs as root/);
     const last = Math.max(...crypto.map((f) => out.findings.indexOf(f)));
     expect(last).toBeLessThan(out.findings.indexOf(requests[0]!));
@@ -149,6 +176,6 @@ describe.skipIf(missing.length > 0)("prioritize --observe: a real container on t
       /^high\/critical \d+ → fixable \d+ → in use [1-9]\d* → exposed/,
     );
     expect(table.stderr).toContain(`observed 1 container(s) of ${OWN_DIGEST}`);
-    expect(table.stderr).toContain("listening ports: 8080");
+    expect(table.stderr).toContain("listening ports: 8080; connections from outside: 1");
   }, 600_000);
 });

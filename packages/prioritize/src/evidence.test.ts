@@ -93,7 +93,8 @@ describe("contextFromRecords", () => {
       [
         rec("listening_ports", { ports: [8080] }),
         rec("listening_ports", { ports: [443, 8080] }),
-        rec("flows", { northSouth: 2 }),
+        rec("flows", { northSouth: ["203.0.113.9>8080", "198.51.100.7>443"] }),
+        rec("flows", { northSouth: ["203.0.113.9>8080"] }),
       ],
       [],
     );

@@ -57,7 +57,7 @@ export function contextFromRecords(
   const ports = new Set<number>();
   let window: Window | undefined;
   let sawPorts = false;
-  let northSouth: number | undefined;
+  let northSouth: Set<string> | undefined;
   for (const e of records) {
     const d = (e.data ?? {}) as Record<string, unknown>;
     const source = typeof d.source === "string" ? d.source : "runtime sensor";
@@ -75,9 +75,10 @@ export function contextFromRecords(
     } else if (e.kind === "listening_ports" && Array.isArray(d.ports)) {
       sawPorts = true;
       for (const p of d.ports) if (typeof p === "number") ports.add(p);
-    } else if (e.kind === "flows" && typeof d.northSouth === "number") {
-      // Connections from outside the cluster, counted by whoever classified them.
-      northSouth = (northSouth ?? 0) + d.northSouth;
+    } else if (e.kind === "flows" && Array.isArray(d.northSouth)) {
+      // Connections from outside the cluster ("peer>port"); snapshots overlap, so a union.
+      northSouth ??= new Set();
+      for (const c of strings(d.northSouth)) northSouth.add(c);
     } else if (e.kind === "privilege") {
       ctx.privilege = mergePrivilege(ctx.privilege, d);
     }
@@ -92,7 +93,7 @@ export function contextFromRecords(
   if (!ctx.exposure && (sawPorts || northSouth !== undefined))
     ctx.exposure = {
       ...(sawPorts ? { listeningPorts: [...ports].sort((a, b) => a - b) } : {}),
-      ...(northSouth !== undefined ? { northSouthFlows: northSouth } : {}),
+      ...(northSouth !== undefined ? { northSouthFlows: northSouth.size } : {}),
     };
   return ctx;
 }

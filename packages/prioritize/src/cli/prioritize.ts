@@ -89,6 +89,7 @@ function observationSummary(o: Observed): Record<string, unknown> {
     images: o.result.images,
     window: o.ctx.inUse?.window,
     listeningPorts: o.ctx.exposure?.listeningPorts ?? [],
+    northSouthFlows: o.ctx.exposure?.northSouthFlows ?? 0,
     privilege: o.ctx.privilege,
   };
 }
@@ -97,7 +98,8 @@ function describe(o: Observed): string {
   const containers = o.result.images.reduce((n, i) => n + i.containers.length, 0);
   const w = o.ctx.inUse?.window;
   const ports = o.ctx.exposure?.listeningPorts ?? [];
-  return `observed ${containers} container(s) of ${o.result.images.map((i) => i.asset).join(", ")}${w ? ` from ${w.from} to ${w.to}` : ""}; listening ports: ${ports.length ? ports.join(", ") : "none"}`;
+  const outside = o.ctx.exposure?.northSouthFlows ?? 0;
+  return `observed ${containers} container(s) of ${o.result.images.map((i) => i.asset).join(", ")}${w ? ` from ${w.from} to ${w.to}` : ""}; listening ports: ${ports.length ? ports.join(", ") : "none"}; connections from outside: ${outside}`;
 }
 
 function print(ranked: RiskScore[], flags: Flags, observed: Observed | undefined): void {

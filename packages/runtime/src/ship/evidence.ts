@@ -16,22 +16,26 @@ import { join } from "node:path";
 import type { EvidenceUpload } from "../deps.js";
 import { ContextResolver } from "../context/index.js";
 import type { ContainerInfo } from "../events/index.js";
-import { readTcp } from "../sensor/procfs.js";
 import { PrivilegeAccumulator, processPrivilege } from "./privilege.js";
+import { DEFAULT_INSIDE_CIDRS, readExposure } from "./sockets.js";
 
 /** What `POST /api/v1/evidence` takes, one item, as this collector makes it. */
 export type EvidenceItem = EvidenceUpload & {
   id: string;
-  kind: "loaded_files" | "listening_ports" | "privilege";
+  kind: "loaded_files" | "listening_ports" | "privilege" | "flows";
 };
 
 /** Bound per image, so a process mapping ever new files cannot grow the agent without end. */
 const MAX_FILES = 20_000;
+/** Bound per image on the north-south connections kept (peer and port). */
+const MAX_PEERS = 1_000;
 
 interface Seen {
   from: number;
   files: Set<string>;
   ports: Set<number>;
+  /** "peer>port": connections from outside the cluster to a listening port (sockets.ts). */
+  northSouth: Set<string>;
   containers: Set<string>;
   privilege: PrivilegeAccumulator;
   /** A process of the image seen in the last pass: its root is the container's filesystem. */
@@ -45,6 +49,8 @@ export interface CollectorOptions {
   match?: (c: ContainerInfo) => boolean;
   /** Names the agent's source in the evidence it makes. */
   source?: string;
+  /** Addresses inside the cluster; a peer outside them is north-south (default: private ranges). */
+  insideCidrs?: readonly string[];
 }
 
 /** The server's name for an image: its manifest digest (what `bulwark scan`/`sbom` record). */
@@ -84,7 +90,9 @@ export class EvidenceCollector {
       const netns = link(join(root, name, "ns/net"));
       if (netns && !netnsDone.has(netns)) {
         netnsDone.add(netns);
-        for (const p of listeningPorts(join(root, name, "net"))) s.ports.add(p);
+        const seen = readExposure(join(root, name, "net"), this.o.insideCidrs ?? DEFAULT_INSIDE_CIDRS);
+        for (const p of seen.ports) s.ports.add(p);
+        for (const c of seen.northSouth) if (s.northSouth.size < MAX_PEERS) s.northSouth.add(c);
       }
     }
     return [...this.seen].flatMap(([asset, s]) => this.items(asset, s, now));
@@ -109,10 +117,12 @@ export class EvidenceCollector {
     };
     const ports = { ...common, ports: [...s.ports].sort((a, b) => a - b) };
     const privilege = { ...common, ...s.privilege.value };
+    const flows = { ...common, northSouth: [...s.northSouth].sort() };
     return [
       { ...base, kind: "loaded_files" as const, data: loaded },
       { ...base, kind: "listening_ports" as const, data: ports },
       { ...base, kind: "privilege" as const, data: privilege },
+      { ...base, kind: "flows" as const, data: flows },
     ].map((e) => ({ id: idOf(this.node, e), ...e }));
   }
 }
@@ -122,6 +132,7 @@ function fresh(now: number): Seen {
     from: now,
     files: new Set(),
     ports: new Set(),
+    northSouth: new Set(),
     containers: new Set(),
     privilege: new PrivilegeAccumulator(),
   };
@@ -176,10 +187,5 @@ export function processFiles(dir: string): string[] {
  * reached from outside the pod, so it does not make a finding "exposed".
  */
 export function listeningPorts(netDir: string): number[] {
-  const socks = [...readTcp(join(netDir, "tcp"), "ipv4"), ...readTcp(join(netDir, "tcp6"), "ipv6")];
-  const ports = new Set<number>();
-  for (const s of socks)
-    if (s.state === 0x0a && !/^127\./.test(s.local.ip) && s.local.ip !== "0:0:0:0:0:0:0:1")
-      ports.add(s.local.port);
-  return [...ports];
+  return readExposure(netDir, DEFAULT_INSIDE_CIDRS).ports;
 }
