@@ -57,6 +57,43 @@ describe("contextFromRecords", () => {
     expect([...contextFromRecords([files], [deb]).inUse!.packages]).toEqual([]);
   });
 
+  it("leaves packages the files cannot speak for unknown, never 'not in use' (so no VEX claim)", () => {
+    const finding = (name: string, purl: string): RiskFinding => ({
+      id: `CVE-${name}`,
+      severity: "HIGH",
+      kev: false,
+      fixedVersion: "9",
+      package: { name, version: "1", purl },
+    });
+    const deb: OwnedPackage = {
+      type: "deb",
+      name: "libssl3",
+      purl: "pkg:deb/debian/libssl3@3.0",
+      locations: [],
+    };
+    const go: OwnedPackage = {
+      type: "golang",
+      name: "example.com/x",
+      purl: "pkg:golang/example.com/x@1",
+      locations: [],
+    };
+    const files = rec("loaded_files", { files: ["/usr/bin/app"] });
+    const inUse = (ctx: ReturnType<typeof contextFromRecords>, p: OwnedPackage) =>
+      scoreFinding(finding(p.name, p.purl), ctx).inUse;
+    const blind = contextFromRecords([files], [deb, go, pkg("idle")]);
+    expect([inUse(blind, deb), inUse(blind, go), inUse(blind, pkg("idle"))]).toEqual([
+      undefined,
+      undefined,
+      false,
+    ]);
+    // With dpkg's file list the deb package can be judged: not loaded → false.
+    const owner = new Map([["/usr/lib/x86_64-linux-gnu/libssl.so.3", deb.purl]]);
+    expect(inUse(contextFromRecords([files], [deb, go], owner), deb)).toBe(false);
+    // An agent's purl list speaks for every package, as before.
+    const listed = contextFromRecords([rec("packages_in_use", { packages: [] })], [deb]);
+    expect(inUse(listed, deb)).toBe(false);
+  });
+
   it("merges privilege across containers and nodes: any root, any privileged, every capability and mount", () => {
     const ctx = contextFromRecords(
       [

@@ -4,7 +4,7 @@
  * use (sent as purls, or as loaded files joined here with the image's packages), listening
  * ports and exposure, privilege. One join for the server and the CLI, so both rank alike.
  */
-import { packagesInUse, type OwnedPackage } from "./in-use.js";
+import { judgeablePackages, packagesInUse, type OwnedPackage } from "./in-use.js";
 import type { RuntimeContext } from "./types.js";
 
 /** One evidence item with its window in ms (the store keeps times as numbers). */
@@ -57,17 +57,21 @@ export function contextFromRecords(
   const ports = new Set<number>();
   let window: Window | undefined;
   let sawPorts = false;
+  let sawFiles = false;
+  let sawPurls = false;
   let northSouth: Set<string> | undefined;
   for (const e of records) {
     const d = (e.data ?? {}) as Record<string, unknown>;
     const source = typeof d.source === "string" ? d.source : "runtime sensor";
     if (e.kind === "packages_in_use" && Array.isArray(d.packages)) {
       for (const p of strings(d.packages)) used.add(p);
+      sawPurls = true;
       window = widen(window, e.from, e.to);
       sources.add(source);
     } else if (e.kind === "loaded_files" && Array.isArray(d.files)) {
       // Every snapshot counts: a process that loaded a package and exited still used it.
       for (const f of strings(d.files)) files.add(f);
+      sawFiles = true;
       window = widen(window, e.from, e.to);
       sources.add(source);
     } else if (e.kind === "exposure") {
@@ -83,12 +87,18 @@ export function contextFromRecords(
       ctx.privilege = mergePrivilege(ctx.privilege, d);
     }
   }
-  if (files.size) for (const p of packagesInUse(files, packages, ownership)) used.add(p);
+  let judged: Set<string> | undefined;
+  if (sawFiles) {
+    for (const p of packagesInUse(files, packages, ownership)) used.add(p);
+    // Files speak only for the packages they can be joined with (a purl list speaks for all).
+    if (!sawPurls) judged = new Set([...judgeablePackages(packages, ownership), ...used]);
+  }
   if (window)
     ctx.inUse = {
       packages: used,
       window: { from: new Date(window.from).toISOString(), to: new Date(window.to).toISOString() },
       source: [...sources].sort().join("; "),
+      ...(judged ? { judged } : {}),
     };
   if (!ctx.exposure && (sawPorts || northSouth !== undefined))
     ctx.exposure = {

@@ -38,7 +38,7 @@ interface Seen {
   northSouth: Set<string>;
   containers: Set<string>;
   privilege: PrivilegeAccumulator;
-  /** A process of the image seen in the last pass: its root is the container's filesystem. */
+  /** A process of the image (its init when known): its root is the container's filesystem. */
   pid?: number;
 }
 
@@ -84,7 +84,7 @@ export class EvidenceCollector {
       let s = this.seen.get(asset);
       if (!s) this.seen.set(asset, (s = fresh(now)));
       s.containers.add(ctx.container.id);
-      s.pid = pid;
+      s.pid = ctx.initPid ?? pid; // the init lives as long as the container
       s.privilege.add(processPrivilege(join(root, name)), ctx.container);
       for (const f of processFiles(join(root, name))) if (s.files.size < MAX_FILES) s.files.add(f);
       const netns = link(join(root, name, "ns/net"));
