@@ -85,7 +85,7 @@ export const commands: ReadonlyArray<BulwarkCommand> = [
   {
     name: "prioritize",
     summary: "rank a report's vulnerabilities by risk, with the reason for each, and show the funnel",
-    load: async () => (await import("@bulwark/prioritize")).registerPrioritize,
+    load: async () => (await import("./prioritize.js")).registerPrioritize,
   },
 ];
 

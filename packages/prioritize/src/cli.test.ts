@@ -13,7 +13,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, ["--import", tsx, bin, ...args], {
     encoding: "utf8",
-    env: { ...process.env, NODE_OPTIONS: "" },
+    // The sources, never a stale dist/ (as vitest.config.ts sets for every child process).
+    env: { ...process.env, NODE_OPTIONS: "--conditions=bulwark-source" },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -70,5 +71,40 @@ describe("bulwark prioritize", () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(/^bulwark: PARSE: cannot read report/);
+  });
+
+  it("--observe on a host with no container of the image: one line, exit 2, no window spent", () => {
+    const report = join(dir, "r-observe.json");
+    writeFileSync(
+      report,
+      JSON.stringify({ schemaVersion: 1, target: "app:1", findings: [vuln("CVE-1", "used")] }),
+    );
+    const digest = `sha256:${"0".repeat(63)}1`;
+    const r = cli(["prioritize", "--report", report, "--observe", "--image", digest, "--window", "10m"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(
+      new RegExp(`^bulwark: TARGET_NOT_FOUND: --observe: no running container of ${digest} on this host`),
+    );
+  });
+
+  it("refuses flags that cannot work together, before reading anything", () => {
+    const report = join(dir, "absent.json");
+    const cases: Array<[string[], RegExp]> = [
+      [["--observe", "--evidence", "e.json"], /--observe and --evidence are exclusive/],
+      [["--image", "app:1"], /--image needs --observe/],
+      [["--observe", "--window", "soon"], /--window: expected a duration/],
+      [["--observe", "--window", "0s"], /--window: expected a duration/],
+    ];
+    for (const [flags, message] of cases) {
+      const r = cli(["prioritize", "--report", report, ...flags]);
+      expect(r.code, flags.join(" ")).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^bulwark: USAGE: ${message.source}`));
+    }
+    writeFileSync(report, JSON.stringify({ schemaVersion: 1, target: "oci:/tmp/layout:1", findings: [] }));
+    const r = cli(["prioritize", "--report", report, "--observe"]);
+    expect(r.stderr).toMatch(
+      /^bulwark: USAGE: --observe: the report's target "oci:\/tmp\/layout:1" is not an image reference; name the image with --image DIGEST\|REF/,
+    );
   });
 });

@@ -84,6 +84,21 @@ export function packagesInUse(
 }
 
 /**
+ * The packages whose use loaded files can decide: Python packages with a dist-info/egg-info
+ * location (their import directory is known) and packages `ownership` lists files of. For
+ * any other package (a Go binary, an npm module, a deb whose file list is missing) the files
+ * say nothing, so it must stay "unknown" rather than "never loaded".
+ */
+export function judgeablePackages(
+  packages: readonly OwnedPackage[],
+  ownership?: ReadonlyMap<string, string>,
+): Set<string> {
+  const out = new Set<string>(ownership?.values() ?? []);
+  for (const pkg of packages) if (pkg.type === "pypi" && pythonRoots(pkg).length) out.add(pkg.purl);
+  return out;
+}
+
+/**
  * File → package purl from dpkg's `info/<name>[:arch].list` files under `root`, for the given
  * deb packages (the inventory's, so the purls match its findings). Missing lists are skipped.
  */

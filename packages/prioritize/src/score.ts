@@ -33,7 +33,9 @@ export const WEIGHTS = {
 export function isInUse(f: RiskFinding, ctx: RuntimeContext): boolean | undefined {
   if (!ctx.inUse) return undefined;
   const p = ctx.inUse.packages;
-  return (f.package.purl !== undefined && p.has(f.package.purl)) || p.has(f.package.name);
+  if ((f.package.purl !== undefined && p.has(f.package.purl)) || p.has(f.package.name)) return true;
+  const judged = ctx.inUse.judged;
+  return judged && !(f.package.purl !== undefined && judged.has(f.package.purl)) ? undefined : false;
 }
 
 export function isExposed(ctx: RuntimeContext): boolean | undefined {

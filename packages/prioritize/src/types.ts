@@ -20,7 +20,17 @@ export interface RuntimeContext {
    * Packages whose files a running process mapped, executed or opened during the window,
    * by purl or name. Absent = not observed (unknown), which is not the same as "not in use".
    */
-  inUse?: { packages: ReadonlySet<string>; window: { from: string; to: string }; source: string };
+  inUse?: {
+    packages: ReadonlySet<string>;
+    window: { from: string; to: string };
+    source: string;
+    /**
+     * Packages the evidence can speak for (by purl), when it cannot speak for all: loaded files
+     * tell only about packages whose files are known (a Python package's import directory,
+     * a dpkg package's file list). Outside it a package is "unknown", never "not in use".
+     */
+    judged?: ReadonlySet<string>;
+  };
   exposure?: { listeningPorts?: number[]; northSouthFlows?: number; serviceType?: string; ingress?: boolean };
   privilege?: { root?: boolean; privileged?: boolean; hostMounts?: string[]; capabilities?: string[] };
   /** Secrets readable by the workload (mounted or in its environment). */

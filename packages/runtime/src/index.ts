@@ -6,8 +6,18 @@ export { RuntimeError, type RuntimeErrorCode } from "./errors.js";
 export * from "./sensor/index.js";
 export * from "./context/index.js";
 export * from "./alerts/index.js";
-export { startShipping, DiskSpool, Shipper, EvidenceCollector, toAlertUpload } from "./ship/index.js";
+export {
+  startShipping,
+  DiskSpool,
+  Shipper,
+  EvidenceCollector,
+  toAlertUpload,
+  observeImage,
+} from "./ship/index.js";
 export type {
+  Observation,
+  ObserveOptions,
+  PrivilegeEvidence,
   Shipping,
   ShippingOptions,
   EvidenceItem,

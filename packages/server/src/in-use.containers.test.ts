@@ -18,7 +18,8 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startContainer, type Container } from "../../runtime/src/sensor/testing/containers.js";
 import { REPO_ROOT } from "../../runtime/src/testkit/paths.js";
-import { buildImage, type BuiltImage, type ImageRecipe } from "../../testkit/src/fixtures/images.js";
+import { buildImage, type BuiltImage } from "../../testkit/src/fixtures/images.js";
+import { PY_IN_USE_ADVISORIES, recipes } from "../../testkit/src/fixtures/recipes.js";
 import { buildPypiDb, call, PYPI_MIRROR_ZIP, startTestServer, type TestServer } from "./testing/index.js";
 
 const TOOLS = ["/usr/sbin/runc", "/usr/bin/umoci", "/usr/bin/mmdebstrap", "/usr/bin/skopeo"];
@@ -29,32 +30,9 @@ const missing = [
 ].filter(Boolean);
 if (missing.length) console.warn(`in-use.containers.test skipped: needs ${missing.join(", ")}`);
 
-/** cryptography: PYSEC-2023-11 (< 39.0.1) and PYSEC-2023-254 (< 41.0.6); requests: PYSEC-2023-74 (< 2.31.0). */
-const ADVISORIES = ["PYSEC-2023-11", "PYSEC-2023-254", "PYSEC-2023-74"];
-
-/**
- * Python with two packages outside dpkg (copied from the bookworm .debs, as `pip install`
- * would put them), so the inventory has them as PyPI packages; cryptography's runtime needs
- * (cffi, OpenSSL) come from dpkg.
- */
-const SITE = "/usr/local/lib/python3.11/dist-packages/";
-const RECIPE: ImageRecipe = {
-  name: "py-in-use",
-  layers: [
-    { kind: "debian", variant: "minbase", include: ["python3", "python3-cffi-backend", "libssl3"] },
-    {
-      kind: "deb-files",
-      packages: ["python3-cryptography", "python3-requests"],
-      copy: [
-        { from: "/usr/lib/python3/dist-packages/cryptography", to: SITE },
-        { from: "/usr/lib/python3/dist-packages/cryptography-*.dist-info", to: SITE },
-        { from: "/usr/lib/python3/dist-packages/requests", to: SITE },
-        { from: "/usr/lib/python3/dist-packages/requests-*-info", to: SITE },
-      ],
-      createdBy: "RUN pip install cryptography==38.0.4 requests==2.28.1",
-    },
-  ],
-};
+const ADVISORIES = PY_IN_USE_ADVISORIES;
+/** The image: Python with cryptography and requests outside dpkg (recipes.pyInUse). */
+const RECIPE = recipes.pyInUse;
 
 const dir = mkdtempSync(join(tmpdir(), "bulwark-inuse-"));
 const bin = resolve(REPO_ROOT, "packages/cli/src/bin.ts");
@@ -198,6 +176,16 @@ describe.skipIf(missing.length > 0)("in use: a real container, the sensor and th
     const highInUse = crypto.filter((i) => /^(critical|high) severity/.test(i.reasons[0] ?? "")).length;
     expect(highInUse).toBeGreaterThan(0);
     expect((ranked.funnel as { inUse: number }).inUse).toBe(highInUse);
+
+    // The agent uploads the container's privilege too (its python runs as root in runc's default config).
+    const withPrivilege = await until("the container's privilege to reach the ranking", async () => {
+      const r = await call(srv, "GET", `/api/v1/priorities?asset=${encodeURIComponent(asset)}`, {
+        token: srv.tokens.read,
+      });
+      const all = r.body.items as Item[] | undefined;
+      return all?.some((i) => /runs as root/.test(i.why)) ? all : undefined;
+    });
+    expect(withPrivilege.every((i) => /runs as root/.test(i.why))).toBe(true);
 
     // 5. OpenVEX: not_affected for requests only, consumable by `bulwark scan --vex`.
     const vex = await call(srv, "GET", `/api/v1/vex?asset=${encodeURIComponent(asset)}`, {

@@ -189,6 +189,48 @@ describe.each(["sqlite", "postgres"] as const)("ingestion on %s", (dialect) => {
     expect(res.body.funnel).toEqual({ highOrCritical: 2, fixable: 2, inUse: 1, exposed: 0 });
   });
 
+  it("ranks with the privilege, listening ports and north-south flows `runtime watch` uploads", async () => {
+    const window = { from: "2026-12-03T07:00:00Z", to: "2026-12-03T08:00:00Z" };
+    const evidence = [
+      { id: "ev-ports-1", asset: DIGEST(1), kind: "listening_ports", ...window, data: { ports: [8080] } },
+      {
+        id: "ev-flows-1",
+        asset: DIGEST(1),
+        kind: "flows",
+        ...window,
+        data: { northSouth: ["203.0.113.9>8080"] },
+      },
+      {
+        id: "ev-priv-1",
+        asset: DIGEST(1),
+        kind: "privilege",
+        ...window,
+        data: {
+          root: true,
+          privileged: false,
+          capabilities: ["CAP_NET_RAW"],
+          hostMounts: ["/var/run/docker.sock:/var/run/docker.sock"],
+        },
+      },
+    ];
+    const stored = await call(srv, "POST", "/api/v1/evidence", {
+      token: srv.tokens.ingest,
+      body: { evidence },
+    });
+    expect(stored.body).toEqual({ stored: 3 });
+    const res = await call(srv, "GET", `/api/v1/priorities?asset=${encodeURIComponent(DIGEST(1))}`, {
+      token: srv.tokens.read,
+    });
+    const items = res.body.items as Array<{ id: string; exposed: boolean; why: string }>;
+    const a = items.find((i) => i.id === "CVE-A")!;
+    expect(a.exposed).toBe(true);
+    expect(a.why).toMatch(/exposed: 1 connection\(s\) from outside the cluster, listening on port\(s\) 8080/);
+    expect(a.why).toMatch(
+      /runs as root, host mounts \/var\/run\/docker\.sock:\/var\/run\/docker\.sock, dangerous capabilities CAP_NET_RAW/,
+    );
+    expect(res.body.funnel).toEqual({ highOrCritical: 2, fixable: 2, inUse: 1, exposed: 1 });
+  });
+
   it("pages findings with a keyset cursor and no duplicates", async () => {
     const all: string[] = [];
     let after = "";

@@ -61,6 +61,7 @@ describe("runtime watch refusals", () => {
       ["--server", "ftp://127.0.0.1/", "--token", "t"],
       ["--token", "t"],
       ["--server", "http://127.0.0.1:1", "--token", "t", "--spool-max-mb", "0"],
+      ["--server", "http://127.0.0.1:1", "--token", "t", "--cluster-cidr", "10.0.0.0/33"],
     ]) {
       const r = bulwark(["runtime", "watch", ...args]);
       expect(r.code, args.join(" ")).toBe(2);

@@ -8,6 +8,7 @@ import type { Command } from "commander";
 import { AlertSink, parseOutputSpec, type AlertFormat } from "../alerts/index.js";
 import { cacheDir } from "../deps.js";
 import { RuntimeError } from "../errors.js";
+import { checkCidr } from "../flows/cidr.js";
 import { RuleEngine, defaultRuleFiles, loadRuleFiles } from "../rules/index.js";
 import { SensorError } from "../sensor/errors.js";
 import { BaselineGuard } from "../baseline/guard.js";
@@ -33,6 +34,7 @@ interface WatchFlags {
   spoolDir?: string;
   spoolMaxMb: string;
   evidenceInterval: string;
+  clusterCidr: string[];
 }
 
 const repeatable = (v: string, prev: string[]): string[] => [...prev, v];
@@ -129,8 +131,15 @@ function shippingFrom(flags: WatchFlags, cmd: Command): Shipping | undefined {
     throw new RuntimeError("USAGE", "--server must be an http:// or https:// URL");
   const token = flags.token ?? process.env.BULWARK_TOKEN;
   if (!token) throw new RuntimeError("USAGE", "--server needs --token (or $BULWARK_TOKEN)");
+  for (const c of flags.clusterCidr)
+    try {
+      checkCidr(c);
+    } catch (e) {
+      throw new RuntimeError("USAGE", `--cluster-cidr: ${(e as Error).message}`);
+    }
   const g = cmd.optsWithGlobals() as { cacheDir?: string };
   return startShipping({
+    ...(flags.clusterCidr.length ? { insideCidrs: flags.clusterCidr } : {}),
     server: flags.server,
     token,
     spoolDir: flags.spoolDir ?? join(cacheDir(g.cacheDir), "runtime", "spool"),
@@ -174,5 +183,11 @@ export function registerWatchCommand(runtime: Command): void {
     .option("--spool-dir <dir>", "where alerts and evidence wait while the server is unreachable")
     .option("--spool-max-mb <n>", "bound of the spool; over it the oldest batches are dropped", "256")
     .option("--evidence-interval <seconds>", "how often loaded files and listening ports are sampled", "30")
+    .option(
+      "--cluster-cidr <cidr>",
+      "with --server: addresses inside the cluster (repeatable); a connection from elsewhere is north-south (default: private, CGNAT and link-local ranges)",
+      repeatable,
+      [],
+    )
     .action(async (flags: WatchFlags, cmd: Command) => watch(flags, cmd));
 }

@@ -19,7 +19,7 @@ export interface ProcPollerOptions {
   procRoot?: string;
 }
 
-interface Sock {
+export interface Sock {
   local: { ip: string; port: number };
   remote: { ip: string; port: number };
   state: number;

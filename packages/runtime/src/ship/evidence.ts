@@ -6,6 +6,8 @@
  * another mount namespace relative to that namespace's root), which is what the server
  * joins with the image's inventory. Polling a long-lived state rather than catching the
  * open() events means nothing depends on seeing a container's first milliseconds.
+ * Each process's privilege (effective uid, CapEff) and the container's host mounts are
+ * gathered the same way (privilege.ts).
  */
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
@@ -14,19 +16,41 @@ import { join } from "node:path";
 import type { EvidenceUpload } from "../deps.js";
 import { ContextResolver } from "../context/index.js";
 import type { ContainerInfo } from "../events/index.js";
-import { readTcp } from "../sensor/procfs.js";
+import { PrivilegeAccumulator, processPrivilege } from "./privilege.js";
+import { DEFAULT_INSIDE_CIDRS, readExposure } from "./sockets.js";
 
 /** What `POST /api/v1/evidence` takes, one item, as this collector makes it. */
-export type EvidenceItem = EvidenceUpload & { id: string; kind: "loaded_files" | "listening_ports" };
+export type EvidenceItem = EvidenceUpload & {
+  id: string;
+  kind: "loaded_files" | "listening_ports" | "privilege" | "flows";
+};
 
 /** Bound per image, so a process mapping ever new files cannot grow the agent without end. */
 const MAX_FILES = 20_000;
+/** Bound per image on the north-south connections kept (peer and port). */
+const MAX_PEERS = 1_000;
 
 interface Seen {
   from: number;
   files: Set<string>;
   ports: Set<number>;
+  /** "peer>port": connections from outside the cluster to a listening port (sockets.ts). */
+  northSouth: Set<string>;
   containers: Set<string>;
+  privilege: PrivilegeAccumulator;
+  /** A process of the image (its init when known): its root is the container's filesystem. */
+  pid?: number;
+}
+
+export interface CollectorOptions {
+  procRoot?: string;
+  resolver?: ContextResolver;
+  /** Only containers this accepts are observed (`bulwark prioritize --observe --image`). */
+  match?: (c: ContainerInfo) => boolean;
+  /** Names the agent's source in the evidence it makes. */
+  source?: string;
+  /** Addresses inside the cluster; a peer outside them is north-south (default: private ranges). */
+  insideCidrs?: readonly string[];
 }
 
 /** The server's name for an image: its manifest digest (what `bulwark scan`/`sbom` record). */
@@ -39,7 +63,7 @@ export class EvidenceCollector {
   private readonly resolver: ContextResolver;
   private readonly node = hostname();
 
-  constructor(private readonly o: { procRoot?: string; resolver?: ContextResolver } = {}) {
+  constructor(private readonly o: CollectorOptions = {}) {
     this.resolver = o.resolver ?? new ContextResolver(o.procRoot ? { procRoot: o.procRoot } : {});
   }
 
@@ -56,19 +80,31 @@ export class EvidenceCollector {
       const ctx = this.resolver.resolve(pid, 0n);
       if (ctx.container.id === "host") continue;
       const asset = assetOfContainer(ctx.container);
-      if (!asset) continue;
+      if (!asset || (this.o.match && !this.o.match(ctx.container))) continue;
       let s = this.seen.get(asset);
-      if (!s)
-        this.seen.set(asset, (s = { from: now, files: new Set(), ports: new Set(), containers: new Set() }));
+      if (!s) this.seen.set(asset, (s = fresh(now)));
       s.containers.add(ctx.container.id);
+      s.pid = ctx.initPid ?? pid; // the init lives as long as the container
+      s.privilege.add(processPrivilege(join(root, name)), ctx.container);
       for (const f of processFiles(join(root, name))) if (s.files.size < MAX_FILES) s.files.add(f);
       const netns = link(join(root, name, "ns/net"));
       if (netns && !netnsDone.has(netns)) {
         netnsDone.add(netns);
-        for (const p of listeningPorts(join(root, name, "net"))) s.ports.add(p);
+        const seen = readExposure(join(root, name, "net"), this.o.insideCidrs ?? DEFAULT_INSIDE_CIDRS);
+        for (const p of seen.ports) s.ports.add(p);
+        for (const c of seen.northSouth) if (s.northSouth.size < MAX_PEERS) s.northSouth.add(c);
       }
     }
     return [...this.seen].flatMap(([asset, s]) => this.items(asset, s, now));
+  }
+
+  /** Images seen so far, each with the containers and the last process seen running it. */
+  observed(): Array<{ asset: string; containers: string[]; pid?: number }> {
+    return [...this.seen].map(([asset, s]) => ({
+      asset,
+      containers: [...s.containers].sort(),
+      ...(s.pid !== undefined ? { pid: s.pid } : {}),
+    }));
   }
 
   private items(asset: string, s: Seen, now: number): EvidenceItem[] {
@@ -76,15 +112,30 @@ export class EvidenceCollector {
     const common = { node: this.node, containers: [...s.containers].sort() };
     const loaded = {
       ...common,
-      source: "runtime watch: /proc/PID/maps, exe and open files",
+      source: `${this.o.source ?? "runtime watch"}: /proc/PID/maps, exe and open files`,
       files: [...s.files].sort(),
     };
     const ports = { ...common, ports: [...s.ports].sort((a, b) => a - b) };
+    const privilege = { ...common, ...s.privilege.value };
+    const flows = { ...common, northSouth: [...s.northSouth].sort() };
     return [
       { ...base, kind: "loaded_files" as const, data: loaded },
       { ...base, kind: "listening_ports" as const, data: ports },
+      { ...base, kind: "privilege" as const, data: privilege },
+      { ...base, kind: "flows" as const, data: flows },
     ].map((e) => ({ id: idOf(this.node, e), ...e }));
   }
+}
+
+function fresh(now: number): Seen {
+  return {
+    from: now,
+    files: new Set(),
+    ports: new Set(),
+    northSouth: new Set(),
+    containers: new Set(),
+    privilege: new PrivilegeAccumulator(),
+  };
 }
 
 /** Stable per node, image, kind and window: a re-sent item is recognised by the server. */
@@ -136,10 +187,5 @@ export function processFiles(dir: string): string[] {
  * reached from outside the pod, so it does not make a finding "exposed".
  */
 export function listeningPorts(netDir: string): number[] {
-  const socks = [...readTcp(join(netDir, "tcp"), "ipv4"), ...readTcp(join(netDir, "tcp6"), "ipv6")];
-  const ports = new Set<number>();
-  for (const s of socks)
-    if (s.state === 0x0a && !/^127\./.test(s.local.ip) && s.local.ip !== "0:0:0:0:0:0:0:1")
-      ports.add(s.local.port);
-  return [...ports];
+  return readExposure(netDir, DEFAULT_INSIDE_CIDRS).ports;
 }

@@ -11,6 +11,8 @@ export { DiskSpool, type SpoolBatch, type SpoolStats } from "./spool.js";
 export { Shipper, type ShipperOptions, type ShipperStats } from "./shipper.js";
 export { EvidenceCollector, listeningPorts, processFiles, type EvidenceItem } from "./evidence.js";
 export { ServerAlertOutput, toAlertUpload, type AlertUpload } from "./alerts.js";
+export { observeImage, runsImage, normaliseRef, type ObserveOptions, type Observation } from "./observe.js";
+export { parseStatus, type PrivilegeEvidence } from "./privilege.js";
 
 export interface ShippingOptions {
   server: string;
@@ -20,6 +22,8 @@ export interface ShippingOptions {
   evidenceIntervalMs: number;
   log: (line: string) => void;
   procRoot?: string;
+  /** Addresses inside the cluster, for north-south flows (default: private ranges). */
+  insideCidrs?: readonly string[];
 }
 
 export interface Shipping {
@@ -33,7 +37,10 @@ export interface Shipping {
 export function startShipping(o: ShippingOptions): Shipping {
   const spool = new DiskSpool(o.spoolDir, o.spoolMaxBytes);
   const shipper = new Shipper({ server: o.server, token: o.token, spool, log: o.log });
-  const collector = new EvidenceCollector(o.procRoot ? { procRoot: o.procRoot } : {});
+  const collector = new EvidenceCollector({
+    ...(o.procRoot ? { procRoot: o.procRoot } : {}),
+    ...(o.insideCidrs ? { insideCidrs: o.insideCidrs } : {}),
+  });
   const snapshot = (): void => {
     for (const e of collector.collect()) shipper.enqueue("evidence", e);
   };
