@@ -1,0 +1,99 @@
+/**
+ * The checks every action makes before it touches anything, so that no action lands on the
+ * wrong process: the pid must still be alive, still belong to the container the event named
+ * (its cgroup path names the container id), and have started no later than the event's
+ * process (a pid reused since is left alone). Host processes are refused unless the rule's
+ * entry explicitly allows them, and the agent never acts on itself.
+ */
+import { readFileSync } from "node:fs";
+import type { RuntimeEvent } from "../events/index.js";
+import type { ResponseTarget } from "./types.js";
+
+const TICKS = 100; // USER_HZ on Linux
+
+function bootTimeMs(): number {
+  const m = /^btime (\d+)$/m.exec(readFileSync("/proc/stat", "utf8"));
+  return Number(m?.[1] ?? 0) * 1000;
+}
+
+/** Start time of a live pid in ms since the epoch, or undefined when it is gone. */
+export function processStartMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return bootTimeMs() + (Number(fields[19]) / TICKS) * 1000;
+  } catch {
+    return undefined;
+  }
+}
+
+export function cgroupOf(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cgroup`, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/** How far apart two clocks' views of one moment may be (tick rounding, ktime → wall time). */
+const START_TOLERANCE_MS = 1000;
+
+/**
+ * Is the live process that started at STARTED_MS the one the event saw at EVENT_MS? A process
+ * starts (forks) before it execs — seconds before under load with `runc exec`, whose process
+ * forks, joins the container and only then execs — so only a start *after* the event means
+ * the pid was reused (two live processes never share a pid).
+ */
+export function sameProcess(startedMs: number, eventMs: number): boolean {
+  return startedMs <= eventMs + START_TOLERANCE_MS;
+}
+
+/**
+ * Does a cgroup path segment name container ID? Runtimes spell it as the whole segment
+ * (runc: /<id>, Docker cgroupfs: /docker/<id>) or as a systemd scope (docker-<id>.scope,
+ * cri-containerd-<id>.scope); a plain substring test would take "bw-x2" for "bw-x".
+ */
+export function segmentNames(segment: string, id: string): boolean {
+  if (segment === id || segment === `${id}.scope`) return true;
+  return segment.endsWith(`-${id}.scope`) || segment.endsWith(`:${id}`);
+}
+
+export function cgroupNamesContainer(procCgroup: string, id: string): boolean {
+  return procCgroup
+    .split("\n")
+    .some((line) => (line.split(":").slice(2).join(":") || "").split("/").some((s) => segmentNames(s, id)));
+}
+
+export function targetOf(e: RuntimeEvent): ResponseTarget {
+  return {
+    pid: e.process.pid,
+    name: e.process.name,
+    containerId: e.container.id,
+    runtime: e.container.runtime,
+    startTime: e.process.startTime,
+  };
+}
+
+export type TargetCheck = { ok: true } | { ok: false; reason: string };
+
+export function checkTarget(t: ResponseTarget, o: { host: boolean }): TargetCheck {
+  const no = (reason: string): TargetCheck => ({ ok: false, reason });
+  if (t.pid === process.pid) return no("the target is the agent itself");
+  if (!Number.isSafeInteger(t.pid) || t.pid <= 1) return no(`pid ${t.pid} is not a process Bulwark acts on`);
+  const isHost = t.containerId === "host";
+  if (isHost && !o.host)
+    return no("a host process: responses act on containers only unless the rule's entry says host: true");
+  const cgroup = cgroupOf(t.pid);
+  if (cgroup === undefined) return no(`the process has exited (pid ${t.pid} is gone)`);
+  if (!isHost && !cgroupNamesContainer(cgroup, t.containerId))
+    return no(`pid ${t.pid} no longer belongs to container ${t.containerId} (pid reused)`);
+  const started = processStartMs(t.pid);
+  if (started === undefined) return no(`the process has exited (pid ${t.pid} is gone)`);
+  const expected = t.startTime ? Date.parse(t.startTime) : Number.NaN;
+  // On the host no cgroup names the process, so its start time is the only guard left.
+  if (isHost && !Number.isFinite(expected))
+    return no("a host process without a start time in the event: a reused pid could not be told apart");
+  if (Number.isFinite(expected) && !sameProcess(started, expected))
+    return no(`pid ${t.pid} started at another time than the event's process (pid reused)`);
+  return { ok: true };
+}
