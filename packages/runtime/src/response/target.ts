@@ -48,14 +48,20 @@ export function sameProcess(startedMs: number, eventMs: number): boolean {
   return startedMs <= eventMs + START_TOLERANCE_MS;
 }
 
+/** Runtimes' systemd scope prefixes: docker-<id>.scope, cri-containerd-<id>.scope, … */
+const SCOPE_PREFIXES = ["docker", "cri-containerd", "crio", "libpod"];
+
 /**
  * Does a cgroup path segment name container ID? Runtimes spell it as the whole segment
- * (runc: /<id>, Docker cgroupfs: /docker/<id>) or as a systemd scope (docker-<id>.scope,
- * cri-containerd-<id>.scope); a plain substring test would take "bw-x2" for "bw-x".
+ * (runc: /<id>, Docker cgroupfs: /docker/<id>), as a systemd scope (docker-<id>.scope) or
+ * as containerd's systemd-driver triple (<slice>:cri-containerd:<id>). Looser tests would
+ * take "bw-x2" for "bw-x" or session-3.scope for container "3".
  */
 export function segmentNames(segment: string, id: string): boolean {
   if (segment === id || segment === `${id}.scope`) return true;
-  return segment.endsWith(`-${id}.scope`) || segment.endsWith(`:${id}`);
+  if (SCOPE_PREFIXES.some((p) => segment === `${p}-${id}.scope`)) return true;
+  const parts = segment.split(":");
+  return parts.length === 3 && parts[2] === id && SCOPE_PREFIXES.includes(parts[1]!);
 }
 
 export function cgroupNamesContainer(procCgroup: string, id: string): boolean {
