@@ -16,15 +16,20 @@ function bootTimeMs(): number {
   return Number(m?.[1] ?? 0) * 1000;
 }
 
-/** Start time of a live pid in ms since the epoch, or undefined when it is gone. */
-export function processStartMs(pid: number): number | undefined {
+/** State letter and start time (ms since the epoch) of a pid, or undefined when it is gone. */
+function procStat(pid: number): { state: string; startMs: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return bootTimeMs() + (Number(fields[19]) / TICKS) * 1000;
+    return { state: fields[0] ?? "", startMs: bootTimeMs() + (Number(fields[19]) / TICKS) * 1000 };
   } catch {
     return undefined;
   }
+}
+
+/** Start time of a live pid in ms since the epoch, or undefined when it is gone. */
+export function processStartMs(pid: number): number | undefined {
+  return procStat(pid)?.startMs;
 }
 
 export function cgroupOf(pid: number): string | undefined {
@@ -89,12 +94,17 @@ export function checkTarget(t: ResponseTarget, o: { host: boolean }): TargetChec
   const isHost = t.containerId === "host";
   if (isHost && !o.host)
     return no("a host process: responses act on containers only unless the rule's entry says host: true");
+  const gone = no(`the process has exited (pid ${t.pid} is gone)`);
+  // A zombie has left its cgroup already; it is gone, not reused.
+  const before = procStat(t.pid);
+  if (before === undefined || before.state === "Z" || before.state === "X") return gone;
   const cgroup = cgroupOf(t.pid);
-  if (cgroup === undefined) return no(`the process has exited (pid ${t.pid} is gone)`);
+  if (cgroup === undefined) return gone;
   if (!isHost && !cgroupNamesContainer(cgroup, t.containerId))
     return no(`pid ${t.pid} no longer belongs to container ${t.containerId} (pid reused)`);
+  // Read again after the cgroup: a pid reused in between shows a later start.
   const started = processStartMs(t.pid);
-  if (started === undefined) return no(`the process has exited (pid ${t.pid} is gone)`);
+  if (started === undefined) return gone;
   const expected = t.startTime ? Date.parse(t.startTime) : Number.NaN;
   // On the host no cgroup names the process, so its start time is the only guard left.
   if (isHost && !Number.isFinite(expected))

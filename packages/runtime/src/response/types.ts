@@ -55,4 +55,4 @@ export function outcome(
 
 export const processLabel = (t: ResponseTarget): string => `pid ${t.pid} (${t.name})`;
 export const containerLabel = (t: ResponseTarget): string =>
-  `container ${t.containerId} (${processLabel(t)})`;
+  `container ${t.containerId} (pid ${t.pid} ${t.name})`;
