@@ -33,6 +33,7 @@ export class Responder {
   /** FALLBACK is the dry-run entry used when the file says nothing about this rule. */
   handle(trigger: ResponseTrigger, fallback?: ResponseEntry): void {
     const entries = this.byRule.get(trigger.rule) ?? (fallback ? [fallback] : []);
+    if (entries.length === 0) return; // the common case: a rule match with no response
     const target = targetOf(trigger.event);
     for (const entry of entries) {
       const action = ACTIONS[entry.action];
