@@ -66,9 +66,17 @@ function nftIn(nsFd: number, ruleset: string): Promise<{ code: number | null; st
       stdio: ["pipe", "ignore", "pipe", nsFd],
     });
     let stderr = "";
+    // A hung nft must not hold the agent's shutdown (which waits for running actions).
+    const timer = setTimeout(() => {
+      stderr = "nft did not finish within 30 s";
+      child.kill("SIGKILL");
+    }, 30_000);
     child.stderr?.setEncoding("utf8").on("data", (d: string) => (stderr += d));
     child.once("error", (err) => resolve({ code: -1, stderr: err.message }));
-    child.once("close", (code) => resolve({ code, stderr }));
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    });
     child.stdin?.on("error", () => undefined);
     child.stdin?.end(ruleset);
   });
