@@ -87,6 +87,7 @@ const refused = (t: ResponseTarget, why: string) =>
 
 export const isolate: ResponseAction = {
   name: "isolate",
+  scope: "container",
   hostCapable: false,
   describe: (t) => `isolate the network of ${containerLabel(t)} (established flows only)`,
   async run(t) {

@@ -7,6 +7,7 @@ import { outcome, processLabel, type ResponseAction } from "./types.js";
 
 export const kill: ResponseAction = {
   name: "kill",
+  scope: "process",
   hostCapable: true,
   describe: (t) => `kill ${processLabel(t)}`,
   async run(t, o) {

@@ -58,6 +58,7 @@ async function until(check: () => boolean, ms: number): Promise<boolean> {
 
 export const pause: ResponseAction = {
   name: "pause",
+  scope: "container",
   hostCapable: false,
   describe: (t) => `pause ${containerLabel(t)}`,
   async run(t) {

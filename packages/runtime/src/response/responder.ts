@@ -2,7 +2,10 @@
  * Decides and runs responses: for a rule match (or a protect-mode baseline deviation) it looks
  * up the entries of the responses file, records a dry run for entries nobody enabled, and runs
  * enabled actions — one at a time per container, so a pause and a stop for the same container
- * never interleave. Each outcome is handed to `record` (the agent raises it as an alert).
+ * never interleave. A container-wide action (pause, stop, isolate) runs once per container: a
+ * rule that keeps matching in an isolated container does not isolate it (and record that,
+ * unrate-limited) again for every event. Each outcome is handed to `record` (the agent raises
+ * it as an alert).
  * `settle()` waits for the actions still running, so a stopping agent records them all.
  */
 import { ACTIONS } from "./actions.js";
@@ -17,6 +20,8 @@ export class Responder {
   private readonly byRule = new Map<string, ResponseEntry[]>();
   private readonly queues = new Map<string, Promise<void>>();
   private readonly running = new Set<Promise<void>>();
+  /** `action:container` of container-wide actions queued, running or taken. */
+  private readonly claimed = new Set<string>();
 
   constructor(
     entries: ResponseEntry[],
@@ -45,12 +50,19 @@ export class Responder {
         );
         continue;
       }
+      const claim = `${action.name}:${target.containerId}`;
+      if (action.scope === "container") {
+        if (this.claimed.has(claim)) continue;
+        this.claimed.add(claim);
+      }
       this.enqueue(target.containerId, async () => {
         const o = await action
           .run(target, { host: entry.host && action.hostCapable })
           .catch((err: unknown): ResponseOutcome =>
             outcome(action.name, "failed", target, `${action.name} failed: ${(err as Error).message}`),
           );
+        // Not done: a later event (another process of the container) may try again.
+        if (o.status !== "taken") this.claimed.delete(claim);
         this.record(o, trigger, entry);
       });
     }

@@ -269,6 +269,14 @@ describe.skipIf(missing.length > 0)("response actions on real runc containers", 
     );
     expect(await connects()).toBe("failed");
     expect(await advances(c)).toBe(true); // the established connection still carries data
+    // One responder isolates a container once, however many events match after.
+    const seen: ResponseOutcome[] = [];
+    const once = new Responder([{ rule: "R", action: "isolate", host: false, enabled, at: "t:1" }], (x) =>
+      seen.push(x),
+    );
+    for (let i = 0; i < 3; i++) once.handle({ rule: "R", cause: "rule R", event: e });
+    await once.settle();
+    expect(seen.map((x) => x.status)).toEqual(["taken"]);
     // Isolating twice replaces the table: still one, still the same effect.
     expect((await respond(e, "isolate"))[0]?.status).toBe("taken");
     const tables = await sh("ip", ["netns", "exec", inner!.name, "nft", "list", "tables"]);

@@ -40,6 +40,7 @@ const firstLine = (err: unknown): string =>
 
 export const stop: ResponseAction = {
   name: "stop",
+  scope: "container",
   hostCapable: false,
   describe: (t) => `stop ${containerLabel(t)} through its runtime`,
   async run(t) {

@@ -153,6 +153,18 @@ describe("responder", () => {
     }
   });
 
+  it("a refused container-wide action is tried again for the next event (only a taken one counts)", async () => {
+    const { r, got } = responder([{ rule: "R", action: "stop", host: false, enabled, at: "f:4" }]);
+    const gone = event(2 ** 22 + 1, "bw-gone");
+    r.handle({ rule: "R", cause: "rule R", event: gone });
+    r.handle({ rule: "R", cause: "rule R", event: gone });
+    await r.settle();
+    expect(got.map((o) => [o.action, o.status])).toEqual([
+      ["stop", "refused"],
+      ["stop", "refused"],
+    ]);
+  });
+
   it("never pauses, stops or isolates the host, whatever the entry says", async () => {
     const c = await sleeper();
     try {

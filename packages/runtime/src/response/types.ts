@@ -42,6 +42,8 @@ export interface ResponseAction {
   run(t: ResponseTarget, o: ActOptions): Promise<ResponseOutcome>;
   /** Whether the action may ever touch a host process (only kill may, and only with host: true). */
   hostCapable: boolean;
+  /** process: acts on the event's process; container: on its whole container (done once). */
+  scope: "process" | "container";
 }
 
 export function outcome(
