@@ -9,6 +9,7 @@ export type RuntimeErrorCode =
   | "BASELINE_INVALID"
   | "BASELINE_NOT_FOUND"
   | "RESPONSE_FAILED"
+  | "RESPONSES_INVALID"
   | "ATTEST_FAILED";
 
 /** Typed errors of the runtime package; the CLI prints them as one line, exit 2. */

@@ -1,4 +1,4 @@
-/** Public API of the runtime package (events, rules, inputs, sensor, alerts). */
+/** Public API of the runtime package (events, rules, inputs, sensor, alerts, response). */
 export * from "./events/index.js";
 export * from "./rules/index.js";
 export * from "./inputs/index.js";
@@ -6,6 +6,7 @@ export { RuntimeError, type RuntimeErrorCode } from "./errors.js";
 export * from "./sensor/index.js";
 export * from "./context/index.js";
 export * from "./alerts/index.js";
+export * from "./response/index.js";
 export {
   startShipping,
   DiskSpool,

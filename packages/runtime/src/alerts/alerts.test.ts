@@ -98,6 +98,20 @@ describe("limits", () => {
     expect(lines).toEqual(["shadow read by cat"]);
     expect(sink.limiter.suppressedTotal).toBe(9_999);
   });
+
+  it("audited alerts (response actions taken or refused) are never held back", () => {
+    const lines: string[] = [];
+    const sink = new AlertSink(
+      [{ name: "mem", errors: 0, send: (a) => lines.push(a.output), close: async () => {} }],
+      { burst: 1, perMinute: 1 },
+    );
+    for (let i = 0; i < 50; i++) sink.raise(match(`killed pid ${i}`), { audit: true });
+    // The limit still holds for ordinary alerts: one through, the next held back.
+    sink.raise(match("dry run: would kill pid 1"));
+    sink.raise(match("dry run: would kill pid 2"));
+    expect(lines).toHaveLength(51);
+    expect(sink.limiter.suppressedTotal).toBe(1);
+  });
 });
 
 describe("outputs", () => {

@@ -16,12 +16,17 @@ export class AlertSink {
     this.limiter = new AlertLimiter(limits);
   }
 
-  /** Returns the alert when it was sent, undefined when a limit held it back. */
-  raise(m: RuleMatch): Alert | undefined {
+  /**
+   * Returns the alert when it was sent, undefined when a limit held it back. AUDIT alerts
+   * (response actions taken or refused) are the record of what the agent did: never limited.
+   */
+  raise(m: RuleMatch, opts: { audit?: boolean } = {}): Alert | undefined {
     const alert = toAlert(m);
-    const d = this.limiter.check(alert.rule, alert.container.id, alert.output);
-    if (!d.send) return undefined;
-    if (d.suppressedBefore > 0) alert.suppressed = d.suppressedBefore;
+    if (!opts.audit) {
+      const d = this.limiter.check(alert.rule, alert.container.id, alert.output);
+      if (!d.send) return undefined;
+      if (d.suppressedBefore > 0) alert.suppressed = d.suppressedBefore;
+    }
     this.sent++;
     this.byRule.set(alert.rule, (this.byRule.get(alert.rule) ?? 0) + 1);
     for (const o of this.outputs) o.send(alert);

@@ -1,9 +1,8 @@
 /**
- * Deviations and response actions become alerts through the same sink and outputs as rule
+ * Deviations become alerts through the same sink and outputs as rule
  * matches, so one stream (and one audit trail) carries everything the agent saw and did.
  */
 import type { RuleMatch } from "../rules/index.js";
-import type { ResponseOutcome } from "../response/kill.js";
 import type { Deviation } from "./guard.js";
 import type { FacetName } from "./profile.js";
 
@@ -26,20 +25,7 @@ export function deviationMatch(d: Deviation): RuleMatch {
   };
 }
 
-/** The record of a response: taken, refused (and why), or what a dry run would have done. */
-export function responseMatch(d: Deviation, outcome: ResponseOutcome | "dry-run"): RuleMatch {
-  const p = d.event.process;
-  const what =
-    outcome === "dry-run"
-      ? `dry run: would kill pid ${p.pid} (${p.name}); start the agent with --respond to act`
-      : outcome.done
-        ? `killed pid ${outcome.pid} (${p.name})`
-        : `did not kill pid ${outcome.pid} (${p.name}): ${outcome.reason}`;
-  return {
-    rule: "Response action",
-    priority: outcome !== "dry-run" && outcome.done ? "CRITICAL" : "NOTICE",
-    tags: ["response", outcome === "dry-run" ? "dry-run" : outcome.done ? "taken" : "refused"],
-    output: `${what}, for new ${LABEL[d.facet]} ${d.value} in workload ${d.workload}`,
-    event: d.event,
-  };
+/** A deviation in words, as the cause of a response ("new executable /usr/bin/id in workload …"). */
+export function deviationCause(d: Deviation): string {
+  return `new ${LABEL[d.facet]} ${d.value} in workload ${d.workload}`;
 }

@@ -5,9 +5,9 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { AlertSink } from "../alerts/index.js";
-import { deviationMatch, responseMatch } from "../baseline/alerts.js";
+import { deviationCause, deviationMatch } from "../baseline/alerts.js";
 import type { BaselineGuard } from "../baseline/guard.js";
-import { killEventProcess } from "../response/kill.js";
+import { BASELINE_DEVIATION, Responder, responseMatch, type ResponseEntry } from "../response/index.js";
 import { ContextResolver } from "../context/index.js";
 import type { RuntimeEvent } from "../events/index.js";
 import type { RuleEngine } from "../rules/index.js";
@@ -25,9 +25,20 @@ export interface AgentOptions {
   statusFile: string;
   /** Called for every event (e.g. to record them for replay). */
   onEvent?: (e: RuntimeEvent) => void;
-  /** Learned baselines: learn, or check and (with `respond`) act on deviations. */
-  baseline?: { guard: BaselineGuard; respond: boolean };
+  /** Learned baselines: learn, or check and (through `responses`) act on deviations. */
+  baseline?: { guard: BaselineGuard };
+  /** What to do for which rule (and for `baseline-deviation`); absent rules do nothing. */
+  responses?: ResponseEntry[];
 }
+
+/** A protect-mode deviation with no entry in the responses file: record what a kill would do. */
+const DEVIATION_DRY_RUN: ResponseEntry = {
+  rule: BASELINE_DEVIATION,
+  action: "kill",
+  host: false,
+  at: "the protect-mode default",
+};
+const HOW_TO_ENABLE = "enable it in a responses file (runtime watch --responses FILE) to act";
 
 export interface AgentStatus {
   pid: number;
@@ -51,12 +62,21 @@ export class Agent {
   private lastAt = Date.now();
   private readonly startedAt = new Date().toISOString();
   private readonly baselineErrors = new Set<string>();
+  private readonly responder: Responder;
 
   constructor(private readonly o: AgentOptions) {
+    this.responder = new Responder(o.responses ?? [], (outcome, trigger, entry) =>
+      o.sink.raise(responseMatch(outcome, trigger, entry, HOW_TO_ENABLE), {
+        audit: outcome.status !== "dry-run",
+      }),
+    );
     const onEvent = (e: RuntimeEvent): void => {
       o.onEvent?.(e);
-      for (const m of o.engine.evaluate(e)) o.sink.raise(m);
-      if (o.baseline) this.onBaseline(e, o.baseline);
+      for (const m of o.engine.evaluate(e)) {
+        o.sink.raise(m);
+        this.responder.handle({ rule: m.rule, cause: `rule "${m.rule}"`, event: e });
+      }
+      if (o.baseline) this.onBaseline(e, o.baseline.guard);
     };
     this.sensor =
       o.sensor === "proc"
@@ -64,12 +84,15 @@ export class Agent {
         : new BpftraceSensor({ context: this.resolver, onEvent });
   }
 
-  /** Each new behaviour is an alert; in protect mode its process is killed (or a dry run recorded). */
-  private onBaseline(e: RuntimeEvent, b: { guard: BaselineGuard; respond: boolean }): void {
-    for (const d of b.guard.observe(e)) {
+  /** Each new behaviour is an alert; in protect mode it is responded to (a dry-run kill by default). */
+  private onBaseline(e: RuntimeEvent, guard: BaselineGuard): void {
+    for (const d of guard.observe(e)) {
       this.o.sink.raise(deviationMatch(d));
       if (d.mode === "protect")
-        this.o.sink.raise(responseMatch(d, b.respond ? killEventProcess(e) : "dry-run"));
+        this.responder.handle(
+          { rule: BASELINE_DEVIATION, cause: deviationCause(d), event: e },
+          DEVIATION_DRY_RUN,
+        );
     }
   }
 
@@ -114,6 +137,7 @@ export class Agent {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.sensor.stop();
+    await this.responder.settle(); // every action started is finished and recorded
     this.o.baseline?.guard.flush();
     await this.o.sink.close();
     this.writeStatus(false);

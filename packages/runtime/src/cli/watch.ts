@@ -3,6 +3,7 @@
  * evaluate rules on every event and raise alerts until SIGINT/SIGTERM (or --duration).
  */
 import { createWriteStream } from "node:fs";
+import { userInfo } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { AlertSink, parseOutputSpec, type AlertFormat } from "../alerts/index.js";
@@ -14,6 +15,7 @@ import { SensorError } from "../sensor/errors.js";
 import { BaselineGuard } from "../baseline/guard.js";
 import { BaselineStore } from "../baseline/store.js";
 import { startShipping, type Shipping } from "../ship/index.js";
+import { BASELINE_DEVIATION, loadResponsesFile, type ResponseEntry } from "../response/index.js";
 import { Agent, type SensorKind } from "./agent.js";
 
 interface WatchFlags {
@@ -29,6 +31,7 @@ interface WatchFlags {
   ratePerMinute: string;
   baselineDir?: string;
   respond?: boolean;
+  responses?: string;
   server?: string;
   token?: string;
   spoolDir?: string;
@@ -69,6 +72,7 @@ export async function watch(flags: WatchFlags, cmd: Command): Promise<void> {
     burst: positive("--rate-burst", flags.rateBurst),
     perMinute: positive("--rate-per-minute", flags.ratePerMinute),
   });
+  const responses = responsesFrom(flags, new Set(engine.active.map((r) => r.name)));
   const recorder = flags.record ? createWriteStream(flags.record, { flags: "a" }) : undefined;
   const agent = new Agent({
     sensor: flags.sensor as SensorKind,
@@ -78,8 +82,9 @@ export async function watch(flags: WatchFlags, cmd: Command): Promise<void> {
     statusFile: statusFilePath(cmd, flags.statusFile),
     onEvent: recorder ? (e) => recorder.write(`${JSON.stringify(e)}\n`) : undefined,
     baseline: flags.baselineDir
-      ? { guard: new BaselineGuard(new BaselineStore(flags.baselineDir)), respond: flags.respond === true }
+      ? { guard: new BaselineGuard(new BaselineStore(flags.baselineDir)) }
       : undefined,
+    responses,
   });
   await agent.start();
   shipping?.start();
@@ -113,6 +118,30 @@ export async function watch(flags: WatchFlags, cmd: Command): Promise<void> {
   }
   if (stopped === "sensor")
     throw new SensorError("SENSOR_FAILED", `the sensor stopped: ${agent.sensorReason()}`);
+}
+
+/**
+ * `--responses FILE`, checked before the sensor starts: every rule it names must be loaded (a
+ * misspelt rule would silently never respond). `--respond` (older flag) enables a kill for
+ * protect-mode deviations when the file says nothing about them, enabled by whoever ran it.
+ */
+function responsesFrom(flags: WatchFlags, loaded: Set<string>): ResponseEntry[] {
+  const entries = flags.responses ? loadResponsesFile(flags.responses) : [];
+  for (const e of entries)
+    if (e.rule !== BASELINE_DEVIATION && !loaded.has(e.rule))
+      throw new RuntimeError(
+        "RESPONSES_INVALID",
+        `${e.at}: rule "${e.rule}" is not among the rules loaded (nor ${BASELINE_DEVIATION})`,
+      );
+  if (flags.respond && !entries.some((e) => e.rule === BASELINE_DEVIATION))
+    entries.push({
+      rule: BASELINE_DEVIATION,
+      action: "kill",
+      host: false,
+      enabled: { by: `${userInfo().username} (--respond)`, at: new Date().toISOString() },
+      at: "--respond",
+    });
+  return entries;
 }
 
 /** `--server URL`: checked before the sensor starts, so a typo does not cost a run. */
@@ -176,7 +205,11 @@ export function registerWatchCommand(runtime: Command): void {
     )
     .option(
       "--respond",
-      "act on protect-mode deviations (kill the process); without it they are recorded as dry runs",
+      "act on protect-mode deviations (kill the process) when --responses says nothing about baseline-deviation; without either they are recorded as dry runs",
+    )
+    .option(
+      "--responses <file>",
+      "response actions per rule (kill, pause, stop, isolate): YAML, see docs/runtime-response.md; entries nobody enabled are dry runs",
     )
     .option("--server <url>", "stream alerts and runtime evidence to a Bulwark server")
     .option("--token <token>", "API token with the ingest scope (default: $BULWARK_TOKEN)")

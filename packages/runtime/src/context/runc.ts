@@ -4,7 +4,7 @@
  * the cgroup paths, the init pid and the bundle; the bundle's config.json carries the OCI
  * annotations, capabilities, mounts and user (bundle.ts).
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ContainerRuntime } from "../events/index.js";
 
@@ -39,6 +39,17 @@ export function listRuncStates(roots = RUNC_STATE_ROOTS, cgroup2Mount?: string):
     }
   }
   return out;
+}
+
+/** The state root (and runtime) that holds container ID, e.g. /run/runc for plain runc. */
+export function runcRootOf(
+  id: string,
+  roots = RUNC_STATE_ROOTS,
+): { root: string; runtime: ContainerRuntime } | undefined {
+  for (const [pattern, runtime] of roots)
+    for (const root of expandRoot(pattern))
+      if (existsSync(join(root, id, "state.json"))) return { root, runtime };
+  return undefined;
 }
 
 function expandRoot(pattern: string): string[] {
