@@ -12,13 +12,17 @@ import type { Inventory } from "../../model/src/package.js";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
-function bulwark(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function bulwark(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
     const child = spawn(
       process.execPath,
       ["--import", "tsx", join(repo, "packages/cli/src/bin.ts"), ...args],
       {
         cwd: repo,
+        env,
       },
     );
     let stdout = "";
@@ -31,10 +35,12 @@ function bulwark(args: string[]): Promise<{ code: number; stdout: string; stderr
 }
 
 let img: BuiltImage;
+let deletes: BuiltImage;
 let work: string;
 let cache: string;
 beforeAll(async () => {
   img = await buildImage(recipes.minbase);
+  deletes = await buildImage(recipes.deletes);
   work = await mkdtemp(join(tmpdir(), "bulwark-sbom-cli-"));
   cache = join(work, "cache");
 });
@@ -118,5 +124,38 @@ describe("bulwark sbom", () => {
     ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^bulwark: IO: cannot write/m);
+  });
+});
+
+// A layer-cache file is two lines: the analysis, then the JSON array of the layer's paths,
+// parsed only when a layer above asks about a path. A list damaged inside its brackets used
+// to be found at that moment and failed the scan (exit 2); it is a cache miss now.
+describe("bulwark sbom with a damaged layer cache", () => {
+  it("walks the damaged layers again and prints the same SBOM byte for byte", async () => {
+    const dir = join(work, "damaged-cache");
+    const layers = join(dir, "layers");
+    const env = { ...process.env, SOURCE_DATE_EPOCH: "1700000000" };
+    const args = ["--cache-dir", dir, "sbom", deletes.ociRef, "-f", "json"];
+    const first = await bulwark(args, env);
+    expect(first.code).toBe(0);
+    const files = await readdir(layers);
+    expect(files.length).toBeGreaterThan(1); // a layer with layers above it: its paths are read
+    for (const name of files) {
+      const text = await readFile(join(layers, name), "latin1");
+      const tail = text.indexOf("\n") + 1;
+      const mid = tail + Math.floor((text.length - tail) / 2);
+      // A control byte is invalid JSON inside a string and outside one: the brackets stay.
+      await writeFile(join(layers, name), `${text.slice(0, mid)}\u0001${text.slice(mid + 1)}`, "latin1");
+    }
+    const again = await bulwark(args, env);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe(first.stdout);
+    expect(again.stderr.match(/: analysing/g)).toHaveLength(files.length);
+    // Rewritten: the third scan is served from the cache.
+    const third = await bulwark(args, env);
+    expect(third.code).toBe(0);
+    expect(third.stdout).toBe(first.stdout);
+    expect(third.stderr).not.toMatch(/: analysing/);
+    expect(third.stderr.match(/: cached/g)).toHaveLength(files.length);
   });
 });

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { crc32 } from "node:zlib";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Analyzer } from "../../../model/src/analyzer.js";
@@ -72,21 +73,59 @@ describe("layer cache files", () => {
 
   it("parses the path list only when it is read", async () => {
     const a = [analyzer("npm", 1)];
+    await writeLayerCache(dir, DIFF, a, content(2));
+    const got = await readLayerCache(dir, DIFF, a);
+    expect(Object.getOwnPropertyDescriptor(got, "paths")?.get).toBeTypeOf("function");
+    expect(got?.paths).toEqual(content(2).paths);
+    expect(got?.paths).toBe(got?.paths); // parsed once and kept
+    expect(Object.keys(got ?? {})).toEqual(["results", "whiteouts", "opaqueDirs", "paths", "issues"]);
+  });
+
+  it("misses when the path list is damaged inside its brackets (its CRC-32 is in the head)", async () => {
+    const a = [analyzer("npm", 1)];
     const file = layerCachePath(dir, DIFF, a);
     await writeLayerCache(dir, DIFF, a, content(1));
-    const headLine = (await readFile(file, "utf8")).split("\n")[0]!;
-    // A path list damaged inside its brackets: the results are served; reading the paths fails
-    // with one line naming the file (too late for a miss).
-    await writeFile(file, `${headLine}\n[1, "/x"]`);
+    const [headLine, tail] = (await readFile(file, "latin1")).split("\n") as [string, string];
+    for (const bad of [
+      "[1]",
+      '["/x"]',
+      `${tail.slice(0, tail.length / 2)}]`,
+      tail.replace("file-1", "file-7"),
+    ]) {
+      await writeFile(file, `${headLine}\n${bad}`);
+      expect(await readLayerCache(dir, DIFF, a)).toBeUndefined();
+    }
+    // A list forged to match the CRC of its head gets past the read: reading the paths then
+    // fails with one line naming the file.
+    const forged = "[1]";
+    const head = { ...(JSON.parse(headLine) as object), pathsCrc32: crc32(Buffer.from(forged)) };
+    await writeFile(file, `${JSON.stringify(head)}\n${forged}`);
     const got = await readLayerCache(dir, DIFF, a);
     expect(got?.results).toEqual(content(1).results);
     expect(() => got?.paths).toThrow(/layer cache .* is damaged/);
-    // An intact list is parsed once and kept.
-    await writeLayerCache(dir, DIFF, a, content(2));
-    const again = await readLayerCache(dir, DIFF, a);
-    expect(again?.paths).toEqual(content(2).paths);
-    expect(again?.paths).toBe(again?.paths);
-    expect(Object.keys(again ?? {})).toEqual(["results", "whiteouts", "opaqueDirs", "paths", "issues"]);
+  });
+
+  it("misses on any one byte of the path list changed (property)", async () => {
+    const a = [analyzer("npm", 1)];
+    const file = layerCachePath(dir, DIFF, a);
+    await writeLayerCache(dir, DIFF, a, content(3));
+    const original = await readFile(file);
+    const tailAt = original.indexOf(0x0a) + 1;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat({ max: original.length - tailAt - 1 }),
+        fc.integer({ min: 1, max: 255 }),
+        async (at, delta) => {
+          const bad = Buffer.from(original);
+          bad[tailAt + at] = (bad[tailAt + at]! + delta) & 0xff;
+          await writeFile(file, bad);
+          expect(await readLayerCache(dir, DIFF, a)).toBeUndefined();
+        },
+      ),
+      { numRuns: 200 },
+    );
+    await writeFile(file, original);
+    expect((await readLayerCache(dir, DIFF, a))?.paths).toEqual(content(3).paths);
   });
 
   it("writes ASCII and reads back names in any script, lone surrogates included", async () => {

@@ -1,13 +1,15 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { crc32 } from "node:zlib";
 import { type Analyzer, BulwarkError, type LayerAnalysis, readBoundedFileSync } from "@bulwark/model";
 
 /**
  * Bump when the cached shape changes. 2: the file is ASCII (asciiJson). 3: the layer's paths
- * are a second line, parsed only when first asked for.
+ * are a second line, parsed only when first asked for. 4: the head holds the CRC-32 of that
+ * line, so a damaged list is a miss when the file is read, not a failure when it is parsed.
  */
-const SCHEMA = 3;
+const SCHEMA = 4;
 
 type Stored = Pick<LayerAnalysis, "results" | "whiteouts" | "opaqueDirs" | "paths" | "issues">;
 
@@ -16,6 +18,8 @@ interface CacheHead extends Omit<Stored, "paths"> {
   schema: number;
   diffId: string;
   analyzers: string[];
+  /** CRC-32 of the second line's bytes: checked on every read, which costs far less than parsing it. */
+  pathsCrc32: number;
 }
 
 /** "dpkg@1", "npm@3", … sorted: the analyzer part of the cache key. */
@@ -38,6 +42,7 @@ function isStored(value: unknown, diffId: string, key: string[]): value is Cache
     v.diffId === diffId &&
     Array.isArray(v.analyzers) &&
     v.analyzers.join("\n") === key.join("\n") &&
+    typeof v.pathsCrc32 === "number" &&
     [v.results, v.whiteouts, v.opaqueDirs, v.issues].every(Array.isArray)
   );
 }
@@ -49,22 +54,25 @@ export async function readLayerCache(
   analyzers: readonly Analyzer[],
 ): Promise<Stored | undefined> {
   const file = layerCachePath(cacheDir, diffId, analyzers);
-  let text: string;
+  let bytes: Buffer;
   try {
-    // A FIFO or device planted in the cache must not hang the scan: it is a miss. The file is
-    // ASCII (asciiJson), so latin1 decodes it exactly, into a one-byte string, without UTF-8
-    // validation; a file that is not ASCII is not ours and fails isStored or JSON.parse.
-    text = readBoundedFileSync(file, "layer cache", "LAYER_CACHE_BYTES").toString("latin1");
+    // A FIFO or device planted in the cache must not hang the scan: it is a miss.
+    bytes = readBoundedFileSync(file, "layer cache", "LAYER_CACHE_BYTES");
   } catch {
     return undefined;
   }
   // JSON.stringify writes no raw newline, so the first one ends the head.
-  const newline = text.indexOf("\n");
-  const tail = text.slice(newline + 1);
-  if (newline < 0 || !tail.startsWith("[") || !tail.endsWith("]")) return undefined;
+  const newline = bytes.indexOf(0x0a);
+  if (newline < 0) return undefined;
+  const tail = bytes.subarray(newline + 1);
+  if (tail[0] !== 0x5b || tail[tail.length - 1] !== 0x5d) return undefined; // [ … ]
   try {
-    const value: unknown = JSON.parse(text.slice(0, newline));
+    // The file is ASCII (asciiJson), so latin1 decodes it exactly, into a one-byte string,
+    // without UTF-8 validation; a file that is not ASCII is not ours and fails a check below.
+    const value: unknown = JSON.parse(bytes.toString("latin1", 0, newline));
     if (!isStored(value, diffId, analyzerKey(analyzers))) return undefined;
+    // Damage inside the brackets is found here, while a miss is still possible.
+    if (crc32(tail) !== value.pathsCrc32) return undefined;
     const { results, whiteouts, opaqueDirs, issues } = value;
     return withLazyPaths({ results, whiteouts, opaqueDirs }, tail, issues, file);
   } catch {
@@ -75,12 +83,12 @@ export async function readLayerCache(
 /**
  * The stored content with `paths` parsed on first read. Only a layer with layers above it is
  * asked for its paths (and only while some file it holds is judged), so a one-layer image's
- * warm scan never parses the list: tens of thousands of strings, a third of the file.
+ * warm scan never decodes or parses the list: tens of thousands of strings, half the file.
  * Copy the property by its descriptor (as walk.ts's withLayer does), not by spreading.
  */
 function withLazyPaths(
   head: Omit<Stored, "paths" | "issues">,
-  tail: string,
+  tail: Buffer,
   issues: Stored["issues"],
   file: string,
 ): Stored {
@@ -94,16 +102,17 @@ function withLazyPaths(
   return stored;
 }
 
-function parsePaths(text: string, file: string): string[] {
+function parsePaths(tail: Buffer, file: string): string[] {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(tail.toString("latin1"));
   } catch {
     value = undefined;
   }
   if (!Array.isArray(value) || !value.every((p) => typeof p === "string")) {
-    // Too late for a miss: the rest of the file was taken. Written atomically, so this is
-    // damage from outside; removing the file makes the next scan walk the layer again.
+    // The bytes passed their CRC-32, so they are what a writer wrote: only a file forged to
+    // match its checksum gets here, too late for a miss. Removing it makes the next scan walk
+    // the layer again.
     throw new BulwarkError("IO", `layer cache ${file} is damaged (its path list); delete it and scan again`);
   }
   return value as string[];
@@ -119,10 +128,19 @@ export async function writeLayerCache(
   const file = layerCachePath(cacheDir, diffId, analyzers);
   await mkdir(join(cacheDir, "layers"), { recursive: true, mode: 0o700 });
   const { paths, ...rest } = content;
-  const head: CacheHead = { schema: SCHEMA, diffId, analyzers: analyzerKey(analyzers), ...rest };
+  const tail = Buffer.from(asciiJson(paths), "latin1");
+  const head: CacheHead = {
+    schema: SCHEMA,
+    diffId,
+    analyzers: analyzerKey(analyzers),
+    pathsCrc32: crc32(tail),
+    ...rest,
+  };
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   try {
-    await writeFile(tmp, `${asciiJson(head)}\n${asciiJson(paths)}`, { mode: 0o600 });
+    await writeFile(tmp, Buffer.concat([Buffer.from(`${asciiJson(head)}\n`, "latin1"), tail]), {
+      mode: 0o600,
+    });
     await rename(tmp, file);
   } catch (e) {
     await rm(tmp, { force: true });

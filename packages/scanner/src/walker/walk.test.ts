@@ -170,19 +170,23 @@ describe("layer cache", () => {
     expect(l1.opens).toBe(3);
   });
 
-  it("keeps a cached layer's path list unparsed until it is read", async () => {
+  it("walks a layer again when its cached path list is damaged inside its brackets", async () => {
     const l1 = await layerOf([{ name: "a.pkgs", content: "a 1\n" }]);
     const image = memImage([l1]);
     const analyzers = [linesAnalyzer()];
     const first = await walkImage(image, analyzers, { cacheDir });
     const file = layerCachePath(cacheDir, l1.diffId as string, analyzers);
-    const [head] = (await readFile(file, "utf8")).split("\n");
-    // Damaged inside its brackets: only reading the paths can notice.
-    await writeFile(file, `${head}\n[1]`);
+    const intact = await readFile(file, "utf8");
+    const [head] = intact.split("\n");
+    // JSON.parse would take it; the CRC-32 in the head does not.
+    await writeFile(file, `${head}\n["/b.pkgs"]`);
     const [again] = await walkImage(image, analyzers, { cacheDir });
-    expect(l1.opens).toBe(1);
-    expect(again?.results).toEqual(first[0]?.results);
-    expect(() => again?.paths).toThrow(/layer cache .* is damaged/);
+    expect(l1.opens).toBe(2);
+    expect(again).toEqual(first[0]);
+    expect(await readFile(file, "utf8")).toBe(intact); // rewritten
+    const [third] = await walkImage(image, analyzers, { cacheDir });
+    expect(l1.opens).toBe(2);
+    expect(third?.paths).toEqual(first[0]?.paths);
   });
 
   it("ignores a corrupt cache file and rewrites it", async () => {
