@@ -26,7 +26,7 @@ function arg(args: string[], name: string, dflt: number): number {
 }
 
 /** Real PyPI package names with advisories, so the re-match finds something. */
-export function pypiNames(): string[] {
+function pypiNames(): string[] {
   const list = execFileSync("unzip", ["-p", MIRROR_ZIP], { maxBuffer: 512 * 1024 * 1024 }).toString("utf8");
   const names = new Set<string>();
   for (const m of list.matchAll(/"ecosystem":\s*"PyPI",\s*"name":\s*"([^"]+)"/g))
@@ -34,7 +34,7 @@ export function pypiNames(): string[] {
   return [...names];
 }
 
-export function upload(i: number, names: string[], packages: number, findings: number): object {
+function upload(i: number, names: string[], packages: number, findings: number): object {
   const digest = `sha256:${i.toString(16).padStart(64, "0")}`;
   // One package in ten has advisories (a real name at an old version); the rest are unknown to the
   // database, as most of an image's packages are.
