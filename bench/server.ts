@@ -9,7 +9,7 @@
  */
 import { execFile, execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { updateVulnDb, openVulnDb, type Finding } from "../packages/server/src/deps.js";
 import { rematchAll } from "../packages/server/src/rematch.js";
@@ -120,6 +120,28 @@ async function latency(
   return JSON.parse(out) as LatencyResult;
 }
 
+/** The machine is shared: every figure carries the load average it was measured under. */
+function load(): string {
+  return `load ${loadavg()
+    .map((n) => n.toFixed(2))
+    .join(" ")}`;
+}
+
+async function listLatency(
+  dialect: string,
+  srv: RunningServer,
+  token: string,
+  connections: number,
+  seconds: number,
+): Promise<void> {
+  const [total] = await srv.store.query<{ n: number }>("SELECT COUNT(*) AS n FROM findings");
+  const before = load();
+  const res = await latency(srv, token, connections, seconds);
+  console.log(
+    `[${dialect}] findings list (${total!.n} findings, limit 100, ${connections} clients): p50 ${res.latency.p50} ms, p99 ${res.latency.p99} ms, ${res.requests.average.toFixed(0)} req/s, errors ${res.errors + res.non2xx}   goal p99 < 50 ms at 100000   (${before})`,
+  );
+}
+
 interface LatencyResult {
   latency: { p50: number; p99: number };
   requests: { average: number };
@@ -155,23 +177,24 @@ async function one(
     const secs = await ingest(srv, ingestTok, bodies, 8);
     const [count] = await srv.store.query<{ n: number }>("SELECT COUNT(*) AS n FROM findings");
     console.log(
-      `[${dialect}] ingest: ${reports} reports x ${packages} packages (${mib.toFixed(0)} MiB, ${count!.n} findings) in ${secs.toFixed(1)} s = ${(reports / secs).toFixed(0)} reports/s   goal < 60 s`,
+      `[${dialect}] ingest: ${reports} reports x ${packages} packages (${mib.toFixed(0)} MiB, ${count!.n} findings) in ${secs.toFixed(1)} s = ${(reports / secs).toFixed(0)} reports/s   goal < 60 s   (${load()})`,
     );
+
+    const connections = arg(args, "connections", 100);
+    const seconds = arg(args, "seconds", 10);
+    // The goal is stated at 100,000 findings: measure the list there (before the re-match adds
+    // more), and again at the larger count the re-match leaves.
+    await listLatency(dialect, srv, readTok, connections, seconds);
 
     const db = openVulnDb(cacheDir);
     const t0 = performance.now();
     const r = await rematchAll(srv.store, db, `bench-${Date.now()}`);
     db.close();
     console.log(
-      `[${dialect}] re-match: ${r.inventories} inventories, ${r.new} new findings, in ${((performance.now() - t0) / 1000).toFixed(1)} s   goal < 30 s`,
+      `[${dialect}] re-match: ${r.inventories} inventories, ${r.new} new findings, in ${((performance.now() - t0) / 1000).toFixed(1)} s   goal < 30 s   (${load()})`,
     );
 
-    const [total] = await srv.store.query<{ n: number }>("SELECT COUNT(*) AS n FROM findings");
-    const connections = arg(args, "connections", 100);
-    const res = await latency(srv, readTok, connections, arg(args, "seconds", 10));
-    console.log(
-      `[${dialect}] findings list (${total!.n} findings, limit 100, ${connections} clients): p50 ${res.latency.p50} ms, p99 ${res.latency.p99} ms, ${res.requests.average.toFixed(0)} req/s, errors ${res.errors + res.non2xx}   goal p99 < 50 ms`,
-    );
+    await listLatency(dialect, srv, readTok, connections, seconds);
   } finally {
     await srv.stop();
     rmSync(dir, { recursive: true, force: true });

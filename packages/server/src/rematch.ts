@@ -1,7 +1,7 @@
 import type { Store } from "@bulwark/store";
-import { errorMessage, openVulnDb, type Inventory, type VulnDb } from "./deps.js";
+import { errorMessage, openVulnDb, type Inventory, type VulnDb, type VulnerabilityFinding } from "./deps.js";
 import { PackageMatchCache } from "./match-cache.js";
-import { applyFindings } from "./repo/findings-apply.js";
+import { applyFindings, type ApplyResult } from "./repo/findings-apply.js";
 
 export interface RematchResult {
   dbVersion: string;
@@ -13,6 +13,14 @@ export interface RematchResult {
 }
 
 const PAGE = 200;
+/**
+ * Inventories are merged several to a transaction, until it has run this long. One commit per
+ * inventory wrote most of the findings indexes' touched pages again for every asset (the keys
+ * are hashes, so an asset's rows land all over each index); a batch writes each page once. The
+ * time bound keeps SQLite's single connection (which API reads wait for) or these images' row
+ * locks held for a fraction of a second, however slow the machine.
+ */
+const BATCH_MS = 250;
 
 /**
  * Matches every stored inventory against `db` and merges the vulnerability findings into each
@@ -32,15 +40,32 @@ export async function rematchAll(
       "SELECT asset, packages FROM inventories WHERE asset > $1 ORDER BY asset LIMIT $2",
       [after, PAGE],
     );
-    for (const row of page) {
-      const scanId = `rematch:${dbVersion}:${row.asset}`;
-      const applied = await matchOne(store, matcher, scanId, row.asset, row.packages);
-      if (!applied) out.skipped++;
-      else {
-        out.inventories++;
-        out.new += applied.new;
-        out.fixed += applied.fixed;
-        out.reopened += applied.reopened;
+    // Matching is CPU work outside the transactions; only the merges hold the store.
+    const matched = page.map((row) => ({
+      asset: row.asset,
+      scanId: `rematch:${dbVersion}:${row.asset}`,
+      findings: matcher.match(JSON.parse(row.packages) as Pick<Inventory, "packages" | "os">),
+    }));
+    for (let i = 0; i < matched.length;) {
+      const results = await store.transaction(async (tx) => {
+        const started = performance.now();
+        const now = Date.now();
+        const applied: Array<ApplyResult | undefined> = [];
+        for (let j = i; j < matched.length && performance.now() - started < BATCH_MS; j++) {
+          const m = matched[j]!;
+          applied.push(await mergeOne(tx, m.scanId, m.asset, m.findings, now));
+        }
+        return applied;
+      });
+      i += results.length;
+      for (const applied of results) {
+        if (!applied) out.skipped++;
+        else {
+          out.inventories++;
+          out.new += applied.new;
+          out.fixed += applied.fixed;
+          out.reopened += applied.reopened;
+        }
       }
     }
     if (page.length < PAGE) return out;
@@ -58,21 +83,29 @@ async function matchOne(
   scanId: string,
   asset: string,
   packagesJson: string,
-): Promise<{ new: number; fixed: number; reopened: number } | undefined> {
+): Promise<ApplyResult | undefined> {
   const inventory = JSON.parse(packagesJson) as Pick<Inventory, "packages" | "os">;
   // Matching is CPU work outside the transaction; only the merge holds the store.
   const findings = matcher.match(inventory);
-  const now = Date.now();
-  return store.transaction(async (tx) => {
-    const inserted = await tx.exec(
-      `INSERT INTO scans (id, asset, target, source, scanners, generated_at, received_at, actor, finding_count, summary)
-       VALUES ($1, $2, $2, 'rematch', '["vuln"]', $3, $4, 'system:rematch', $5, '{}') ON CONFLICT (id) DO NOTHING`,
-      [scanId, asset, new Date(now).toISOString(), now, findings.length],
-    );
-    if (inserted.changes === 0) return undefined;
-    await tx.exec("UPDATE images SET last_seen = last_seen WHERE asset = $1", [asset]); // row lock, as ingest takes
-    return applyFindings(tx, { scanId, asset, complete: new Set(["vulnerability"]), findings, now });
-  });
+  return store.transaction((tx) => mergeOne(tx, scanId, asset, findings, Date.now()));
+}
+
+/** Inside a transaction: records the re-match scan and merges its findings; undefined if already applied. */
+async function mergeOne(
+  tx: Store,
+  scanId: string,
+  asset: string,
+  findings: VulnerabilityFinding[],
+  now: number,
+): Promise<ApplyResult | undefined> {
+  const inserted = await tx.exec(
+    `INSERT INTO scans (id, asset, target, source, scanners, generated_at, received_at, actor, finding_count, summary)
+     VALUES ($1, $2, $2, 'rematch', '["vuln"]', $3, $4, 'system:rematch', $5, '{}') ON CONFLICT (id) DO NOTHING`,
+    [scanId, asset, new Date(now).toISOString(), now, findings.length],
+  );
+  if (inserted.changes === 0) return undefined;
+  await tx.exec("UPDATE images SET last_seen = last_seen WHERE asset = $1", [asset]); // row lock, as ingest takes
+  return applyFindings(tx, { scanId, asset, complete: new Set(["vulnerability"]), findings, now });
 }
 
 /**
