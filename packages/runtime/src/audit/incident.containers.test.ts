@@ -22,7 +22,7 @@
  *
  * Skipped (reason printed) when not root or bpftrace/runc/ip are missing.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -38,6 +38,7 @@ import {
   type Container,
 } from "../sensor/testing/containers.js";
 import { REPO_ROOT } from "../testkit/paths.js";
+import { startWatch, type Watch } from "../testkit/watch.js";
 import type { ExecIncident } from "./incident.js";
 
 const missing = missingForLiveTests("incident.containers.test");
@@ -47,38 +48,6 @@ const work = mkdtempSync(join(tmpdir(), "bulwark-incident-e2e-"));
 const recording = join(work, "events.jsonl");
 const bin = resolve(REPO_ROOT, "packages/cli/src/bin.ts");
 const POD = { namespace: "payments", name: `api-${tag}`, container: "api" };
-
-interface Watch {
-  child: ChildProcess;
-  exited: Promise<unknown>;
-}
-
-function startWatch(): Promise<Watch> {
-  const child = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      bin,
-      "runtime",
-      "watch",
-      "--record",
-      recording,
-      "--status-file",
-      join(work, "status.json"),
-    ],
-    { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "pipe"] },
-  );
-  const w: Watch = { child, exited: new Promise((r) => child.once("close", r)) };
-  let err = "";
-  return new Promise((ready, fail) => {
-    child.stderr?.setEncoding("utf8").on("data", (d: string) => {
-      err += d;
-      if (err.includes("attached")) ready(w);
-    });
-    child.once("close", (code) => fail(new Error(`watch exited ${code}: ${err}`)));
-  });
-}
 
 /** The container's exec events recorded so far (a half-written last line is skipped). */
 function recordedExecs(containerId: string): ExecEvent[] {
@@ -185,7 +154,7 @@ describe.skipIf(missing.length > 0)("exec incidents on a real runc container", (
 
   beforeAll(async () => {
     const rootfs = await (await buildImage(recipes.minbase)).rootfs();
-    watch = await startWatch();
+    watch = await startWatch(["--record", recording, "--status-file", join(work, "status.json")]);
     app = await startContainer({
       id: `bw-incident-${tag}`,
       name: "api",
@@ -206,10 +175,7 @@ describe.skipIf(missing.length > 0)("exec incidents on a real runc container", (
   }, 300_000);
 
   afterAll(async () => {
-    if (watch) {
-      watch.child.kill("SIGTERM");
-      await watch.exited;
-    }
+    await watch?.stop();
     await app?.remove();
     rmSync(work, { recursive: true, force: true });
   });
@@ -217,8 +183,7 @@ describe.skipIf(missing.length > 0)("exec incidents on a real runc container", (
   it("one incident names alice, the pod and exactly the process tree her exec started", async () => {
     const s = await execSession(app!);
     // The recording is complete for this session; stop the agent so the file is closed.
-    watch!.child.kill("SIGTERM");
-    await watch!.exited;
+    await watch!.stop();
     watch = undefined;
     const auditLog = join(work, "audit.jsonl");
     writeFileSync(

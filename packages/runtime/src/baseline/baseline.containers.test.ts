@@ -5,7 +5,7 @@
  * the deviating process is killed while the container keeps serving. Skipped (reason
  * printed) when not root or bpftrace/runc/ip are missing.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,7 +13,6 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildImage } from "../../../testkit/src/fixtures/images.js";
 import { recipes } from "../../../testkit/src/fixtures/recipes.js";
-import type { Alert } from "../alerts/index.js";
 import { slugOf } from "./store.js";
 import {
   createNetns,
@@ -25,6 +24,7 @@ import {
   type Netns,
 } from "../sensor/testing/containers.js";
 import { REPO_ROOT } from "../testkit/paths.js";
+import { startWatch, type Watch } from "../testkit/watch.js";
 
 const missing = missingForLiveTests("baseline.containers.test");
 
@@ -35,49 +35,8 @@ const bin = resolve(REPO_ROOT, "packages/cli/src/bin.ts");
 const OWN_DIGEST = `sha256:${createHash("sha256").update(`bulwark-baseline-test-${process.pid}-${Date.now()}`).digest("hex")}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Watch {
-  child: ChildProcess;
-  alerts: Alert[];
-  exited: Promise<unknown>;
-}
-
-function startWatch(extra: string[] = []): Promise<Watch> {
-  const child = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      bin,
-      "runtime",
-      "watch",
-      "--status-file",
-      join(work, "status.json"),
-      "--baseline-dir",
-      baselines,
-      ...extra,
-    ],
-    { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  const w: Watch = { child, alerts: [], exited: new Promise((r) => child.once("close", r)) };
-  let buf = "";
-  child.stdout?.setEncoding("utf8").on("data", (d: string) => {
-    const lines = (buf + d).split("\n");
-    buf = lines.pop() ?? "";
-    for (const l of lines) if (l.trim()) w.alerts.push(JSON.parse(l) as Alert);
-  });
-  let err = "";
-  return new Promise((ready, fail) => {
-    child.stderr?.setEncoding("utf8").on("data", (d: string) => {
-      err += d;
-      if (err.includes("attached")) ready(w);
-    });
-    child.once("close", (code) => fail(new Error(`watch exited ${code}: ${err}`)));
-  });
-}
-
-async function stopWatch(w: Watch): Promise<void> {
-  w.child.kill("SIGTERM");
-  await w.exited;
+function watchWithBaselines(extra: string[] = []): Promise<Watch> {
+  return startWatch(["--status-file", join(work, "status.json"), "--baseline-dir", baselines, ...extra]);
 }
 
 function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
@@ -112,7 +71,7 @@ describe.skipIf(missing.length > 0)("baselines on real runc containers", () => {
   beforeAll(async () => {
     rootfs = await (await buildImage(recipes.minbase)).rootfs();
     net = await createNetns(`bw-base-${tag}`);
-    const learner = await startWatch();
+    const learner = await watchWithBaselines();
     app = await startContainer({
       id: `bw-base-${tag}`,
       name: "app",
@@ -125,7 +84,7 @@ describe.skipIf(missing.length > 0)("baselines on real runc containers", () => {
       annotations: { "org.opencontainers.image.manifest.digest": OWN_DIGEST },
     });
     await sleep(6000);
-    await stopWatch(learner);
+    await learner.stop();
   }, 300_000);
 
   afterAll(async () => {
@@ -154,14 +113,14 @@ describe.skipIf(missing.length > 0)("baselines on real runc containers", () => {
   });
 
   it("monitor: nothing while the workload repeats itself, exactly one alert for a new binary run twice", async () => {
-    const w = await startWatch();
+    const w = await watchWithBaselines();
     await sleep(4000);
     expect(deviations(w), JSON.stringify(deviations(w).map((a) => a.output))).toEqual([]);
     await app.exec(["/usr/bin/id"]);
     await app.exec(["/usr/bin/id"]);
     await eventually(() => deviations(w).length > 0);
     await sleep(2000); // a second alert for the second run would come now
-    await stopWatch(w);
+    await w.stop();
     const got = deviations(w);
     expect(got.map((a) => a.rule)).toEqual(["Baseline deviation: new executable"]);
     expect(got[0]!.output).toContain("/usr/bin/id");
@@ -170,14 +129,14 @@ describe.skipIf(missing.length > 0)("baselines on real runc containers", () => {
   it("protect with --respond: the deviating process is killed and the container keeps serving", async () => {
     const key = OWN_DIGEST;
     expect(cli(["approve", key, "--mode", "protect", "--by", "alice"]).code).toBe(0);
-    const w = await startWatch(["--respond"]);
+    const w = await watchWithBaselines(["--respond"]);
     expect(await serves()).toBe(true);
     // Not awaited yet: tail -f never ends unless the agent kills it.
     const intruderRun = app.exec(["/usr/bin/tail", "-f", "/dev/null"]);
     const acted = await eventually(() =>
       w.alerts.some((a) => a.rule === "Response action" && a.container.id === app.id),
     );
-    await stopWatch(w);
+    await w.stop();
     expect(acted, JSON.stringify(w.alerts.map((a) => a.output))).toBe(true);
     const actions = w.alerts.filter((a) => a.rule === "Response action" && a.container.id === app.id);
     expect(
@@ -189,11 +148,11 @@ describe.skipIf(missing.length > 0)("baselines on real runc containers", () => {
   }, 120_000);
 
   it("drift: a program written into the container after it started and run raises its own alert with the file's sha256", async () => {
-    const w = await startWatch();
+    const w = await watchWithBaselines();
     await app.exec(["sh", "-c", "cp /usr/bin/true /tmp/dropped && /tmp/dropped"]);
     await eventually(() => w.alerts.some((a) => a.rule === "Drift Executable Written After Start"));
     await sleep(1000); // the image's own programs run by that shell, if wrongly flagged, would follow
-    await stopWatch(w);
+    await w.stop();
     const drift = w.alerts.filter(
       (a) => a.rule === "Drift Executable Written After Start" && a.container.id === app.id,
     );

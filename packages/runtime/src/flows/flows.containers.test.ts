@@ -25,6 +25,7 @@ import {
   type Netns,
 } from "../sensor/testing/containers.js";
 import { REPO_ROOT } from "../testkit/paths.js";
+import { startWatch } from "../testkit/watch.js";
 import type { Flow } from "./aggregate.js";
 
 const missing = missingForLiveTests("flows.containers.test");
@@ -70,30 +71,14 @@ describe.skipIf(missing.length > 0)("flows between real runc containers", () => 
     await veth(na!, "10.77.0.1/24", nb!, "10.77.0.2/24", `bwf${tag}`);
     await veth(na!, "198.51.100.1/24", nx!, "198.51.100.10/24", `bwx${tag}`);
     outside = spawn("ip", ["netns", "exec", nx!.name, "perl", "-e", server(9090)], { stdio: "ignore" });
-    const watch = spawn(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        bin,
-        "runtime",
-        "watch",
-        "--record",
-        events,
-        "--output",
-        `file:${join(work, "alerts.jsonl")}`,
-        "--status-file",
-        join(work, "status.json"),
-      ],
-      {
-        cwd: REPO_ROOT,
-        stdio: ["ignore", "ignore", "pipe"],
-      },
-    );
-    const exited = new Promise((r) => watch.once("close", r));
-    await new Promise<void>((ready) =>
-      watch.stderr.setEncoding("utf8").on("data", (d: string) => d.includes("attached") && ready()),
-    );
+    const watch = await startWatch([
+      "--record",
+      events,
+      "--output",
+      `file:${join(work, "alerts.jsonl")}`,
+      "--status-file",
+      join(work, "status.json"),
+    ]);
     containers.push(
       await startContainer({
         id: `bw-fb-${tag}`,
@@ -130,8 +115,7 @@ describe.skipIf(missing.length > 0)("flows between real runc containers", () => 
       60_000,
       1000,
     );
-    watch.kill("SIGTERM");
-    await exited;
+    await watch.stop();
   }, 300_000);
 
   afterAll(async () => {

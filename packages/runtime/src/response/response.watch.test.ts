@@ -7,14 +7,13 @@
  * other live tests running at the same time are never acted on. The live part is skipped
  * (reason printed) when not root or bpftrace/runc/ip are missing.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildImage } from "../../../testkit/src/fixtures/images.js";
 import { recipes } from "../../../testkit/src/fixtures/recipes.js";
-import type { Alert } from "../alerts/index.js";
 import {
   eventually,
   missingForLiveTests,
@@ -22,6 +21,7 @@ import {
   type Container,
 } from "../sensor/testing/containers.js";
 import { REPO_ROOT } from "../testkit/paths.js";
+import { startWatch } from "../testkit/watch.js";
 
 const work = mkdtempSync(join(tmpdir(), "bulwark-response-watch-"));
 const bin = resolve(REPO_ROOT, "packages/cli/src/bin.ts");
@@ -88,40 +88,15 @@ describe.skipIf(missing.length > 0)("runtime watch --responses on a real runc co
       "responses.yaml",
       `${HEAD}  - rule: Response test intruder\n    action: kill\n    enabledBy: alice\n    enabledAt: 2026-12-04T10:00:00Z\n  - rule: Response test intruder\n    action: stop\n`,
     );
-    const child = spawn(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        bin,
-        "runtime",
-        "watch",
-        "--status-file",
-        join(work, "status.json"),
-        "--rules",
-        RULES,
-        "--responses",
-        responses,
-      ],
-      { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    const exited = new Promise((r) => child.once("close", r));
-    const alerts: Alert[] = [];
-    let buf = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => {
-      const lines = (buf + d).split("\n");
-      buf = lines.pop() ?? "";
-      for (const l of lines) if (l.trim()) alerts.push(JSON.parse(l) as Alert);
-    });
-    let err = "";
-    const attached = await new Promise<boolean>((ready) => {
-      child.stderr.setEncoding("utf8").on("data", (d: string) => {
-        err += d;
-        if (err.includes("attached")) ready(true);
-      });
-      child.once("close", () => ready(false));
-    });
-    expect(attached, err).toBe(true);
+    const watch = await startWatch([
+      "--status-file",
+      join(work, "status.json"),
+      "--rules",
+      RULES,
+      "--responses",
+      responses,
+    ]);
+    const alerts = watch.alerts;
     try {
       app = await startContainer({
         id: ID,
@@ -168,8 +143,7 @@ describe.skipIf(missing.length > 0)("runtime watch --responses on a real runc co
       // The dry-run stop did nothing: the container still runs its loop.
       expect((await app.exec(["true"])).code).toBe(0);
     } finally {
-      child.kill("SIGTERM");
-      await exited;
+      await watch.stop();
     }
   }, 180_000);
 });
