@@ -13,11 +13,10 @@
  * /tmp/ready after the import and the bind), so nothing depends on its first moments.
  * Skipped, naming what is missing, without root, runc, the image tools or the PyPI mirror.
  */
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createNetns,
@@ -26,7 +25,7 @@ import {
   type Container,
   type Netns,
 } from "../../runtime/src/sensor/testing/containers.js";
-import { REPO_ROOT } from "../../runtime/src/testkit/paths.js";
+import { runCli } from "../../runtime/src/testkit/cli.js";
 import { buildPypiDb, PYPI_MIRROR_ZIP } from "../../server/src/testing/index.js";
 import { buildImage, type BuiltImage } from "../../testkit/src/fixtures/images.js";
 import { PY_IN_USE_ADVISORIES, recipes } from "../../testkit/src/fixtures/recipes.js";
@@ -40,21 +39,7 @@ const missing = [
 if (missing.length) console.warn(`prioritize.containers.test skipped: needs ${missing.join(", ")}`);
 
 const dir = mkdtempSync(join(tmpdir(), "bulwark-prio-observe-"));
-const bin = resolve(REPO_ROOT, "packages/cli/src/bin.ts");
 const OWN_DIGEST = `sha256:${createHash("sha256").update(`bulwark-prioritize-observe-${process.pid}-${Date.now()}`).digest("hex")}`;
-
-/** The CLI as a child process (asynchronous: a scan or a window takes seconds). */
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", bin, ...args], {
-    cwd: REPO_ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-  child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-  return new Promise((r) => child.once("close", (code) => r({ code, stdout, stderr })));
-}
 
 /** Addresses on the container's loopback: a "public" one it serves on, and a "public" client. */
 const SERVER_IP = "203.0.113.5";
@@ -104,7 +89,7 @@ describe.skipIf(missing.length > 0)("prioritize --observe: a real container on t
     img = await buildImage(recipes.pyInUse);
     const cacheDir = join(dir, "cache");
     await buildPypiDb(dir, cacheDir, PY_IN_USE_ADVISORIES);
-    const scan = await cli([
+    const scan = await runCli([
       "--cache-dir",
       cacheDir,
       "scan",
@@ -141,7 +126,7 @@ describe.skipIf(missing.length > 0)("prioritize --observe: a real container on t
 
     const vex = join(dir, "vex.json");
     const args = ["prioritize", "--report", report, "--observe", "--image", OWN_DIGEST, "--window", "2s"];
-    const r = await cli([...args, "--format", "json", "--vex-out", vex]);
+    const r = await runCli([...args, "--format", "json", "--vex-out", vex]);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as Ranked;
     expect(out.observation.images).toEqual([{ asset: OWN_DIGEST, containers: [container!.id] }]);
@@ -170,7 +155,7 @@ describe.skipIf(missing.length > 0)("prioritize --observe: a real container on t
     expect(doc.statements[0]!.impact_statement).toMatch(/bulwark prioritize --observe/);
 
     // The table: the funnel on stdout, what was observed on stderr.
-    const table = await cli(args);
+    const table = await runCli(args);
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout.split("\n")[0]).toMatch(
       /^high\/critical \d+ → fixable \d+ → in use [1-9]\d* → exposed/,

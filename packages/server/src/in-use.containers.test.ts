@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startContainer, type Container } from "../../runtime/src/sensor/testing/containers.js";
+import { runCli } from "../../runtime/src/testkit/cli.js";
 import { REPO_ROOT } from "../../runtime/src/testkit/paths.js";
 import { buildImage, type BuiltImage } from "../../testkit/src/fixtures/images.js";
 import { PY_IN_USE_ADVISORIES, recipes } from "../../testkit/src/fixtures/recipes.js";
@@ -37,19 +38,6 @@ const RECIPE = recipes.pyInUse;
 const dir = mkdtempSync(join(tmpdir(), "bulwark-inuse-"));
 const bin = resolve(REPO_ROOT, "packages/cli/src/bin.ts");
 const tag = `${process.pid % 100000}`;
-
-/** The CLI as a child process; asynchronous, because the server answering it runs in this process. */
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", bin, ...args], {
-    cwd: REPO_ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-  child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-  return new Promise((r) => child.once("close", (code) => r({ code, stdout, stderr })));
-}
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -96,7 +84,7 @@ describe.skipIf(missing.length > 0)("in use: a real container, the sensor and th
 
   it("ranks the imported package's vulnerabilities in use, above the never-imported one's, and VEX suppresses only the latter", async () => {
     // 1. The inventory, uploaded by the CLI and matched by the server.
-    const sbom = await cli([
+    const sbom = await runCli([
       "sbom",
       img.ociRef,
       "--format",

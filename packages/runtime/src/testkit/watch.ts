@@ -3,11 +3,9 @@
  * once the sensor says "attached", its JSON alerts on stdout collected as they arrive.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { resolve } from "node:path";
 import type { Alert } from "../alerts/index.js";
+import { CLI_BIN } from "./cli.js";
 import { REPO_ROOT } from "./paths.js";
-
-const BIN = resolve(REPO_ROOT, "packages/cli/src/bin.ts");
 
 export interface Watch {
   child: ChildProcess;
@@ -22,7 +20,7 @@ export interface Watch {
 
 /** Starts `runtime watch ARGS`; rejects with its stderr if it exits before attaching. */
 export function startWatch(args: readonly string[]): Promise<Watch> {
-  const child = spawn(process.execPath, ["--import", "tsx", BIN, "runtime", "watch", ...args], {
+  const child = spawn(process.execPath, ["--import", "tsx", CLI_BIN, "runtime", "watch", ...args], {
     cwd: REPO_ROOT,
     stdio: ["ignore", "pipe", "pipe"],
   });
