@@ -3,8 +3,8 @@
  * order, sorted lists, one file per workload. Loading is strict: any problem is one error
  * naming the file and line, and the caller keeps the baseline it had.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, stringify, type Node } from "yaml";
-import { RuntimeError } from "../errors.js";
+import { isScalar, isSeq, stringify, type Node } from "yaml";
+import { type Located, mapEntries, only, parseYamlFile } from "../config/yaml.js";
 import { BASELINE_MODES, FACETS, type BaselineMode, type FacetName, type Profile } from "./profile.js";
 
 export const BASELINE_API = "bulwark.dev/v1";
@@ -31,37 +31,11 @@ export function serializeBaseline(b: Baseline): string {
   return stringify(doc, { lineWidth: 0 });
 }
 
-class Located {
-  constructor(
-    private readonly file: string,
-    private readonly lines: LineCounter,
-  ) {}
-
-  fail(node: Node | null | undefined, message: string): never {
-    const at = node?.range ? this.lines.linePos(node.range[0]).line : 1;
-    throw new RuntimeError("BASELINE_INVALID", `${this.file}:${at}: ${message}`);
-  }
-}
-
-function mapEntries(node: unknown, where: string, loc: Located): Map<string, Node> {
-  if (!isMap(node)) loc.fail(node as Node, `${where} must be a mapping`);
-  const out = new Map<string, Node>();
-  for (const pair of node.items) {
-    const key = isScalar(pair.key) ? String(pair.key.value) : "";
-    out.set(key, pair.value as Node);
-  }
-  return out;
-}
-
 function text(node: Node | undefined, where: string, loc: Located, optional = false): string | undefined {
   if (node === undefined && optional) return undefined;
   if (!isScalar(node) || typeof node.value !== "string" || node.value === "")
     loc.fail(node, `${where} must be a non-empty string`);
   return node.value;
-}
-
-function only(entries: Map<string, Node>, allowed: string[], where: string, loc: Located): void {
-  for (const [k, v] of entries) if (!allowed.includes(k)) loc.fail(v, `unknown key "${k}" in ${where}`);
 }
 
 function facetList(node: Node | undefined, facet: FacetName, loc: Located): Set<string> {
@@ -71,16 +45,9 @@ function facetList(node: Node | undefined, facet: FacetName, loc: Located): Set<
 }
 
 export function parseBaseline(yamlText: string, file: string): Baseline {
-  const lines = new LineCounter();
-  const doc = parseDocument(yamlText, { lineCounter: lines, uniqueKeys: true });
-  const loc: Located = new Located(file, lines);
-  if (doc.errors.length) {
-    const e = doc.errors[0]!;
-    throw new RuntimeError(
-      "BASELINE_INVALID",
-      `${file}:${e.linePos?.[0]?.line ?? 1}: ${e.message.split("\n")[0]}`,
-    );
-  }
+  const { doc, loc: at } = parseYamlFile(yamlText, file, "BASELINE_INVALID");
+  // Annotated: TypeScript narrows through \`loc.fail\` (never) only on an explicitly typed name.
+  const loc: Located = at;
   const top = mapEntries(doc.contents, "the baseline", loc);
   only(
     top,

@@ -13,7 +13,8 @@
  *       host: true                          # optional, kill only: may act on host processes
  */
 import { readFileSync } from "node:fs";
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import { isScalar, isSeq, type Node } from "yaml";
+import { type Located, mapEntries, only, parseYamlFile } from "../config/yaml.js";
 import { RuntimeError } from "../errors.js";
 import { ACTION_NAMES, type ActionName } from "./actions.js";
 
@@ -30,35 +31,6 @@ export interface ResponseEntry {
   host: boolean;
   /** Where the entry is, for messages ("file:line"). */
   at: string;
-}
-
-class Located {
-  constructor(
-    readonly file: string,
-    private readonly lines: LineCounter,
-  ) {}
-
-  line(node: Node | null | undefined): number {
-    return node?.range ? this.lines.linePos(node.range[0]).line : 1;
-  }
-
-  fail(node: Node | null | undefined, message: string): never {
-    throw new RuntimeError("RESPONSES_INVALID", `${this.file}:${this.line(node)}: ${message}`);
-  }
-}
-
-function mapEntries(node: unknown, where: string, loc: Located): Map<string, Node> {
-  if (!isMap(node)) loc.fail(node as Node, `${where} must be a mapping`);
-  const out = new Map<string, Node>();
-  for (const pair of node.items) {
-    if (!isScalar(pair.key)) loc.fail(pair.key as Node, `${where}: keys must be plain words`);
-    out.set(String(pair.key.value), pair.value as Node);
-  }
-  return out;
-}
-
-function only(entries: Map<string, Node>, allowed: string[], where: string, loc: Located): void {
-  for (const [k, v] of entries) if (!allowed.includes(k)) loc.fail(v, `unknown key "${k}" in ${where}`);
 }
 
 function text(node: Node | undefined, where: string, loc: Located, parent: Node): string {
@@ -108,16 +80,9 @@ function entry(node: Node, loc: Located): ResponseEntry {
 }
 
 export function parseResponses(yamlText: string, file: string): ResponseEntry[] {
-  const lines = new LineCounter();
-  const doc = parseDocument(yamlText, { lineCounter: lines, uniqueKeys: true, schema: "core" });
-  const loc: Located = new Located(file, lines);
-  if (doc.errors.length) {
-    const e = doc.errors[0]!;
-    throw new RuntimeError(
-      "RESPONSES_INVALID",
-      `${file}:${e.linePos?.[0]?.line ?? 1}: ${e.message.split("\n")[0]}`,
-    );
-  }
+  const { doc, loc: at } = parseYamlFile(yamlText, file, "RESPONSES_INVALID", "core");
+  // Annotated: TypeScript narrows through \`loc.fail\` (never) only on an explicitly typed name.
+  const loc: Located = at;
   const top = mapEntries(doc.contents, "the responses file", loc);
   only(top, ["apiVersion", "kind", "responses"], "the responses file", loc);
   const root = doc.contents as Node;
