@@ -152,6 +152,7 @@ export async function run(args: string[] = []): Promise<void> {
   const row = (input: string, inSize: string, out: string, m: { peakMb: number; seconds: number }): void => {
     rows.push([input, inSize, out, m.peakMb.toFixed(0), m.seconds.toFixed(0)]);
   };
+  const quietRun = (argv: string[]) => bulwark(["--cache-dir", cache, "--quiet", ...argv]);
   console.log(`Bulwark: ${bulwarkCommand().label}; load average at start: ${load()}`);
   try {
     // Not measured: the database the million findings come from.
@@ -163,7 +164,7 @@ export async function run(args: string[] = []): Promise<void> {
     for (const format of ["json", "table"]) {
       const out = join(work, `report.${format}`);
       const args = ["scan", "rootfs", vulnRoot, "--scanners", "vuln", "--format", format, "--output", out];
-      const m = await bulwark(["--cache-dir", cache, "--quiet", ...args]);
+      const m = await quietRun(args);
       const findings =
         format === "table" ? (/^Findings: (\d+)/m.exec(head(out, 4096))?.[1] ?? "?") : "see table";
       row(`scan rootfs → ${format} (findings: ${findings})`, `${size(vulnStatus)} status`, size(out), m);
@@ -173,17 +174,7 @@ export async function run(args: string[] = []): Promise<void> {
     const bigRoot = join(work, "big-rootfs");
     const bigStatus = rootfs(bigRoot, STATUS_PACKAGES, bigStanza);
     const sbom = join(work, "sbom.json");
-    const s = await bulwark([
-      "--cache-dir",
-      cache,
-      "--quiet",
-      "sbom",
-      `rootfs:${bigRoot}`,
-      "--format",
-      "json",
-      "--output",
-      sbom,
-    ]);
+    const s = await quietRun(["sbom", `rootfs:${bigRoot}`, "--format", "json", "--output", sbom]);
     row(`sbom rootfs: dpkg status, ${STATUS_PACKAGES} packages`, `${size(bigStatus)} status`, size(sbom), s);
     rmSync(bigRoot, { recursive: true, force: true });
     rmSync(sbom);
@@ -191,18 +182,7 @@ export async function run(args: string[] = []): Promise<void> {
     const m = join(work, "big.yaml");
     writeFileSync(m, manifest(MANIFEST_OBJECTS));
     const config = join(work, "config.json");
-    const c = await bulwark([
-      "--cache-dir",
-      cache,
-      "--quiet",
-      "scan",
-      "config",
-      m,
-      "--format",
-      "json",
-      "--output",
-      config,
-    ]);
+    const c = await quietRun(["scan", "config", m, "--format", "json", "--output", config]);
     row(`scan config: one manifest, ${MANIFEST_OBJECTS} objects`, `${size(m)} manifest`, size(config), c);
 
     const header = ["case", "input", "output", "peak RSS MiB", "wall s"];

@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildImage } from "../../../testkit/src/fixtures/images.js";
 import { recipes } from "../../../testkit/src/fixtures/recipes.js";
 import type { RuntimeEvent } from "../events/index.js";
+import { execEventOf } from "../testkit/events.js";
 import {
   createNetns,
   eventually,
@@ -68,24 +69,8 @@ async function runcState(id: string): Promise<{ status: string; pid: number } | 
 /** The event a sensor would have sent for the container's init process. */
 async function initEvent(c: Container): Promise<RuntimeEvent> {
   const pid = (await runcState(c.id))!.pid;
-  return {
-    schema: 1,
-    type: "exec",
-    time: new Date().toISOString(),
-    source: "bpftrace",
-    process: {
-      pid,
-      ppid: 1,
-      name: "init",
-      exe: "init",
-      args: [],
-      uid: 0,
-      gid: 0,
-      ancestors: [],
-      startTime: new Date(processStartMs(pid)!).toISOString(),
-    },
-    container: { id: c.id, name: c.name, runtime: "runc" },
-  } as RuntimeEvent;
+  const startTime = new Date(processStartMs(pid)!).toISOString();
+  return execEventOf(pid, { id: c.id, name: c.name, runtime: "runc" }, { name: "init", startTime });
 }
 
 /** Runs the actions of ENTRIES for EVENT and returns their outcomes (every one, once settled). */

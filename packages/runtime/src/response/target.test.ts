@@ -6,30 +6,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import type { RuntimeEvent } from "../events/index.js";
+import { execEventOf } from "../testkit/events.js";
 import type { ResponseEntry } from "./policy.js";
 import { Responder } from "./responder.js";
 import { cgroupNamesContainer, checkTarget, processStartMs, sameProcess, targetOf } from "./target.js";
 import type { ResponseOutcome } from "./types.js";
 
 function event(pid: number, containerId: string, startTime?: string): RuntimeEvent {
-  return {
-    schema: 1,
-    type: "exec",
-    time: new Date().toISOString(),
-    source: "bpftrace",
-    process: {
-      pid,
-      ppid: 1,
-      name: "sleep",
-      exe: "sleep",
-      args: [],
-      uid: 0,
-      gid: 0,
-      ancestors: [],
-      startTime,
-    },
-    container: { id: containerId },
-  } as RuntimeEvent;
+  return execEventOf(pid, { id: containerId }, { name: "sleep", startTime });
 }
 
 async function sleeper(): Promise<ChildProcess & { pid: number; startTime: string }> {
