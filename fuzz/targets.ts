@@ -91,11 +91,11 @@ const scannerTargets: FuzzTarget[] = [
   {
     name: "lockfile",
     about: "every lockfile/manifest format: the first line names the file (package-lock.json, …)",
-    run(d) {
+    async run(d) {
       const t = text(d);
       const nl = t.indexOf("\n");
       const name = nl < 0 ? t : t.slice(0, nl);
-      const parse = lockParserFor(name) ?? lockParserFor("package-lock.json")!;
+      const parse = await (lockParserFor(name) ?? lockParserFor("package-lock.json")!)();
       parse(nl < 0 ? "" : t.slice(nl + 1), name);
     },
   },

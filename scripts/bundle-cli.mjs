@@ -63,15 +63,6 @@ const PLUGINS = [
     /[\\/]commander[\\/]/,
     'let m; module.exports = new Proxy({}, { get: (_, k) => (m ??= require("node:child_process"))[k] });',
   ),
-  // The lockfile cataloger needs `yaml` only for pnpm and Berry lockfiles, but a bundled
-  // CommonJS package initialises when its importer loads — about 8 ms of every `sbom` and
-  // `scan`. Those two parsers get a `parse` that loads yaml on its first call.
-  deferred(
-    "yaml",
-    /^yaml$/,
-    /[\\/]lockfile[\\/](pnpm|yarn)[\\/]/,
-    'let m; export const parse = (...a) => (m ??= require("yaml")).parse(...a);',
-  ),
 ];
 
 rmSync(outdir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 /** Read selected entries of a zip held in memory, with size and count limits (zip bombs). */
-import yauzl from "yauzl";
+import type yauzl from "yauzl";
 import { parseError } from "../common/util.js";
 
 export interface ZipLimits {
@@ -21,8 +21,10 @@ export async function readZipEntries(
   limits: ZipLimits,
 ): Promise<void> {
   let zip: yauzl.ZipFile;
+  // Loaded on first use: most images hold no Java archive (and the bundle keeps yauzl apart).
+  const { default: unzip } = await import("yauzl");
   try {
-    zip = await yauzl.fromBufferPromise(buf, { strictFileNames: false, validateEntrySizes: true });
+    zip = await unzip.fromBufferPromise(buf, { strictFileNames: false, validateEntrySizes: true });
   } catch (e) {
     throw parseError(`not a zip archive (${e instanceof Error ? e.message : String(e)})`);
   }

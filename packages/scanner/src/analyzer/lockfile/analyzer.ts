@@ -24,13 +24,14 @@ export const lockfileAnalyzer: Analyzer = {
     );
   },
   async analyze(file: AnalyzerFile): Promise<AnalyzerOutput | undefined> {
-    const parse = lockParserFor(baseName(file.path));
-    if (!parse) return undefined;
+    const load = lockParserFor(baseName(file.path));
+    if (!load) return undefined;
     // Oversized files are wanted so that the skip is recorded as an issue, never silent.
     if (file.size > MAX_LOCKFILE_SIZE)
       throw parseError(
         `${file.path}: ${file.size} bytes is over the ${MAX_LOCKFILE_SIZE}-byte lockfile limit`,
       );
+    const parse = await load();
     const result = parse(decodeText(await file.read(), file.path), file.path);
     const notes = result.notes.map((n) => ({
       path: file.path,
