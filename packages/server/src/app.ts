@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Store } from "@bulwark/store";
 import { sameSecret } from "./auth/secrets.js";
 import { LoginLimiter } from "./auth/ratelimit.js";
+import { FindingsPages } from "./repo/findings-pages.js";
 import type { Principal } from "./auth/scopes.js";
 import { ServerError } from "./errors.js";
 import { openApiDocument } from "./openapi.js";
@@ -52,6 +53,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const ctx: AppContext = {
     store: opts.store,
     limiter: new LoginLimiter(),
+    findingsPages: new FindingsPages(opts.store),
     tls: Boolean(opts.https),
     ...(opts.rematch ? { rematch: opts.rematch } : {}),
     ...(opts.matchInventory ? { matchInventory: opts.matchInventory } : {}),

@@ -156,4 +156,22 @@ CREATE TABLE server_state (
   value TEXT NOT NULL
 );`,
   },
+  {
+    // The findings version of the list's page cache (repo/findings-pages.ts). SQLite needs no
+    // table: one connection writes, and total_changes()/data_version tell.
+    id: "005-findings-version",
+    sql: {
+      sqlite: "SELECT 1",
+      postgres: `
+CREATE TABLE findings_version (slot INTEGER PRIMARY KEY, v BIGINT NOT NULL);
+INSERT INTO findings_version (slot, v) SELECT s, 0 FROM generate_series(0, 15) AS s;
+CREATE FUNCTION bump_findings_version() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE findings_version SET v = v + 1 WHERE slot = pg_backend_pid() % 16;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER findings_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON findings
+  FOR EACH STATEMENT EXECUTE FUNCTION bump_findings_version();`,
+    },
+  },
 ];

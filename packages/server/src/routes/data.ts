@@ -87,8 +87,12 @@ export const dataRoutes: RouteDef[] = [
     summary: "Findings with their history fields, filtered, keyset-paginated (`after` = last key)",
     access: "read",
     querystring: findingsQuery,
-    async handler(req, _reply, ctx) {
-      return listFindings(ctx.store, req.query as FindingFilter);
+    async handler(req, reply, ctx) {
+      const q = req.query as FindingFilter;
+      const body = await ctx.findingsPages.get(q, () => listFindings(ctx.store, q));
+      // Already JSON: sent as it is, not serialised again.
+      void reply.type("application/json; charset=utf-8");
+      return body;
     },
   },
   {

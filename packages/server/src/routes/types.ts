@@ -2,10 +2,13 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Store } from "@bulwark/store";
 import type { LoginLimiter } from "../auth/ratelimit.js";
 import type { Principal, Scope } from "../auth/scopes.js";
+import type { FindingsPages } from "../repo/findings-pages.js";
 
 export interface AppContext {
   store: Store;
   limiter: LoginLimiter;
+  /** The findings list's serialised pages, valid until findings change. */
+  findingsPages: FindingsPages;
   /** Re-matches every stored inventory now (admin action); undefined without an advisory database. */
   rematch?: () => Promise<unknown>;
   matchInventory?: (

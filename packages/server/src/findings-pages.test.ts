@@ -1,0 +1,113 @@
+/**
+ * The findings list's page cache (repo/findings-pages.ts) never answers with findings older
+ * than the store's: after an ingest, after a write that bypasses the API (as a re-match or
+ * another process does), and — on PostgreSQL — when another server instance wrote them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startPostgres, type RunningPostgres } from "../../store/src/testing/index.js";
+import { createToken } from "./repo/identity.js";
+import { startServer, type RunningServer } from "./serve.js";
+import { call, DIGEST, report, startTestServer, vuln, type TestServer } from "./testing/index.js";
+
+let pg: RunningPostgres;
+beforeAll(async () => {
+  pg = await startPostgres();
+}, 120_000);
+afterAll(() => pg?.stop());
+
+type Row = Record<string, unknown>;
+
+const upload = (reportId: string, ids: string[], digest: string) => ({
+  reportId,
+  report: report(
+    "registry.example/pages:1",
+    ids.map((id) => vuln(id, `p-${id.toLowerCase()}`, "1")),
+  ),
+  inventory: {
+    packages: [],
+    layers: [],
+    image: { digest, repoTags: ["registry.example/pages:1"], repoDigests: [] },
+  },
+});
+
+const listed = async (srv: { url: string }, token: string, query: string): Promise<string[]> => {
+  const res = await call(srv, "GET", `/api/v1/findings?${query}`, { token });
+  expect(res.status).toBe(200);
+  expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+  return (res.body.items as Row[]).map((r) => `${String(r.rule_id)}:${String(r.state)}`).sort();
+};
+
+describe.each(["sqlite", "postgres"] as const)("findings pages on %s", (dialect) => {
+  let srv: TestServer;
+  beforeAll(async () => {
+    srv = await startTestServer(dialect, pg);
+  });
+  afterAll(() => srv?.dispose());
+
+  it("shows every ingest and every direct write at once, and repeats identical pages", async () => {
+    const asset = DIGEST(0x51);
+    const q = `asset=${encodeURIComponent(asset)}&limit=50`;
+    const post = (id: string, ids: string[]) =>
+      call(srv, "POST", "/api/v1/scans", { token: srv.tokens.ingest, body: upload(id, ids, asset) });
+    expect(await listed(srv, srv.tokens.read, q)).toEqual([]);
+    expect((await post("r-pages-0001", ["CVE-P1"])).status).toBe(201);
+    expect(await listed(srv, srv.tokens.read, q)).toEqual(["CVE-P1:open"]);
+    // The same page twice: the second answer comes from the cache and must be the same.
+    const first = await call(srv, "GET", `/api/v1/findings?${q}`, { token: srv.tokens.read });
+    const second = await call(srv, "GET", `/api/v1/findings?${q}`, { token: srv.tokens.read });
+    expect(second.body).toEqual(first.body);
+    expect((await post("r-pages-0002", ["CVE-P1", "CVE-P2"])).status).toBe(201);
+    expect(await listed(srv, srv.tokens.read, q)).toEqual(["CVE-P1:open", "CVE-P2:open"]);
+    // A write the API did not make (a re-match, another process on the same store).
+    await srv.store.exec("UPDATE findings SET state = 'fixed' WHERE rule_id = $1 AND asset = $2", [
+      "CVE-P2",
+      asset,
+    ]);
+    expect(await listed(srv, srv.tokens.read, q)).toEqual(["CVE-P1:open", "CVE-P2:fixed"]);
+    expect(await listed(srv, srv.tokens.read, `${q}&state=open`)).toEqual(["CVE-P1:open"]);
+    await srv.store.exec(
+      "DELETE FROM finding_events WHERE finding_key IN (SELECT key FROM findings WHERE asset = $1)",
+      [asset],
+    );
+    await srv.store.exec("DELETE FROM findings WHERE asset = $1", [asset]);
+    expect(await listed(srv, srv.tokens.read, q)).toEqual([]);
+  });
+
+  it("still checks credentials on every request", async () => {
+    const q = "limit=5";
+    expect((await call(srv, "GET", `/api/v1/findings?${q}`, { token: srv.tokens.read })).status).toBe(200);
+    expect((await call(srv, "GET", `/api/v1/findings?${q}`)).status).toBe(401);
+    expect((await call(srv, "GET", `/api/v1/findings?${q}`, { token: srv.tokens.ingest })).status).toBe(403);
+  });
+});
+
+describe("findings pages across two server instances on one PostgreSQL", () => {
+  let a: RunningServer;
+  let b: RunningServer;
+  beforeAll(async () => {
+    const databaseUrl = await pg.createDatabase();
+    a = await startServer({ listen: "127.0.0.1:0", log: () => undefined, databaseUrl });
+    b = await startServer({ listen: "127.0.0.1:0", log: () => undefined, databaseUrl });
+  }, 60_000);
+  afterAll(async () => {
+    await a?.stop();
+    await b?.stop();
+  });
+
+  it("an instance's cached page gives way to what the other one ingested", async () => {
+    const ingest = (await createToken(a.store, { scope: "ingest", name: "t-ingest" })).secret;
+    const read = (await createToken(a.store, { scope: "read", name: "t-read" })).secret;
+    const asset = DIGEST(0x52);
+    const q = `asset=${encodeURIComponent(asset)}&limit=50`;
+    const post = (srv: RunningServer, id: string, ids: string[]) =>
+      call(srv, "POST", "/api/v1/scans", { token: ingest, body: upload(id, ids, asset) });
+    expect((await post(a, "r-two-0001", ["CVE-T1"])).status).toBe(201);
+    expect(await listed(b, read, q)).toEqual(["CVE-T1:open"]);
+    expect(await listed(a, read, q)).toEqual(["CVE-T1:open"]);
+    expect((await post(a, "r-two-0002", ["CVE-T1", "CVE-T2"])).status).toBe(201);
+    expect(await listed(b, read, q)).toEqual(["CVE-T1:open", "CVE-T2:open"]);
+    expect((await post(b, "r-two-0003", ["CVE-T2"])).status).toBe(201);
+    expect(await listed(a, read, q)).toEqual(["CVE-T1:fixed", "CVE-T2:open"]);
+    expect(await listed(b, read, q)).toEqual(["CVE-T1:fixed", "CVE-T2:open"]);
+  });
+});
