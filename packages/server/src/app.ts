@@ -1,9 +1,9 @@
 import cookie from "@fastify/cookie";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Store } from "@bulwark/store";
-import { sameSecret } from "./auth/secrets.js";
+import { hashSecret, sameSecret } from "./auth/secrets.js";
 import { LoginLimiter } from "./auth/ratelimit.js";
-import { FindingsPages } from "./repo/findings-pages.js";
+import { readVersions, VersionedCache, type Versions } from "./repo/versions.js";
 import type { Principal } from "./auth/scopes.js";
 import { ServerError } from "./errors.js";
 import { openApiDocument } from "./openapi.js";
@@ -37,6 +37,8 @@ export interface AppOptions {
 declare module "fastify" {
   interface FastifyRequest {
     principal?: Principal;
+    /** The store's data versions, read once per request that needs them (repo/versions.ts). */
+    versions?: Versions;
   }
 }
 
@@ -53,7 +55,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const ctx: AppContext = {
     store: opts.store,
     limiter: new LoginLimiter(),
-    findingsPages: new FindingsPages(opts.store),
+    findingsPages: new VersionedCache<string>(512, 64 * 1024 * 1024, (body) => body.length),
+    tokenPrincipals: new VersionedCache<Principal>(10_000),
     tls: Boolean(opts.https),
     ...(opts.rematch ? { rematch: opts.rematch } : {}),
     ...(opts.matchInventory ? { matchInventory: opts.matchInventory } : {}),
@@ -65,7 +68,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     (_req, reply) => void reply.code(404).send({ error: "NOT_FOUND", message: "no such route" }),
   );
   app.addHook("onRequest", async (req) => {
-    req.principal = await authenticate(ctx.store, req);
+    req.principal = await authenticate(ctx, req);
   });
   // onSend, not onResponse: the entry is written before the client hears the answer.
   app.addHook("onSend", async (req, reply, payload) => {
@@ -93,12 +96,33 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 }
 
 /** Bearer token first, then the session cookie; invalid credentials are simply no principal. */
-async function authenticate(store: Store, req: FastifyRequest): Promise<Principal | undefined> {
+async function authenticate(ctx: AppContext, req: FastifyRequest): Promise<Principal | undefined> {
   const auth = req.headers.authorization;
-  if (auth?.startsWith("Bearer ")) return principalForToken(store, auth.slice(7).trim());
+  if (auth?.startsWith("Bearer ")) return tokenPrincipal(ctx, req, auth.slice(7).trim());
   const session = req.cookies?.[SESSION_COOKIE];
-  if (session) return principalForSession(store, session);
+  if (session) return principalForSession(ctx.store, session);
   return undefined;
+}
+
+/**
+ * A token's principal, kept while no token changes (a revocation is one): agents and consoles
+ * send the same token with every request, and looking it up was one of a list request's two
+ * database round trips. Unknown tokens are not kept, so guessing fills nothing.
+ */
+async function tokenPrincipal(
+  ctx: AppContext,
+  req: FastifyRequest,
+  secret: string,
+): Promise<Principal | undefined> {
+  req.versions = await readVersions(ctx.store);
+  const version = req.versions.tokens;
+  // Keyed by the secret's hash: the process keeps no list of live secrets.
+  const key = hashSecret(secret);
+  const cached = ctx.tokenPrincipals.get(key, version);
+  if (cached) return cached;
+  const principal = await principalForToken(ctx.store, secret);
+  if (principal) ctx.tokenPrincipals.set(key, version, principal);
+  return principal;
 }
 
 /** Runs before body validation, so nothing about a request reaches data without the right scope. */

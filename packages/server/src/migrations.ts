@@ -157,21 +157,24 @@ CREATE TABLE server_state (
 );`,
   },
   {
-    // The findings version of the list's page cache (repo/findings-pages.ts). SQLite needs no
-    // table: one connection writes, and total_changes()/data_version tell.
-    id: "005-findings-version",
+    // Versions of the findings and the API tokens, for what server instances cache in memory
+    // (repo/versions.ts). SQLite needs no table: one connection writes, total_changes() tells.
+    id: "005-data-versions",
     sql: {
       sqlite: "SELECT 1",
       postgres: `
-CREATE TABLE findings_version (slot INTEGER PRIMARY KEY, v BIGINT NOT NULL);
-INSERT INTO findings_version (slot, v) SELECT s, 0 FROM generate_series(0, 15) AS s;
-CREATE FUNCTION bump_findings_version() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE TABLE data_versions (kind TEXT NOT NULL, slot INTEGER NOT NULL, v BIGINT NOT NULL, PRIMARY KEY (kind, slot));
+INSERT INTO data_versions (kind, slot, v)
+  SELECT k, s, 0 FROM unnest(ARRAY['findings', 'tokens']) AS k, generate_series(0, 15) AS s;
+CREATE FUNCTION bump_data_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE findings_version SET v = v + 1 WHERE slot = pg_backend_pid() % 16;
+  UPDATE data_versions SET v = v + 1 WHERE kind = TG_ARGV[0] AND slot = pg_backend_pid() % 16;
   RETURN NULL;
 END $$;
 CREATE TRIGGER findings_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON findings
-  FOR EACH STATEMENT EXECUTE FUNCTION bump_findings_version();`,
+  FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('findings');
+CREATE TRIGGER tokens_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON api_tokens
+  FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('tokens');`,
     },
   },
 ];

@@ -1,5 +1,6 @@
 import { ServerError } from "../errors.js";
 import { ingestScan, type ScanUpload } from "../repo/ingest.js";
+import { readVersions } from "../repo/versions.js";
 import {
   getFinding,
   getImage,
@@ -89,7 +90,15 @@ export const dataRoutes: RouteDef[] = [
     querystring: findingsQuery,
     async handler(req, reply, ctx) {
       const q = req.query as FindingFilter;
-      const body = await ctx.findingsPages.get(q, () => listFindings(ctx.store, q));
+      // Pages are what consoles poll; the data changes only when reports arrive or the database
+      // is re-matched. Read before the query: see repo/versions.ts for why that is never stale.
+      const version = (req.versions ??= await readVersions(ctx.store)).findings;
+      const key = JSON.stringify(Object.entries(q).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      let body = ctx.findingsPages.get(key, version);
+      if (body === undefined) {
+        body = JSON.stringify(await listFindings(ctx.store, q));
+        ctx.findingsPages.set(key, version, body);
+      }
       // Already JSON: sent as it is, not serialised again.
       void reply.type("application/json; charset=utf-8");
       return body;

@@ -2,13 +2,15 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Store } from "@bulwark/store";
 import type { LoginLimiter } from "../auth/ratelimit.js";
 import type { Principal, Scope } from "../auth/scopes.js";
-import type { FindingsPages } from "../repo/findings-pages.js";
+import type { VersionedCache } from "../repo/versions.js";
 
 export interface AppContext {
   store: Store;
   limiter: LoginLimiter;
-  /** The findings list's serialised pages, valid until findings change. */
-  findingsPages: FindingsPages;
+  /** The findings list's serialised pages, by query, under the findings version. */
+  findingsPages: VersionedCache<string>;
+  /** API tokens' principals, by secret, under the tokens version. */
+  tokenPrincipals: VersionedCache<Principal>;
   /** Re-matches every stored inventory now (admin action); undefined without an advisory database. */
   rematch?: () => Promise<unknown>;
   matchInventory?: (

@@ -1,7 +1,8 @@
 /**
- * The findings list's page cache (repo/findings-pages.ts) never answers with findings older
- * than the store's: after an ingest, after a write that bypasses the API (as a re-match or
- * another process does), and — on PostgreSQL — when another server instance wrote them.
+ * What a server keeps in memory under the store's data versions (repo/versions.ts) is never
+ * older than the store: the findings list's pages after an ingest, after a write that bypasses
+ * the API (as a re-match or another process does), and a token's principal after it is
+ * revoked — on PostgreSQL also when another server instance made the change.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPostgres, type RunningPostgres } from "../../store/src/testing/index.js";
@@ -73,11 +74,18 @@ describe.each(["sqlite", "postgres"] as const)("findings pages on %s", (dialect)
     expect(await listed(srv, srv.tokens.read, q)).toEqual([]);
   });
 
-  it("still checks credentials on every request", async () => {
+  it("still checks credentials on every request; a revoked token stops at once", async () => {
     const q = "limit=5";
-    expect((await call(srv, "GET", `/api/v1/findings?${q}`, { token: srv.tokens.read })).status).toBe(200);
-    expect((await call(srv, "GET", `/api/v1/findings?${q}`)).status).toBe(401);
-    expect((await call(srv, "GET", `/api/v1/findings?${q}`, { token: srv.tokens.ingest })).status).toBe(403);
+    const get = (token?: string) => call(srv, "GET", `/api/v1/findings?${q}`, token ? { token } : {});
+    expect((await get(srv.tokens.read)).status).toBe(200);
+    expect((await get()).status).toBe(401);
+    expect((await get(srv.tokens.ingest)).status).toBe(403);
+    const t = await createToken(srv.store, { scope: "read", name: "t-revoke" });
+    expect((await get(t.secret)).status).toBe(200);
+    expect((await get(t.secret)).status).toBe(200);
+    const revoked = await call(srv, "DELETE", `/api/v1/tokens/${t.id}`, { token: srv.tokens.admin });
+    expect(revoked.status).toBe(200);
+    expect((await get(t.secret)).status).toBe(401);
   });
 });
 
@@ -109,5 +117,13 @@ describe("findings pages across two server instances on one PostgreSQL", () => {
     expect((await post(b, "r-two-0003", ["CVE-T2"])).status).toBe(201);
     expect(await listed(a, read, q)).toEqual(["CVE-T1:fixed", "CVE-T2:open"]);
     expect(await listed(b, read, q)).toEqual(["CVE-T1:fixed", "CVE-T2:open"]);
+  });
+
+  it("a token revoked through one instance is refused by the other at once", async () => {
+    const admin = (await createToken(a.store, { scope: "admin", name: "t-admin" })).secret;
+    const t = await createToken(a.store, { scope: "read", name: "t-two-revoke" });
+    expect((await call(b, "GET", "/api/v1/findings?limit=1", { token: t.secret })).status).toBe(200);
+    expect((await call(a, "DELETE", `/api/v1/tokens/${t.id}`, { token: admin })).status).toBe(200);
+    expect((await call(b, "GET", "/api/v1/findings?limit=1", { token: t.secret })).status).toBe(401);
   });
 });

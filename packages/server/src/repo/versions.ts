@@ -1,0 +1,79 @@
+/**
+ * Values that change whenever some data may have changed, so that what a server instance keeps
+ * in memory (the findings list's pages, the principals of API tokens) is used only while the
+ * store still holds what it was built from — on several instances sharing one PostgreSQL too.
+ *
+ * Why a cached value is never stale: each is stored under the version read *before* the query
+ * that built it, and used only while the version read for a request equals it. Versions change
+ * with every commit that touches the data, so if a commit lands between the version read and
+ * the query, the value may be newer than its version, but that version is then already past
+ * and is never read again. A value is thus used only when no such commit has happened since.
+ *
+ * - PostgreSQL: per kind, the sum of `data_versions` rows, which statement triggers on the
+ *   tables bump inside the writing transaction, so a new sum becomes visible with the data and
+ *   not before. Sixteen rows per kind, one per `pg_backend_pid() % 16`, so that concurrent
+ *   writers (the fleet's instances) rarely wait on one row lock, and a transaction never takes
+ *   two of a kind.
+ * - SQLite: one connection per server writes, so `total_changes()` (rows changed through it, in
+ *   any table: conservative) plus `data_version` (changes when another connection commits, e.g.
+ *   an offline `bulwark admin`), for every kind.
+ */
+import type { Store } from "@bulwark/store";
+
+export interface Versions {
+  findings: string;
+  tokens: string;
+}
+
+export async function readVersions(store: Store): Promise<Versions> {
+  if (store.dialect === "postgres") {
+    const rows = await store.query<{ kind: string; v: string }>(
+      "SELECT kind, sum(v)::text AS v FROM data_versions GROUP BY kind",
+    );
+    const of = (kind: string) => rows.find((r) => r.kind === kind)?.v ?? "";
+    return { findings: of("findings"), tokens: of("tokens") };
+  }
+  const [row] = await store.query<{ v: string }>(
+    "SELECT total_changes() || '.' || (SELECT data_version FROM pragma_data_version) AS v",
+  );
+  const v = String(row?.v ?? "");
+  return { findings: v, tokens: v };
+}
+
+/** A bounded map of values built under a version; a value is returned only for the same version. */
+export class VersionedCache<T> {
+  private readonly entries = new Map<string, { version: string; value: T; size: number }>();
+  private total = 0;
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly maxSize = Infinity,
+    private readonly sizeOf: (value: T) => number = () => 0,
+  ) {}
+
+  get(key: string, version: string): T | undefined {
+    const hit = this.entries.get(key);
+    if (hit?.version !== version) return undefined;
+    // Most recently used last: a Map keeps insertion order, so eviction takes the oldest.
+    this.entries.delete(key);
+    this.entries.set(key, hit);
+    return hit.value;
+  }
+
+  set(key: string, version: string, value: T): void {
+    this.drop(key);
+    const size = this.sizeOf(value);
+    if (size > this.maxSize / 8) return;
+    this.entries.set(key, { version, value, size });
+    this.total += size;
+    while (this.entries.size > this.maxEntries || this.total > this.maxSize)
+      this.drop(this.entries.keys().next().value as string);
+  }
+
+  private drop(key: string): void {
+    const old = this.entries.get(key);
+    if (!old) return;
+    this.total -= old.size;
+    this.entries.delete(key);
+  }
+}
