@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 const bin = resolve(dirname(fileURLToPath(import.meta.url)), "../../cli/src/bin.ts");
 const tsx = fileURLToPath(import.meta.resolve("tsx"));
 const dir = mkdtempSync(join(tmpdir(), "bulwark-prio-"));
+const testdata = resolve(dirname(fileURLToPath(import.meta.url)), "testdata");
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
@@ -106,5 +107,32 @@ describe("bulwark prioritize", () => {
     expect(r.stderr).toMatch(
       /^bulwark: USAGE: --observe: the report's target "oci:\/tmp\/layout:1" is not an image reference; name the image with --image DIGEST\|REF/,
     );
+  });
+
+  it("--manifests: Service and Ingress exposure from a directory; a broken file is named, not fatal", () => {
+    const report = join(dir, "m-report.json");
+    const manifests = join(dir, "manifests");
+    mkdirSync(join(manifests, "sub"), { recursive: true });
+    copyFileSync(join(testdata, "shop.yaml"), join(manifests, "sub", "shop.yaml"));
+    writeFileSync(join(manifests, "broken.yaml"), "kind: [unclosed\n");
+    const target = (ref: string) => {
+      writeFileSync(
+        report,
+        JSON.stringify({ schemaVersion: 1, target: ref, findings: [vuln("CVE-9", "web")] }),
+      );
+      return cli(["prioritize", "--report", report, "--manifests", manifests, "--format", "json"]);
+    };
+    const admin = target("registry.example/shop/admin:2");
+    expect(admin.code, admin.stderr).toBe(0);
+    expect(admin.stderr).toMatch(/broken\.yaml: not readable as YAML .*skipped/);
+    type Out = { findings: Array<{ why: string; exposed: boolean | undefined }> };
+    const out = JSON.parse(admin.stdout) as Out;
+    expect(out.findings[0]!.exposed).toBe(true);
+    expect(out.findings[0]!.why).toMatch(/exposed: Service type NodePort/);
+    const worker = JSON.parse(target("registry.example/shop/worker:3").stdout) as Out;
+    expect(worker.findings[0]!.exposed).toBe(false);
+    const missing = cli(["prioritize", "--report", report, "--manifests", join(dir, "nope")]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim().split("\n")).toHaveLength(1);
   });
 });

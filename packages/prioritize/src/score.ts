@@ -45,7 +45,8 @@ export function isExposed(ctx: RuntimeContext): boolean | undefined {
     e.ingress ||
     (e.serviceType && e.serviceType !== "ClusterIP") ||
     (e.northSouthFlows ?? 0) > 0 ||
-    (e.listeningPorts?.length ?? 0) > 0,
+    (e.listeningPorts?.length ?? 0) > 0 ||
+    (e.hostPorts?.length ?? 0) > 0,
   );
 }
 
@@ -133,5 +134,6 @@ function exposureReason(ctx: RuntimeContext): string {
   if (e.serviceType && e.serviceType !== "ClusterIP") parts.push(`Service type ${e.serviceType}`);
   if ((e.northSouthFlows ?? 0) > 0) parts.push(`${e.northSouthFlows} connection(s) from outside the cluster`);
   if (e.listeningPorts?.length) parts.push(`listening on port(s) ${e.listeningPorts.join(", ")}`);
+  if (e.hostPorts?.length) parts.push(`on the node's port(s) ${e.hostPorts.join(", ")}`);
   return `exposed: ${parts.join(", ")}`;
 }

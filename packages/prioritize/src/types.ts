@@ -31,7 +31,14 @@ export interface RuntimeContext {
      */
     judged?: ReadonlySet<string>;
   };
-  exposure?: { listeningPorts?: number[]; northSouthFlows?: number; serviceType?: string; ingress?: boolean };
+  exposure?: {
+    listeningPorts?: number[];
+    northSouthFlows?: number;
+    serviceType?: string;
+    ingress?: boolean;
+    /** Ports of the node the workload takes (hostPort, or any port on the host network). */
+    hostPorts?: number[];
+  };
   privilege?: { root?: boolean; privileged?: boolean; hostMounts?: string[]; capabilities?: string[] };
   /** Secrets readable by the workload (mounted or in its environment). */
   secretsReachable?: number;

@@ -4,6 +4,8 @@ import { BulwarkError, errorMessage } from "../deps.js";
 import { funnel, prioritize } from "../rank.js";
 import type { RiskFinding, RiskScore, RuntimeContext } from "../types.js";
 import { notInUseVex } from "../vex.js";
+import { exposureOfImage, mergeExposure } from "../manifests.js";
+import { readManifestExposure } from "./manifests.js";
 import { imageToObserve, observeContext, parseWindow, type Observed, type Observer } from "./observe.js";
 
 export type { Observer, ObserverResult } from "./observe.js";
@@ -17,6 +19,7 @@ interface Flags {
   format: string;
   top: string;
   vexOut?: string;
+  manifests?: string;
 }
 
 function readJson(path: string, what: string): unknown {
@@ -120,7 +123,7 @@ function print(ranked: RiskScore[], flags: Flags, observed: Observed | undefined
 }
 
 /**
- * `bulwark prioritize --report R.json [--evidence E.json | --observe [--image I] [--window W]] [--vex-out V.json]`.
+ * `bulwark prioritize --report R.json [--evidence E.json | --observe [--image I] [--window W]] [--manifests PATH] [--vex-out V.json]`.
  * `observer` samples this host's containers; the CLI passes the runtime agent's collector.
  */
 export function registerPrioritize(program: Command, observer?: Observer): void {
@@ -135,6 +138,10 @@ export function registerPrioritize(program: Command, observer?: Observer): void 
     .option("--format <format>", "table or json", "table")
     .option("--top <n>", "how many findings to list in the table", "20")
     .option("--vex-out <file>", "write OpenVEX not_affected statements for packages never loaded")
+    .option(
+      "--manifests <path>",
+      "Kubernetes YAML (file or directory): Service, Ingress and host-port exposure",
+    )
     .action(async (flags: Flags) => {
       const windowMs = checkFlags(flags, observer);
       const report = readJson(flags.report, "report");
@@ -145,6 +152,15 @@ export function registerPrioritize(program: Command, observer?: Observer): void 
         observed = await observeContext(observer!, imageToObserve(flags.image, target), windowMs, findings);
       const ctx =
         observed?.ctx ?? (flags.evidence ? contextFromEvidence(readJson(flags.evidence, "evidence")) : {});
+      if (flags.manifests) {
+        const all = readManifestExposure(flags.manifests, (line) =>
+          process.stderr.write(`bulwark: ${line}\n`),
+        );
+        const refs = [target, ...(flags.image ? [flags.image] : [])];
+        const digests = refs.flatMap((r) => /sha256:[a-f0-9]{64}/.exec(r)?.[0] ?? []);
+        const exposure = mergeExposure(ctx.exposure, exposureOfImage(all, { refs, digests }));
+        if (exposure) ctx.exposure = exposure;
+      }
       const ranked = prioritize(findings, () => ctx);
       if (flags.vexOut)
         writeFileSync(flags.vexOut, `${JSON.stringify(notInUseVex(ranked, ctx, target), null, 2)}\n`);
