@@ -32,7 +32,7 @@ const DEFAULTS = {
   PACKAGE_DB_BYTES: 512 * 1024 * 1024,
   /** Uncompressed bytes one image layer may expand to. */
   LAYER_BYTES: 16 * 1024 * 1024 * 1024,
-  /** Uncompressed ÷ compressed size of a layer (a decompression bomb), checked past 256 MiB. */
+  /** Uncompressed / compressed size of a layer (a decompression bomb), checked past 256 MiB. */
   LAYER_RATIO: 100,
 } as const;
 

@@ -12,7 +12,7 @@ export function packageKey(p: Pick<Package, "type" | "namespace" | "name" | "ver
  * lists the same package (name, version, arch). The earliest such version introduced it.
  */
 export class Attribution {
-  /** layer \0 analyzer \0 path → package keys in that version of the file. */
+  /** layer \0 analyzer \0 path -> package keys in that version of the file. */
   private readonly contents = new Map<string, Set<string>>();
 
   constructor(

@@ -116,7 +116,7 @@ export class WasmDfa {
     this.capacity = capacity;
   }
 
-  /** (offset, -(state × classes)) of every keyword end in BYTES, as pairs. */
+  /** (offset, -(state * classes)) of every keyword end in BYTES, as pairs. */
   run(bytes: Uint8Array): Int32Array {
     this.reserve(bytes.length);
     new Uint8Array(this.memory.buffer, this.inputAt, bytes.length).set(bytes);

@@ -95,7 +95,7 @@ export class LayerGuard extends Transform {
     cb(null, chunk);
   }
 
-  /** "sha256:…" of everything that passed; call after the stream ended. */
+  /** "sha256:..." of everything that passed; call after the stream ended. */
   diffId(): string {
     return "sha256:" + this.hash.digest("hex");
   }

@@ -60,7 +60,7 @@ export const keyRules: SecretRuleSpec[] = [
     "Kubernetes service account token",
     "CRITICAL",
     ["eyjpc3mioijrdwjlcm5ldgvzl3nlcnzpy2vhy2nvdw50"],
-    // Legacy tokens: payload {"iss":"kubernetes/serviceaccount"…
+    // Legacy tokens: payload {"iss":"kubernetes/serviceaccount"...
     `${B}(eyJ[A-Za-z0-9_-]{10,500}\\.eyJpc3MiOiJrdWJlcm5ldGVzL3NlcnZpY2VhY2NvdW50${JWT_TAIL})${E}`,
     1,
   ),
