@@ -29,6 +29,15 @@ const WORKLOADS = new Set([
   "ReplicationController",
 ]);
 const TYPE_RANK: Record<string, number> = { ClusterIP: 0, NodePort: 1, LoadBalancer: 2 };
+// Other types ("ClusterIP with externalIPs") reach past the cluster like a NodePort.
+const rank = (type: string): number => TYPE_RANK[type] ?? 1;
+
+/** The most exposed of some Service types, or undefined for none. */
+const mostExposed = (types: Array<string | undefined>): string | undefined =>
+  types.reduce<string | undefined>(
+    (a, t) => (t !== undefined && (a === undefined || rank(t) > rank(a)) ? t : a),
+    undefined,
+  );
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj | undefined =>
@@ -133,7 +142,7 @@ export function exposureFromManifests(documents: readonly unknown[]): ManifestEx
     if (!pods) continue;
     const selecting = services.filter((s) => selects(s, pods));
     const top = selecting.reduce<Service | undefined>(
-      (a, s) => (!a || (TYPE_RANK[s.type] ?? 1) > (TYPE_RANK[a.type] ?? 1) ? s : a),
+      (a, s) => (!a || rank(s.type) > rank(a.type) ? s : a),
       undefined,
     );
     const containers = [...list(pods.spec.containers), ...list(pods.spec.initContainers)];
@@ -190,8 +199,7 @@ export function exposureOfImage(
   });
   if (mine.length === 0) return undefined;
   const exposure: Exposure = {};
-  const types = mine.map((e) => e.serviceType).filter((t): t is string => t !== undefined);
-  const top = types.sort((a, b) => (TYPE_RANK[b] ?? 1) - (TYPE_RANK[a] ?? 1))[0];
+  const top = mostExposed(mine.map((e) => e.serviceType));
   if (top) exposure.serviceType = top;
   if (mine.some((e) => e.ingress)) exposure.ingress = true;
   const hostPorts = [...new Set(mine.flatMap((e) => e.hostPorts))].sort((a, b) => a - b);
@@ -203,8 +211,8 @@ export function exposureOfImage(
 export function mergeExposure(a: Exposure | undefined, b: Exposure | undefined): Exposure | undefined {
   if (!a || !b) return a ?? b;
   const out: Exposure = { ...a, ...b };
-  const types = [a.serviceType, b.serviceType].filter((t): t is string => t !== undefined);
-  if (types.length) out.serviceType = types.sort((x, y) => (TYPE_RANK[y] ?? 1) - (TYPE_RANK[x] ?? 1))[0]!;
+  const type = mostExposed([a.serviceType, b.serviceType]);
+  if (type) out.serviceType = type;
   if (a.ingress || b.ingress) out.ingress = true;
   const union = (x?: number[], y?: number[]) =>
     [...new Set([...(x ?? []), ...(y ?? [])])].sort((m, n) => m - n);
