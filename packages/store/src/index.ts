@@ -1,4 +1,4 @@
-export type { Dialect, Store, Migration } from "./types.js";
+export type { Dialect, Store, Migration, QueryOptions } from "./types.js";
 export { openStore, defaultDataDir, type OpenStoreOptions } from "./open.js";
 export { migrate, appliedMigrations } from "./migrate.js";
 export { StoreError, isUniqueViolation, type StoreErrorCode } from "./errors.js";

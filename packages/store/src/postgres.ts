@@ -1,7 +1,7 @@
 import pg from "pg";
 import { errorMessage } from "./deps.js";
 import { StoreError } from "./errors.js";
-import type { Store } from "./types.js";
+import type { QueryOptions, Store } from "./types.js";
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -59,8 +59,11 @@ class PostgresStore implements Store {
     return this.client ?? this.pool;
   }
 
-  async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-    const result = await this.target.query(sql, params.map(toPgValue));
+  async query<T>(sql: string, params: unknown[] = [], opts: QueryOptions = {}): Promise<T[]> {
+    const values = params.map(toPgValue);
+    const result = await this.target.query(
+      opts.prepareAs ? { name: opts.prepareAs, text: sql, values } : { text: sql, values },
+    );
     return (result.rows ?? []) as T[];
   }
 

@@ -9,11 +9,20 @@ export type Dialect = "sqlite" | "postgres";
 export interface Store {
   readonly dialect: Dialect;
   /** `$1, $2…` placeholders on both dialects (translated for SQLite). */
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], opts?: QueryOptions): Promise<T[]>;
   exec(sql: string, params?: unknown[]): Promise<{ changes: number }>;
   /** Serialisable on SQLite (BEGIN IMMEDIATE), a real transaction on PostgreSQL. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+export interface QueryOptions {
+  /**
+   * PostgreSQL: prepare the statement under this name once per connection, so that a query run
+   * on every request is not parsed and planned each time. Only for a fixed SQL text: each
+   * distinct name stays prepared for the connection's life. SQLite prepares every statement.
+   */
+  prepareAs?: string;
 }
 
 export interface Migration {

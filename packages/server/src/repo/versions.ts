@@ -27,11 +27,13 @@ export interface Versions {
 
 export async function readVersions(store: Store): Promise<Versions> {
   if (store.dialect === "postgres") {
-    const rows = await store.query<{ kind: string; v: string }>(
-      "SELECT kind, sum(v)::text AS v FROM data_versions GROUP BY kind",
+    // Run on every authenticated request: one row, and prepared once per connection.
+    const [row] = await store.query<Versions>(
+      "SELECT sum(v) FILTER (WHERE kind = 'findings')::text AS findings, sum(v) FILTER (WHERE kind = 'tokens')::text AS tokens FROM data_versions",
+      [],
+      { prepareAs: "bulwark_data_versions" },
     );
-    const of = (kind: string) => rows.find((r) => r.kind === kind)?.v ?? "";
-    return { findings: of("findings"), tokens: of("tokens") };
+    return { findings: row?.findings ?? "", tokens: row?.tokens ?? "" };
   }
   const [row] = await store.query<{ v: string }>(
     "SELECT total_changes() || '.' || (SELECT data_version FROM pragma_data_version) AS v",
