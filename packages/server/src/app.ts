@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Store } from "@bulwark/store";
 import { hashSecret, sameSecret } from "./auth/secrets.js";
 import { LoginLimiter } from "./auth/ratelimit.js";
-import { readVersions, VersionedCache, type Versions } from "./repo/versions.js";
+import { VersionedCache, VersionReader, type Versions } from "./repo/versions.js";
 import type { Principal } from "./auth/scopes.js";
 import { ServerError } from "./errors.js";
 import { openApiDocument } from "./openapi.js";
@@ -57,6 +57,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     limiter: new LoginLimiter(),
     findingsPages: new VersionedCache<string>(512, 64 * 1024 * 1024, (body) => body.length),
     tokenPrincipals: new VersionedCache<Principal>(10_000),
+    versions: new VersionReader(opts.store),
     tls: Boolean(opts.https),
     ...(opts.rematch ? { rematch: opts.rematch } : {}),
     ...(opts.matchInventory ? { matchInventory: opts.matchInventory } : {}),
@@ -114,7 +115,7 @@ async function tokenPrincipal(
   req: FastifyRequest,
   secret: string,
 ): Promise<Principal | undefined> {
-  req.versions = await readVersions(ctx.store);
+  req.versions = await ctx.versions.read();
   const version = req.versions.tokens;
   // Keyed by the secret's hash: the process keeps no list of live secrets.
   const key = hashSecret(secret);

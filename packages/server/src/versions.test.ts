@@ -6,7 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPostgres, type RunningPostgres } from "../../store/src/testing/index.js";
+import type { Store } from "@bulwark/store";
 import { createToken } from "./repo/identity.js";
+import { readVersions, VersionReader } from "./repo/versions.js";
 import { startServer, type RunningServer } from "./serve.js";
 import { call, DIGEST, report, startTestServer, vuln, type TestServer } from "./testing/index.js";
 
@@ -87,6 +89,61 @@ describe.each(["sqlite", "postgres"] as const)("findings pages on %s", (dialect)
     expect(revoked.status).toBe(200);
     expect((await get(t.secret)).status).toBe(401);
   });
+});
+
+describe.each(["sqlite", "postgres"] as const)("shared version reads on %s", (dialect) => {
+  let srv: TestServer;
+  beforeAll(async () => {
+    srv = await startTestServer(dialect, pg);
+  });
+  afterAll(() => srv?.dispose());
+
+  /** The real store, but each versions read is counted and held after it ran until `release`. */
+  const heldStore = (store: Store) => {
+    let release = () => undefined as void;
+    let held = new Promise<void>((r) => (release = r));
+    const counted = {
+      reads: 0,
+      release: () => {
+        release();
+        held = new Promise<void>((r) => (release = r));
+      },
+      store: {
+        dialect: store.dialect,
+        query: async (...args: Parameters<Store["query"]>) => {
+          const rows = await store.query(...args);
+          counted.reads++;
+          await held;
+          return rows;
+        },
+      } as unknown as Store,
+    };
+    return counted;
+  };
+
+  it("never hands a request a read that began before it arrived, and shares the next one", async () => {
+    const held = heldStore(srv.store);
+    const reader = new VersionReader(held.store);
+    // Bounded, so that a reader that never starts the second read fails below instead of hanging.
+    const readsDone = async (n: number) => {
+      for (let i = 0; i < 2000 && held.reads < n; i++) await new Promise((r) => setTimeout(r, 5));
+    };
+    const early = reader.read();
+    // Once the first read has run (its snapshot is taken), commit a write it cannot have seen.
+    await readsDone(1);
+    const before = await readVersions(srv.store);
+    await createToken(srv.store, { scope: "read", name: `t-held-${dialect}` });
+    const after = await readVersions(srv.store);
+    expect(after.tokens).not.toBe(before.tokens);
+    const late = Array.from({ length: 20 }, () => reader.read());
+    held.release();
+    expect((await early).tokens).toBe(before.tokens);
+    await readsDone(2);
+    held.release();
+    for (const v of await Promise.all(late)) expect(v).toEqual(after);
+    // Twenty-one requests, two reads.
+    expect(held.reads).toBe(2);
+  }, 30_000);
 });
 
 describe("findings pages across two server instances on one PostgreSQL", () => {

@@ -1,6 +1,5 @@
 import { ServerError } from "../errors.js";
 import { ingestScan, type ScanUpload } from "../repo/ingest.js";
-import { readVersions } from "../repo/versions.js";
 import {
   getFinding,
   getImage,
@@ -92,7 +91,7 @@ export const dataRoutes: RouteDef[] = [
       const q = req.query as FindingFilter;
       // Pages are what consoles poll; the data changes only when reports arrive or the database
       // is re-matched. Read before the query: see repo/versions.ts for why that is never stale.
-      const version = (req.versions ??= await readVersions(ctx.store)).findings;
+      const version = (req.versions ??= await ctx.versions.read()).findings;
       const key = JSON.stringify(Object.entries(q).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
       let body = ctx.findingsPages.get(key, version);
       if (body === undefined) {

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Store } from "@bulwark/store";
 import type { LoginLimiter } from "../auth/ratelimit.js";
 import type { Principal, Scope } from "../auth/scopes.js";
-import type { VersionedCache } from "../repo/versions.js";
+import type { VersionedCache, VersionReader } from "../repo/versions.js";
 
 export interface AppContext {
   store: Store;
@@ -11,6 +11,8 @@ export interface AppContext {
   findingsPages: VersionedCache<string>;
   /** API tokens' principals, by secret, under the tokens version. */
   tokenPrincipals: VersionedCache<Principal>;
+  /** The store's data versions, shared by concurrent requests (never a read begun before one arrived). */
+  versions: VersionReader;
   /** Re-matches every stored inventory now (admin action); undefined without an advisory database. */
   rematch?: () => Promise<unknown>;
   matchInventory?: (
