@@ -125,7 +125,7 @@ describe("contextFromRecords", () => {
     );
   });
 
-  it("exposure: listening ports and north-south flows add up; an explicit exposure item wins", () => {
+  it("exposure: listening ports and north-south flows add up; the newest exposure item wins over older ones and what a sensor saw adds to it", () => {
     const ports = contextFromRecords(
       [
         rec("listening_ports", { ports: [8080] }),
@@ -142,7 +142,12 @@ describe("contextFromRecords", () => {
       [rec("exposure", { ingress: true }), rec("listening_ports", { ports: [80] })],
       [],
     );
-    expect(explicit.exposure).toEqual({ ingress: true });
+    expect(explicit.exposure).toEqual({ ingress: true, listeningPorts: [80] });
+    const newest = contextFromRecords(
+      [rec("exposure", { serviceType: "ClusterIP" }), rec("exposure", { serviceType: "LoadBalancer" })],
+      [],
+    );
+    expect(newest.exposure).toEqual({ serviceType: "ClusterIP" });
     expect(contextFromRecords([], [])).toEqual({});
   });
 

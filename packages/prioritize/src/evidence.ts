@@ -5,6 +5,7 @@
  * ports and exposure, privilege. One join for the server and the CLI, so both rank alike.
  */
 import { judgeablePackages, packagesInUse, type OwnedPackage } from "./in-use.js";
+import { mergeExposure } from "./manifests.js";
 import type { RuntimeContext } from "./types.js";
 
 /** One evidence item with its window in ms (the store keeps times as numbers). */
@@ -42,7 +43,8 @@ function mergePrivilege(into: Privilege | undefined, d: Record<string, unknown>)
 }
 
 /**
- * `records` newest first (the first `exposure` item wins; all others accumulate).
+ * `records` newest first (the first `exposure` item wins over older ones, e.g. from manifests
+ * scanned again; the ports and flows a sensor saw add to it; all others accumulate).
  * `ownership` (file → purl, e.g. dpkg's lists) makes the join exact for OS packages.
  */
 export function contextFromRecords(
@@ -100,10 +102,14 @@ export function contextFromRecords(
       source: [...sources].sort().join("; "),
       ...(judged ? { judged } : {}),
     };
-  if (!ctx.exposure && (sawPorts || northSouth !== undefined))
-    ctx.exposure = {
-      ...(sawPorts ? { listeningPorts: [...ports].sort((a, b) => a - b) } : {}),
-      ...(northSouth !== undefined ? { northSouthFlows: northSouth.size } : {}),
-    };
+  const observed =
+    sawPorts || northSouth !== undefined
+      ? {
+          ...(sawPorts ? { listeningPorts: [...ports].sort((a, b) => a - b) } : {}),
+          ...(northSouth !== undefined ? { northSouthFlows: northSouth.size } : {}),
+        }
+      : undefined;
+  const exposure = mergeExposure(ctx.exposure, observed);
+  if (exposure) ctx.exposure = exposure;
   return ctx;
 }
