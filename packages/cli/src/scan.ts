@@ -115,7 +115,13 @@ async function runScan(kind: TargetKind, target: string, flags: ScanFlags, cmd: 
   // The server client is loaded only when an upload is asked for.
   const upload =
     flags.server || flags.token
-      ? await (await import("@bulwark/server")).uploadAfterScan(flags, (m) => log(globalOptions(cmd), m))
+      ? await (
+          await import("@bulwark/server")
+        ).uploadAfterScan(
+          flags,
+          (m) => log(globalOptions(cmd), m),
+          kind === "fs" || kind === "config" ? target : undefined,
+        )
       : undefined;
   if (upload) opts.registry = upload.registry;
   // Loaded on use: `bulwark --help` and the other commands start without the scanners.

@@ -46,10 +46,12 @@ export async function uploadScan(
   report: Report,
   inventory: Inventory | undefined,
   opts: UploadOptions,
+  exposure?: ScanUpload["exposure"],
 ): Promise<IngestResult> {
   const body: ScanUpload = {
     reportId: `r-${randomUUID()}`,
     report,
+    ...(exposure ? { exposure } : {}),
     ...(inventory
       ? {
           inventory: {

@@ -177,4 +177,16 @@ CREATE TRIGGER tokens_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ap
   FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('tokens');`,
     },
   },
+  {
+    // The workloads' exposure found in scanned Kubernetes manifests, one row per scanned
+    // target (a new scan of it replaces the row); joined with images by reference when ranked.
+    id: "006-manifest-exposure",
+    sql: `
+CREATE TABLE manifest_exposure (
+  source TEXT PRIMARY KEY,
+  scan_id TEXT NOT NULL,
+  items TEXT NOT NULL,
+  received_at BIGINT NOT NULL
+);`,
+  },
 ];

@@ -86,6 +86,28 @@ export const scanUpload = {
       },
     },
     inventory,
+    exposure: {
+      type: "array",
+      maxItems: 10_000,
+      items: {
+        type: "object",
+        required: ["image", "namespace", "workload", "services", "ingress", "hostPorts"],
+        additionalProperties: false,
+        properties: {
+          image: LONG,
+          namespace: LONG,
+          workload: LONG,
+          serviceType: { type: "string", maxLength: 64 },
+          services: { type: "array", maxItems: 1000, items: LONG },
+          ingress: { type: "boolean" },
+          hostPorts: {
+            type: "array",
+            maxItems: 1000,
+            items: { type: "integer", minimum: 0, maximum: 65535 },
+          },
+        },
+      },
+    },
   },
 };
 

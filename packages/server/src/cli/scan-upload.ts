@@ -4,10 +4,13 @@ import type { Inventory, Report, Scanner } from "../deps.js";
 /**
  * Checks the flags before the scan (a typo must not cost a long scan) and returns the scanner
  * registry to use plus the step that uploads once the scan is done; undefined without --server.
+ * `tree`: the scanned directory or file, whose Kubernetes manifests' exposure (Services,
+ * Ingresses, host ports) goes with a misconfiguration scan, for the server's ranking.
  */
 export async function uploadAfterScan(
   flags: UploadFlags,
   log: (line: string) => void,
+  tree?: string,
 ): Promise<{ registry: Scanner[]; send(report: Report): Promise<void> } | undefined> {
   const checked = await checkUploadFlags(flags);
   if (!checked) return undefined;
@@ -17,7 +20,13 @@ export async function uploadAfterScan(
   return {
     registry: capture.registry,
     async send(report) {
-      const r = await uploadScan(report, capture.inventory(), { server: flags.server!, token, log });
+      const exposure = await treeExposure(report, tree);
+      const r = await uploadScan(
+        report,
+        capture.inventory(),
+        { server: flags.server!, token, log },
+        exposure,
+      );
       log(
         `uploaded to ${url.origin}: scan ${r.scanId}${r.duplicate ? " (already stored)" : `, ${r.new} new, ${r.fixed} fixed, ${r.reopened} reopened`}`,
       );
@@ -45,6 +54,14 @@ export async function uploadAfterSbom(
       );
     },
   };
+}
+
+async function treeExposure(report: Report, tree: string | undefined) {
+  const scanners = report.summary.scanners;
+  if (!tree || !Array.isArray(scanners) || !scanners.includes("misconfig")) return undefined;
+  const { readManifestExposure } = await import("@bulwark/prioritize");
+  // Files that are not YAML are already in the report's misconfiguration issues.
+  return readManifestExposure(tree, () => undefined);
 }
 
 async function checkUploadFlags(flags: UploadFlags): Promise<{ url: URL; token: string } | undefined> {

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { ManifestExposure } from "@bulwark/prioritize";
 import type { Store } from "@bulwark/store";
 import type { Finding, Inventory, Report } from "../deps.js";
 import { SCANNER_KINDS } from "./finding-key.js";
@@ -10,6 +11,8 @@ export interface ScanUpload {
   reportId?: string;
   report: Report;
   inventory?: Pick<Inventory, "packages" | "os" | "layers" | "image" | "target">;
+  /** Workloads' exposure in the Kubernetes manifests of a scanned tree (absent: not looked for). */
+  exposure?: ManifestExposure[];
 }
 
 export interface IngestResult extends ApplyResult {
@@ -63,6 +66,12 @@ export async function ingestScan(
     if (inserted.changes === 0)
       return { scanId, asset, duplicate: true, new: 0, reopened: 0, fixed: 0, unchanged: 0 };
     await upsertImage(tx, asset, upload, now);
+    if (upload.exposure)
+      await tx.exec(
+        `INSERT INTO manifest_exposure (source, scan_id, items, received_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (source) DO UPDATE SET scan_id = excluded.scan_id, items = excluded.items, received_at = excluded.received_at`,
+        [asset, scanId, JSON.stringify(upload.exposure), now],
+      );
     const applied = await applyFindings(tx, {
       scanId,
       asset,

@@ -8,7 +8,7 @@ import {
   type RuntimeContext,
 } from "@bulwark/prioritize";
 import type { Store } from "@bulwark/store";
-import { contextForAsset } from "../repo/context.js";
+import { contextForAsset, loadManifestExposure } from "../repo/context.js";
 import type { RouteDef } from "./types.js";
 
 const MAX_FINDINGS = 50_000;
@@ -29,7 +29,9 @@ async function rankOpen(
     key: r.key,
   }));
   const contexts = new Map<string, RuntimeContext>();
-  for (const a of new Set(findings.map((f) => f.asset!))) contexts.set(a, await contextForAsset(store, a));
+  const manifests = await loadManifestExposure(store);
+  for (const a of new Set(findings.map((f) => f.asset!)))
+    contexts.set(a, await contextForAsset(store, a, manifests));
   return { ranked: prioritize(findings, (a) => contexts.get(a ?? "") ?? {}), contexts };
 }
 
