@@ -114,6 +114,24 @@ describe.each(["sqlite", "postgres"] as const)("exposure from scanned manifests 
       const after = await exposedOf(DIGEST(0x61));
       expect(after.exposed).not.toBe(true);
       expect(after.why).not.toMatch(/Ingress|LoadBalancer/);
+
+      // An item out of shape is refused whole (400), and nothing of it is stored.
+      const item = { image: WEB, namespace: "default", workload: "Deployment/web", services: [] };
+      const bad = async (over: object) =>
+        call(srv, "POST", "/api/v1/scans", {
+          token: srv.tokens.ingest,
+          body: {
+            report: report("k8s-bad", []),
+            exposure: [{ ...item, ingress: true, hostPorts: [], ...over }],
+          },
+        });
+      expect((await bad({ image: "r/".repeat(600) })).status).toBe(400);
+      expect((await bad({ hostPorts: [70000] })).status).toBe(400);
+      expect((await bad({ extra: 1 })).status).toBe(400);
+      const stored = await srv.store.query("SELECT source FROM manifest_exposure WHERE source = $1", [
+        "target:k8s-bad",
+      ]);
+      expect(stored).toEqual([]);
     },
     240_000,
   );

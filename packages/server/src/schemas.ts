@@ -5,6 +5,7 @@
 const SEVERITY = { type: "string", enum: ["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"] };
 const SHORT = { type: "string", maxLength: 512 };
 const LONG = { type: "string", maxLength: 8192 };
+const K8S_NAME = { type: "string", maxLength: 253 };
 
 const finding = {
   type: "object",
@@ -94,15 +95,16 @@ export const scanUpload = {
         required: ["image", "namespace", "workload", "services", "ingress", "hostPorts"],
         additionalProperties: false,
         properties: {
-          image: LONG,
-          namespace: LONG,
-          workload: LONG,
+          // Kubernetes names are at most 253 characters; an image reference, 1,024 here.
+          image: { type: "string", maxLength: 1024 },
+          namespace: K8S_NAME,
+          workload: { type: "string", maxLength: 300 },
           serviceType: { type: "string", maxLength: 64 },
-          services: { type: "array", maxItems: 1000, items: LONG },
+          services: { type: "array", maxItems: 100, items: K8S_NAME },
           ingress: { type: "boolean" },
           hostPorts: {
             type: "array",
-            maxItems: 1000,
+            maxItems: 100,
             items: { type: "integer", minimum: 0, maximum: 65535 },
           },
         },

@@ -16,16 +16,26 @@ import type { Store } from "@bulwark/store";
 import { listEvidence } from "./runtime.js";
 
 const EVIDENCE_LIMIT = 200;
-/** Scanned manifest trees read per ranking; each holds at most 10,000 workloads (schemas.ts). */
-const MANIFEST_SOURCES = 1000;
+/**
+ * Bounds on what one ranking reads of the manifest scans (each upload holds at most 10,000
+ * workloads of short strings, schemas.ts): the newest targets first, so memory stays bounded
+ * however many trees were ever scanned.
+ */
+const MANIFEST_SOURCES = 200;
+const MANIFEST_WORKLOADS = 100_000;
 
-/** Every workload of the stored manifest scans, newest first; read once per ranking. */
+/** The workloads of the most recent manifest scans; read once per ranking. */
 export async function loadManifestExposure(store: Store): Promise<ManifestExposure[]> {
   const rows = await store.query<{ items: string }>(
     "SELECT items FROM manifest_exposure ORDER BY received_at DESC, source LIMIT $1",
     [MANIFEST_SOURCES],
   );
-  return rows.flatMap((r) => JSON.parse(r.items) as ManifestExposure[]);
+  const out: ManifestExposure[] = [];
+  for (const r of rows) {
+    if (out.length >= MANIFEST_WORKLOADS) break;
+    out.push(...(JSON.parse(r.items) as ManifestExposure[]));
+  }
+  return out;
 }
 
 /** The image's exposure in those manifests, matched by its references and digests. */
