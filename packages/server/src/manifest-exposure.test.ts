@@ -44,9 +44,9 @@ describe.each(["sqlite", "postgres"] as const)("exposure from scanned manifests 
 
   /**
    * The real CLI: `bulwark scan config TREE --server URL --token T`, asynchronously, since the
-   * server it uploads to runs in this process.
+   * server it uploads to runs in this process. `stdin`: written to the CLI's standard input.
    */
-  const scanTree = (tree: string) =>
+  const scanTree = (tree: string, stdin = "") =>
     new Promise<{ status: number | null; stderr: string }>((done) => {
       const args = [
         ...["--import", tsx, bin, "--cache-dir", join(dir, "cache"), "scan", "config", tree],
@@ -56,6 +56,7 @@ describe.each(["sqlite", "postgres"] as const)("exposure from scanned manifests 
       let stderr = "";
       child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
       child.stdout.resume();
+      child.stdin.end(stdin);
       child.on("close", (status) => done({ status, stderr }));
     });
 
@@ -114,6 +115,13 @@ describe.each(["sqlite", "postgres"] as const)("exposure from scanned manifests 
       const after = await exposedOf(DIGEST(0x61));
       expect(after.exposed).not.toBe(true);
       expect(after.why).not.toMatch(/Ingress|LoadBalancer/);
+
+      // Manifests on standard input: scanned and uploaded; their exposure is not sent (the scan
+      // consumed the stream), so the earlier answer stands.
+      const piped = await scanTree("-", dry("service", "loadbalancer", "web", "--tcp=80:8080"));
+      expect(piped.status, piped.stderr).toBe(0);
+      expect(piped.stderr).toMatch(/uploaded to http:\/\/127\.0\.0\.1:\d+: scan /);
+      expect((await exposedOf(DIGEST(0x61))).exposed).not.toBe(true);
 
       // An item out of shape is refused whole (400), and nothing of it is stored.
       const item = { image: WEB, namespace: "default", workload: "Deployment/web", services: [] };

@@ -58,7 +58,8 @@ export async function uploadAfterSbom(
 
 async function treeExposure(report: Report, tree: string | undefined) {
   const scanners = report.summary.scanners;
-  if (!tree || !Array.isArray(scanners) || !scanners.includes("misconfig")) return undefined;
+  // Standard input ("-") was consumed by the scan: its manifests' exposure is not sent.
+  if (!tree || tree === "-" || !Array.isArray(scanners) || !scanners.includes("misconfig")) return undefined;
   const { readManifestExposure } = await import("@bulwark/prioritize");
   // Files that are not YAML are already in the report's misconfiguration issues.
   return readManifestExposure(tree, () => undefined);

@@ -46,9 +46,9 @@ export async function readVersions(store: Store): Promise<Versions> {
  * Reads versions for many concurrent requests with few queries. A request may use only a read
  * that *began* after it arrived: one already running may have taken its snapshot before a
  * commit this request's client saw complete. So a request arriving while a read runs waits for
- * the next one, which starts when the running one ends and serves everybody who waited — at most
- * one read runs and one waits, instead of one read per request (with 100 clients on PostgreSQL, one round
- * trip each was most of a cached list request's time).
+ * the next one, which starts when the running one ends and serves everybody who waited: one
+ * read runs and at most one waits, instead of one read per request (with 100 clients on
+ * PostgreSQL, one round trip each was most of a cached list request's time).
  */
 export class VersionReader {
   private running: Promise<Versions> | undefined;
