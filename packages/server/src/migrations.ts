@@ -1,4 +1,5 @@
 import type { Migration } from "@bulwark/store";
+import { rekeyFindingsByAsset } from "./repo/finding-key.js";
 
 /** Server tables (unprefixed). Timestamps are BIGINT milliseconds; JSON is TEXT. */
 export const serverMigrations: readonly Migration[] = [
@@ -188,5 +189,11 @@ CREATE TABLE manifest_exposure (
   items TEXT NOT NULL,
   received_at BIGINT NOT NULL
 );`,
+  },
+  {
+    // Finding keys start with their asset's hash, so one asset's findings sit together in the
+    // indexes keyed by finding (see repo/finding-key.ts); stored keys are rewritten to match.
+    id: "007-finding-keys-by-asset",
+    run: rekeyFindingsByAsset,
   },
 ];

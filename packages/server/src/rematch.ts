@@ -14,11 +14,11 @@ export interface RematchResult {
 
 const PAGE = 200;
 /**
- * Inventories are merged several to a transaction, until it has run this long. One commit per
- * inventory wrote most of the findings indexes' touched pages again for every asset (the keys
- * are hashes, so an asset's rows land all over each index); a batch writes each page once. The
- * time bound keeps SQLite's single connection (which API reads wait for) or these images' row
- * locks held for a fraction of a second, however slow the machine.
+ * Inventories are merged several to a transaction, until it has run this long: a page that
+ * every asset touches (the tail of the findings table and of each priority group) is written
+ * to the WAL once per commit, not once per asset, while SQLite's single connection (which API
+ * reads wait for) or these images' row locks are held for a fraction of a second, however slow
+ * the machine.
  */
 const BATCH_MS = 250;
 

@@ -29,9 +29,10 @@ export async function migrate(
         m.id,
       ]);
       if (done.length > 0) return;
-      const sql = typeof m.sql === "string" ? m.sql : m.sql[tx.dialect];
+      const sql = typeof m.sql === "string" || m.sql === undefined ? m.sql : m.sql[tx.dialect];
       try {
-        await tx.exec(sql);
+        if (sql) await tx.exec(sql);
+        await m.run?.(tx);
       } catch (e) {
         throw new StoreError("STORE_MIGRATION", `migration ${namespace}/${m.id} failed: ${errorMessage(e)}`, {
           cause: e,
@@ -74,6 +75,8 @@ function checkIds(namespace: string, migrations: readonly Migration[]): void {
   for (const m of migrations) {
     if (seen.has(m.id))
       throw new StoreError("STORE_MIGRATION", `migration ${namespace}/${m.id} is listed twice`);
+    if (m.sql === undefined && m.run === undefined)
+      throw new StoreError("STORE_MIGRATION", `migration ${namespace}/${m.id} has neither sql nor run`);
     seen.add(m.id);
   }
 }

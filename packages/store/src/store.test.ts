@@ -203,6 +203,35 @@ describe.each(["sqlite", "postgres"] as const)("migrate on %s", (dialect) => {
     }
   });
 
+  it("runs a migration's code step after its SQL, in the same transaction", async () => {
+    const store = await freshStore(dialect);
+    try {
+      const withCode = {
+        id: "001",
+        sql: "CREATE TABLE m_c (x TEXT)",
+        run: async (tx: Store) => {
+          await tx.exec("INSERT INTO m_c VALUES ($1)", [`computed-${tx.dialect}`]);
+        },
+      };
+      const failing = {
+        id: "002",
+        sql: "CREATE TABLE m_d (x TEXT)",
+        run: async (tx: Store) => {
+          await tx.exec("INSERT INTO m_c VALUES ('half')");
+          throw new Error("no value for this row");
+        },
+      };
+      const err = await migrate(store, "code", [withCode, failing]).catch((e: unknown) => e);
+      expect((err as StoreError).message).toMatch(/code\/002 failed: no value for this row/);
+      expect(await store.query("SELECT x FROM m_c")).toEqual([{ x: `computed-${dialect}` }]);
+      await expect(store.query("SELECT * FROM m_d")).rejects.toThrow();
+      expect(await appliedMigrations(store, "code")).toEqual(["001"]);
+      await expect(migrate(store, "code", [{ id: "003" }])).rejects.toThrow(/neither sql nor run/);
+    } finally {
+      await store.close();
+    }
+  });
+
   it("refuses a list with a duplicated id", async () => {
     const store = await freshStore(dialect);
     try {

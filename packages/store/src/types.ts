@@ -27,5 +27,11 @@ export interface QueryOptions {
 
 export interface Migration {
   id: string;
-  sql: string | { sqlite: string; postgres: string };
+  /** Schema changes, one text for both dialects or one each. */
+  sql?: string | { sqlite: string; postgres: string };
+  /**
+   * Data changes SQL cannot express on both dialects (a value the application computes, such
+   * as a hash), run after `sql` in the same transaction.
+   */
+  run?: (tx: Store) => Promise<void>;
 }
