@@ -21,3 +21,4 @@ export * from "./scan-options.js";
 export * from "./runtime-upload.js";
 export { cacheDir, defaultDataDir } from "./dirs.js";
 export * from "./attestation.js";
+export { labelSelectorMatches } from "./label-selector.js";

@@ -1,3 +1,3 @@
 /** What prioritisation uses from the packages before it. */
-export { BulwarkError, errorMessage } from "@bulwark/model";
+export { BulwarkError, errorMessage, labelSelectorMatches } from "@bulwark/model";
 export type { EvidenceUpload } from "@bulwark/model";

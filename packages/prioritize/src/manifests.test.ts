@@ -77,7 +77,15 @@ describe("exposure from Kubernetes manifests", () => {
     const doc = fc.oneof(
       fc.anything(),
       fc.record({
-        kind: fc.constantFrom("Pod", "Deployment", "Service", "Ingress", "CronJob", "DaemonSet"),
+        kind: fc.constantFrom(
+          "Pod",
+          "Deployment",
+          "Service",
+          "Ingress",
+          "CronJob",
+          "DaemonSet",
+          "NetworkPolicy",
+        ),
         metadata: fc.anything(),
         spec: fc.anything(),
       }),
@@ -88,6 +96,84 @@ describe("exposure from Kubernetes manifests", () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  describe("NetworkPolicies", () => {
+    // Hand-written: kubectl has no generator for NetworkPolicies (`kubectl create` cannot
+    // write one), and the documents follow networking.k8s.io/v1 as the API reference gives it.
+    const web = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web, tier: front } }
+    spec:
+      containers: [{ name: web, image: "registry.example/shop/web:1", ports: [{ containerPort: 80, hostPort: 8080 }] }]
+---
+apiVersion: v1
+kind: Service
+metadata: { name: web, namespace: shop }
+spec: { type: LoadBalancer, selector: { app: web }, ports: [{ port: 80 }] }
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: web, namespace: shop }
+spec: { defaultBackend: { service: { name: web, port: { number: 80 } } } }
+`;
+    const policy = (namespace: string, spec: string) =>
+      `---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: p, namespace: ${namespace} }\nspec: ${spec}\n`;
+    const exposure = (...policies: string[]) =>
+      exposureOfImage(exposureFromManifests(docsOf(web + policies.join(""))), {
+        refs: ["registry.example/shop/web:1"],
+        digests: [],
+      });
+    const open = { serviceType: "LoadBalancer", ingress: true, hostPorts: [8080] };
+    const closed = { hostPorts: [8080] };
+
+    it("a default-deny policy selecting the pods takes Service and Ingress exposure away", () => {
+      expect(exposure()).toEqual(open);
+      expect(exposure(policy("shop", "{ podSelector: {}, policyTypes: [Ingress] }"))).toEqual(closed);
+      expect(exposure(policy("shop", "{ podSelector: { matchLabels: { app: web } } }"))).toEqual(closed);
+      expect(
+        exposure(
+          policy(
+            "shop",
+            "{ podSelector: { matchExpressions: [{ key: tier, operator: In, values: [front] }] } }",
+          ),
+        ),
+      ).toEqual(closed);
+    });
+
+    it("any ingress rule, another namespace, other pods or an egress-only policy leave it exposed", () => {
+      expect(exposure(policy("shop", "{ podSelector: {}, ingress: [{}] }"))).toEqual(open);
+      expect(
+        exposure(
+          policy("shop", "{ podSelector: {} }"),
+          policy(
+            "shop",
+            "{ podSelector: { matchLabels: { app: web } }, ingress: [{ from: [{ podSelector: {} }] }] }",
+          ),
+        ),
+      ).toEqual(open);
+      expect(exposure(policy("other", "{ podSelector: {} }"))).toEqual(open);
+      expect(exposure(policy("shop", "{ podSelector: { matchLabels: { app: db } } }"))).toEqual(open);
+      expect(exposure(policy("shop", "{ podSelector: {}, policyTypes: [Egress] }"))).toEqual(open);
+      expect(
+        exposure(policy("shop", "{ podSelector: { matchExpressions: [{ key: app, operator: Near }] } }")),
+      ).toEqual(open);
+    });
+
+    it("does not apply to pods on the host network", () => {
+      const host = web.replace("containers:", "hostNetwork: true\n      containers:");
+      const found = exposureFromManifests(docsOf(host + policy("shop", "{ podSelector: {} }")));
+      expect(exposureOfImage(found, { refs: ["registry.example/shop/web:1"], digests: [] })).toEqual({
+        serviceType: "LoadBalancer",
+        ingress: true,
+        hostPorts: [80, 8080],
+      });
+    });
   });
 
   const kubectl = spawnSync("kubectl", ["version", "--client"], { encoding: "utf8" }).status === 0;

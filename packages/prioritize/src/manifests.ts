@@ -1,9 +1,12 @@
 /**
  * Exposure of container images from Kubernetes manifests: which Services select a workload's
  * pods (NodePort and LoadBalancer reach past the cluster, as do externalIPs), whether an
- * Ingress routes to one of them, and host ports or the host network. The documents are
- * untrusted input: anything not shaped as expected is skipped, never thrown on.
+ * Ingress routes to one of them, and host ports or the host network; a NetworkPolicy that
+ * admits nothing to a workload's pods takes its Service and Ingress exposure away. The
+ * documents are untrusted input: anything not shaped as expected is skipped, never thrown on.
  */
+import { ingressDenial } from "./network-policy.js";
+import { labelsOf, list, obj, str, type Obj } from "./shape.js";
 import type { RuntimeContext } from "./types.js";
 
 type Exposure = NonNullable<RuntimeContext["exposure"]>;
@@ -38,18 +41,6 @@ const mostExposed = (types: Array<string | undefined>): string | undefined =>
     (a, t) => (t !== undefined && (a === undefined || rank(t) > rank(a)) ? t : a),
     undefined,
   );
-
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj | undefined =>
-  typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : undefined;
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
-
-function labelsOf(v: unknown): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [k, val] of Object.entries(obj(v) ?? {})) if (typeof val === "string") out.set(k, val);
-  return out;
-}
 
 interface Pods {
   kind: string;
@@ -137,10 +128,14 @@ export function exposureFromManifests(documents: readonly unknown[]): ManifestEx
   const docs = documents.map(obj).filter((d): d is Obj => d !== undefined);
   const services = docs.map(serviceOf).filter((s): s is Service => s !== undefined);
   const routed = ingressBackends(docs);
+  const denied = ingressDenial(docs);
   const out: ManifestExposure[] = [];
   for (const pods of docs.map(podsOf)) {
     if (!pods) continue;
     const selecting = services.filter((s) => selects(s, pods));
+    // Traffic through a Service or an Ingress reaches the pods, where the policies apply; host
+    // ports are left as they are (whether policies cover them depends on the network plugin).
+    const reachable = !denied(pods) || pods.spec.hostNetwork === true;
     const top = selecting.reduce<Service | undefined>(
       (a, s) => (!a || rank(s.type) > rank(a.type) ? s : a),
       undefined,
@@ -153,9 +148,9 @@ export function exposureFromManifests(documents: readonly unknown[]): ManifestEx
         image,
         namespace: pods.namespace,
         workload: `${pods.kind}/${pods.name}`,
-        ...(top ? { serviceType: top.type } : {}),
+        ...(top && reachable ? { serviceType: top.type } : {}),
         services: selecting.map((s) => s.name).sort(),
-        ingress: selecting.some((s) => routed.has(`${s.namespace}/${s.name}`)),
+        ingress: reachable && selecting.some((s) => routed.has(`${s.namespace}/${s.name}`)),
         hostPorts: hostPortsOf(pods.spec, c),
       });
     }

@@ -1,8 +1,9 @@
+import { labelSelectorMatches } from "@bulwark/model";
 import type { RawFinding } from "../raw.js";
 import { runRules, type Hit } from "../rules.js";
 import { ANNOTATION, annotationDirectives, type Directive } from "../suppress.js";
 import type { Path, YamlDoc } from "../yaml-source.js";
-import { NETPOL_META, selects } from "./object-rules.js";
+import { NETPOL_META } from "./object-rules.js";
 import {
   asObj,
   asStr,
@@ -146,7 +147,8 @@ export class KubernetesFamily {
     for (const w of this.workloads) {
       const labels = endpointLabels(w.namespace, w.labels);
       const covered = this.policies.some(
-        (p) => (p.namespace === w.namespace || p.namespace === "*") && selects(p.selector, labels),
+        (p) =>
+          (p.namespace === w.namespace || p.namespace === "*") && labelSelectorMatches(p.selector, labels),
       );
       if (!covered) out.push({ ...w.raw, meta: NETPOL_META });
     }

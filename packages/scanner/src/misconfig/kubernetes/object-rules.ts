@@ -99,33 +99,3 @@ export const NETPOL_META: CheckMeta = k8s({
     kubescape: ["C-0260"],
   }),
 });
-
-/** Does a label selector (matchLabels + matchExpressions) select these labels? An empty selector selects all. */
-export function selects(selector: unknown, labels: Record<string, unknown>): boolean {
-  const sel = asObj(selector) ?? {};
-  for (const [k, v] of Object.entries(asObj(sel.matchLabels) ?? {})) if (labels[k] !== v) return false;
-  for (const raw of asArr(sel.matchExpressions)) {
-    const e = asObj(raw) ?? {};
-    const key = asStr(e.key) ?? "";
-    const values = asArr(e.values).map(String);
-    const has = Object.hasOwn(labels, key);
-    const val = has ? String(labels[key]) : undefined;
-    switch (e.operator) {
-      case "In":
-        if (!has || !values.includes(val!)) return false;
-        break;
-      case "NotIn":
-        if (has && values.includes(val!)) return false;
-        break;
-      case "Exists":
-        if (!has) return false;
-        break;
-      case "DoesNotExist":
-        if (has) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
-}
