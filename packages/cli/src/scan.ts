@@ -20,6 +20,7 @@ import {
   addImageAccessFlags,
   imageAccessFlags,
   type ImageAccessFlags,
+  addNatsFlags,
   addUploadFlags,
   type UploadFlags,
 } from "@bulwark/command";
@@ -114,7 +115,7 @@ async function runScan(kind: TargetKind, target: string, flags: ScanFlags, cmd: 
   const opts = runOptions(cmd, flags);
   // The server client is loaded only when an upload is asked for.
   const upload =
-    flags.server || flags.token
+    flags.server || flags.token || flags.nats || flags.natsCluster
       ? await (
           await import("@bulwark/server")
         ).uploadAfterScan(
@@ -154,7 +155,7 @@ async function runScan(kind: TargetKind, target: string, flags: ScanFlags, cmd: 
 }
 
 function addScanFlags(cmd: Command): Command {
-  return addUploadFlags(addImageAccessFlags(cmd))
+  return addNatsFlags(addUploadFlags(addImageAccessFlags(cmd)))
     .option(
       "--scanners <list>",
       "comma-separated: vuln, misconfig, secret, malware (default depends on the target)",

@@ -6,4 +6,4 @@
  */
 export { globalOptions, log, type GlobalOptions } from "./context.js";
 export { addImageAccessFlags, imageAccessFlags, type ImageAccessFlags } from "./image-flags.js";
-export { addUploadFlags, type UploadFlags } from "./upload-flags.js";
+export { addNatsFlags, addUploadFlags, type UploadFlags } from "./upload-flags.js";

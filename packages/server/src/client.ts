@@ -48,7 +48,21 @@ export async function uploadScan(
   opts: UploadOptions,
   exposure?: ScanUpload["exposure"],
 ): Promise<IngestResult> {
-  const body: ScanUpload = {
+  return postWithRetry<IngestResult>(
+    "/api/v1/scans",
+    scanUploadBody(report, inventory, exposure),
+    opts,
+    "report",
+  );
+}
+
+/** What a scan upload carries, over HTTP or NATS: a fresh report id makes re-sending it harmless. */
+export function scanUploadBody(
+  report: Report,
+  inventory: Inventory | undefined,
+  exposure?: ScanUpload["exposure"],
+): ScanUpload {
+  return {
     reportId: `r-${randomUUID()}`,
     report,
     ...(exposure ? { exposure } : {}),
@@ -64,7 +78,6 @@ export async function uploadScan(
         }
       : {}),
   };
-  return postWithRetry<IngestResult>("/api/v1/scans", body, opts, "report");
 }
 
 /** What the server answers to an inventory upload. */

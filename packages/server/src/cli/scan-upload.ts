@@ -3,7 +3,8 @@ import type { Inventory, Report, Scanner } from "../deps.js";
 
 /**
  * Checks the flags before the scan (a typo must not cost a long scan) and returns the scanner
- * registry to use plus the step that uploads once the scan is done; undefined without --server.
+ * registry to use plus the step that uploads once the scan is done (to the HTTP API with
+ * --server, to NATS JetStream with --nats); undefined without either.
  * `tree`: the scanned directory or file, whose Kubernetes manifests' exposure (Services,
  * Ingresses, host ports) goes with a misconfiguration scan, for the server's ranking.
  */
@@ -12,6 +13,7 @@ export async function uploadAfterScan(
   log: (line: string) => void,
   tree?: string,
 ): Promise<{ registry: Scanner[]; send(report: Report): Promise<void> } | undefined> {
+  if (flags.nats || flags.natsCluster) return publishAfterScan(await checkNatsFlags(flags), log, tree);
   const checked = await checkUploadFlags(flags);
   if (!checked) return undefined;
   const { url, token } = checked;
@@ -56,6 +58,27 @@ export async function uploadAfterSbom(
   };
 }
 
+/** `--nats URL`: the same upload, published to JetStream for `bulwark serve --nats` to ingest. */
+async function publishAfterScan(
+  nats: { url: string; cluster?: string },
+  log: (line: string) => void,
+  tree?: string,
+): Promise<{ registry: Scanner[]; send(report: Report): Promise<void> }> {
+  const { captureInventory, scanUploadBody } = await import("../client.js");
+  const { publishScan, scanSubject, shownUrl } = await import("../fleet/publish.js");
+  const capture = captureInventory();
+  return {
+    registry: capture.registry,
+    async send(report) {
+      const body = scanUploadBody(report, capture.inventory(), await treeExposure(report, tree));
+      const r = await publishScan(nats.url, scanSubject(nats.cluster), body);
+      log(
+        `published to ${shownUrl(nats.url)}: ${r.subject}, stream ${r.stream} #${r.seq}${r.duplicate ? " (already there)" : ""}`,
+      );
+    },
+  };
+}
+
 async function treeExposure(report: Report, tree: string | undefined) {
   const scanners = report.summary.scanners;
   // Standard input ("-") was consumed by the scan: its manifests' exposure is not sent.
@@ -63,6 +86,22 @@ async function treeExposure(report: Report, tree: string | undefined) {
   const { readManifestExposure } = await import("@bulwark/prioritize");
   // Files that are not YAML are already in the report's misconfiguration issues.
   return readManifestExposure(tree, () => undefined);
+}
+
+async function checkNatsFlags(flags: UploadFlags): Promise<{ url: string; cluster?: string }> {
+  const { ServerError } = await import("../errors.js");
+  if (!flags.nats) throw new ServerError("USAGE", "--nats-cluster needs --nats");
+  if (flags.server || flags.token)
+    throw new ServerError("USAGE", "--nats publishes instead of uploading: leave out --server and --token");
+  let url: URL;
+  try {
+    url = new URL(flags.nats);
+  } catch {
+    throw new ServerError("USAGE", `--nats: not a URL: ${flags.nats}`);
+  }
+  if (url.protocol !== "nats:" && url.protocol !== "tls:")
+    throw new ServerError("USAGE", "--nats must be a nats:// or tls:// URL");
+  return { url: flags.nats, ...(flags.natsCluster ? { cluster: flags.natsCluster } : {}) };
 }
 
 async function checkUploadFlags(flags: UploadFlags): Promise<{ url: URL; token: string } | undefined> {

@@ -3,10 +3,10 @@
  * `bulwark serve --nats` processes (the real CLI); agents publish; one instance is SIGKILLed
  * mid-stream; every report must end up in the store exactly once.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -157,5 +157,103 @@ describe.skipIf(missing.length > 0)(
       }
       expect(await b.exit).toBe(0);
     }, 400_000);
+
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, ["--import", tsx, bin, "--cache-dir", join(dir, "cache"), ...args], {
+        encoding: "utf8",
+        env: { ...process.env, NODE_OPTIONS: "" },
+      });
+
+    it("bulwark scan --nats: CI publishes a report, with its manifests' exposure, that an instance ingests", async () => {
+      const tree = mkdtempSync(join(dir, "tree-"));
+      // Hand-written: the transport is under test here; manifest-exposure.test.ts reads kubectl's.
+      writeFileSync(
+        join(tree, "web.yaml"),
+        [
+          "apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec:\n  selector: { matchLabels: { app: web } }",
+          "  template:\n    metadata: { labels: { app: web } }\n    spec: { containers: [{ name: web, image: registry.example/web:1 }] }",
+          "---\napiVersion: v1\nkind: Service\nmetadata: { name: web }\nspec: { type: LoadBalancer, selector: { app: web }, ports: [{ port: 80 }] }\n",
+        ].join("\n"),
+      );
+      const subject = reportSubject("ci", hostname());
+      const run = cli(
+        "scan",
+        "config",
+        tree,
+        "--nats",
+        natsUrl,
+        "--nats-cluster",
+        "ci",
+        "--output",
+        join(dir, "r.json"),
+      );
+      expect(run.stderr).toContain(`published to ${natsUrl}: ${subject}, stream BULWARK_REPORTS #`);
+      expect(run.status).toBe(0);
+      // Published before any instance runs: the report waits in the stream until one starts.
+      const srv = instance();
+      try {
+        await srv.ready;
+        const scans = () =>
+          store.query<{ asset: string }>("SELECT asset FROM scans WHERE actor = $1", [`nats:${subject}`]);
+        await waitFor("the published report stored", async () => (await scans()).length === 1);
+        const [exposure] = await store.query<{ items: string }>(
+          "SELECT items FROM manifest_exposure WHERE source = $1",
+          [(await scans())[0]!.asset],
+        );
+        expect(JSON.parse(exposure!.items)).toEqual([
+          expect.objectContaining({ image: "registry.example/web:1", serviceType: "LoadBalancer" }),
+        ]);
+      } finally {
+        srv.child.kill("SIGTERM");
+      }
+      expect(await srv.exit).toBe(0);
+    }, 300_000);
+
+    it("bulwark scan --nats: an unreachable server or mixed flags fail with one line", async () => {
+      const closed = `nats://127.0.0.1:${await freePort()}`;
+      const down = cli(
+        "scan",
+        "config",
+        dir,
+        "--scanners",
+        "misconfig",
+        "--nats",
+        closed,
+        "--output",
+        join(dir, "d.json"),
+      );
+      expect(down.status).toBe(2);
+      expect(down.stderr).toMatch(
+        new RegExp(`^bulwark: NATS_UNAVAILABLE: cannot reach NATS at ${closed}: .*\\n$`),
+      );
+      const mixed = cli("scan", "config", dir, "--nats", natsUrl, "--server", "http://127.0.0.1:1");
+      expect(mixed.status).toBe(2);
+      expect(mixed.stderr).toMatch(/^bulwark: USAGE: --nats publishes instead of uploading/);
+      const alone = cli("scan", "config", dir, "--nats-cluster", "ci");
+      expect(alone.stderr).toMatch(/^bulwark: USAGE: --nats-cluster needs --nats/);
+
+      // A report larger than the server's max_payload is refused before it is sent, by name.
+      const port = await freePort();
+      writeFileSync(join(dir, "small.conf"), `port: ${port}\nnet: 127.0.0.1\nmax_payload: 512\n`);
+      const small = spawn("nats-server", ["-c", join(dir, "small.conf")], { stdio: "ignore" });
+      try {
+        const url = `nats://127.0.0.1:${port}`;
+        await waitFor("the small nats-server", async () => {
+          try {
+            await (await connectNats({ servers: url })).close();
+            return true;
+          } catch {
+            return false;
+          }
+        });
+        const big = cli("scan", "config", dir, "--nats", url, "--output", join(dir, "b.json"));
+        expect(big.status).toBe(2);
+        expect(big.stderr).toMatch(
+          /^bulwark: UPLOAD_FAILED: the report is [\d.]+ KiB and the NATS server takes at most 0\.5 KiB per message \(its max_payload\)/,
+        );
+      } finally {
+        small.kill("SIGTERM");
+      }
+    }, 120_000);
   },
 );

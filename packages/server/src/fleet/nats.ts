@@ -1,47 +1,17 @@
-import {
-  AckPolicy,
-  connect,
-  JSONCodec,
-  nanos,
-  RetentionPolicy,
-  StorageType,
-  type NatsConnection,
-} from "nats";
+import { AckPolicy, connect, JSONCodec, nanos, type NatsConnection } from "nats";
 import type { Store } from "@bulwark/store";
 import { errorMessage } from "../deps.js";
 import { ingestScan, type ScanUpload } from "../repo/ingest.js";
+import { DURABLE, ensureReportStream, STREAM } from "./stream.js";
 
-export const STREAM = "BULWARK_REPORTS";
-export const DURABLE = "bulwark-ingest";
-/** Agents and CI publish to bulwark.reports.<cluster>.<node>. */
-export const SUBJECT_PREFIX = "bulwark.reports";
-
-export function reportSubject(cluster: string, node: string): string {
-  const token = (s: string): string => s.replace(/[^A-Za-z0-9_-]/g, "_") || "_";
-  return `${SUBJECT_PREFIX}.${token(cluster)}.${token(node)}`;
-}
+export { DURABLE, reportSubject, STREAM } from "./stream.js";
 
 const codec = JSONCodec<ScanUpload>();
 
-/** Creates the work-queue stream and the shared durable consumer if they do not exist yet. */
+/** Creates the stream and the shared durable consumer if they do not exist yet. */
 async function ensureStream(nc: NatsConnection, ackWaitMs: number, maxAckPending: number): Promise<void> {
   const jsm = await nc.jetstreamManager();
-  try {
-    await jsm.streams.info(STREAM);
-  } catch {
-    await jsm.streams
-      .add({
-        name: STREAM,
-        subjects: [`${SUBJECT_PREFIX}.>`],
-        retention: RetentionPolicy.Workqueue,
-        storage: StorageType.File,
-        duplicate_window: nanos(10 * 60_000),
-      })
-      .catch(async (e: unknown) => {
-        // Another instance created it first.
-        await jsm.streams.info(STREAM).catch(() => Promise.reject(e));
-      });
-  }
+  await ensureReportStream(jsm);
   try {
     await jsm.consumers.info(STREAM, DURABLE);
   } catch {
