@@ -99,7 +99,7 @@ export default {
     {
       name: "no-internals",
       comment:
-        "another package is imported through an entry point its package.json exports (@bulwark/<pkg>, @bulwark/scanner/sbom, @bulwark/model/core), never a file inside it",
+        "another package is imported through an entry point its package.json exports (@bulwark/<pkg>, @bulwark/scanner/sbom, @bulwark/model/core, @bulwark/runtime/nats), never a file inside it",
       severity: "error",
       from: { path: "(^|/)packages/([^/]+)/src/", pathNot: `${NOT_SHIPPED}|(^|/)packages/testkit/` },
       to: {
@@ -109,6 +109,7 @@ export default {
           "(^|/)packages/[^/]+/src/index\\.ts$",
           "(^|/)packages/scanner/src/sbom\\.ts$",
           "(^|/)packages/model/src/core\\.ts$",
+          "(^|/)packages/runtime/src/ship/nats\\.ts$",
         ],
       },
     },

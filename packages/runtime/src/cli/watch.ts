@@ -3,7 +3,7 @@
  * evaluate rules on every event and raise alerts until SIGINT/SIGTERM (or --duration).
  */
 import { createWriteStream } from "node:fs";
-import { userInfo } from "node:os";
+import { hostname, userInfo } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { AlertSink, parseOutputSpec, type AlertFormat } from "../alerts/index.js";
@@ -14,7 +14,7 @@ import { RuleEngine, defaultRuleFiles, loadRuleFiles } from "../rules/index.js";
 import { SensorError } from "../sensor/errors.js";
 import { BaselineGuard } from "../baseline/guard.js";
 import { BaselineStore } from "../baseline/store.js";
-import { startShipping, type Shipping } from "../ship/index.js";
+import { HttpTransport, startShipping, type Shipping, type ShipTransport } from "../ship/index.js";
 import { BASELINE_DEVIATION, loadResponsesFile, type ResponseEntry } from "../response/index.js";
 import { Agent, type SensorKind } from "./agent.js";
 
@@ -34,6 +34,8 @@ interface WatchFlags {
   responses?: string;
   server?: string;
   token?: string;
+  nats?: string;
+  natsCluster?: string;
   spoolDir?: string;
   spoolMaxMb: string;
   evidenceInterval: string;
@@ -66,7 +68,7 @@ export async function watch(flags: WatchFlags, cmd: Command): Promise<void> {
   const loaded = loadRuleFiles(files);
   const engine = new RuleEngine(loaded.rules);
   const outputs = (flags.output.length ? flags.output : ["stdout"]).map((s) => parseOutputSpec(s, format));
-  const shipping = shippingFrom(flags, cmd);
+  const shipping = await shippingFrom(flags, cmd);
   if (shipping) outputs.push(shipping.output);
   const sink = new AlertSink(outputs, {
     burst: positive("--rate-burst", flags.rateBurst),
@@ -144,8 +146,23 @@ function responsesFrom(flags: WatchFlags, loaded: Set<string>): ResponseEntry[] 
   return entries;
 }
 
-/** `--server URL`: checked before the sensor starts, so a typo does not cost a run. */
-function shippingFrom(flags: WatchFlags, cmd: Command): Shipping | undefined {
+/** `--server URL` or `--nats URL`: checked before the sensor starts, so a typo does not cost a run. */
+async function transportFrom(
+  flags: WatchFlags,
+  log: (line: string) => void,
+): Promise<ShipTransport | undefined> {
+  if (flags.nats || flags.natsCluster) {
+    if (!flags.nats) throw new RuntimeError("USAGE", "--nats-cluster needs --nats");
+    if (flags.server || flags.token)
+      throw new RuntimeError(
+        "USAGE",
+        "--nats publishes instead of uploading: leave out --server and --token",
+      );
+    if (!/^(nats|tls):\/\/./.test(flags.nats))
+      throw new RuntimeError("USAGE", "--nats must be a nats:// or tls:// URL");
+    const { NatsTransport } = await import("../ship/nats.js");
+    return new NatsTransport(flags.nats, flags.natsCluster ?? "default", hostname(), log);
+  }
   if (!flags.server) {
     if (flags.token) throw new RuntimeError("USAGE", "--token needs --server");
     return undefined;
@@ -160,6 +177,13 @@ function shippingFrom(flags: WatchFlags, cmd: Command): Shipping | undefined {
     throw new RuntimeError("USAGE", "--server must be an http:// or https:// URL");
   const token = flags.token ?? process.env.BULWARK_TOKEN;
   if (!token) throw new RuntimeError("USAGE", "--server needs --token (or $BULWARK_TOKEN)");
+  return new HttpTransport(flags.server, token, log);
+}
+
+async function shippingFrom(flags: WatchFlags, cmd: Command): Promise<Shipping | undefined> {
+  const log = (line: string): void => void process.stderr.write(`runtime watch: ${line}\n`);
+  const transport = await transportFrom(flags, log);
+  if (!transport) return undefined;
   for (const c of flags.clusterCidr)
     try {
       checkCidr(c);
@@ -169,12 +193,11 @@ function shippingFrom(flags: WatchFlags, cmd: Command): Shipping | undefined {
   const g = cmd.optsWithGlobals() as { cacheDir?: string };
   return startShipping({
     ...(flags.clusterCidr.length ? { insideCidrs: flags.clusterCidr } : {}),
-    server: flags.server,
-    token,
+    transport,
     spoolDir: flags.spoolDir ?? join(cacheDir(g.cacheDir), "runtime", "spool"),
     spoolMaxBytes: positive("--spool-max-mb", flags.spoolMaxMb) * 1024 * 1024,
     evidenceIntervalMs: positive("--evidence-interval", flags.evidenceInterval) * 1000,
-    log: (line) => process.stderr.write(`runtime watch: ${line}\n`),
+    log,
   });
 }
 
@@ -213,6 +236,14 @@ export function registerWatchCommand(runtime: Command): void {
     )
     .option("--server <url>", "stream alerts and runtime evidence to a Bulwark server")
     .option("--token <token>", "API token with the ingest scope (default: $BULWARK_TOKEN)")
+    .option(
+      "--nats <url>",
+      "publish alerts and evidence to NATS JetStream (nats://[user:pass@]host:port) for `bulwark serve --nats`, instead of --server",
+    )
+    .option(
+      "--nats-cluster <name>",
+      "cluster part of the subjects bulwark.runtime.<alerts|evidence>.<cluster>.<node> (default: default)",
+    )
     .option("--spool-dir <dir>", "where alerts and evidence wait while the server is unreachable")
     .option("--spool-max-mb <n>", "bound of the spool; over it the oldest batches are dropped", "256")
     .option("--evidence-interval <seconds>", "how often loaded files and listening ports are sampled", "30")

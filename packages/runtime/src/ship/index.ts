@@ -1,22 +1,23 @@
 /**
- * `runtime watch --server`: alerts and evidence to a Bulwark server through a disk spool.
+ * `runtime watch --server|--nats`: alerts and evidence to a Bulwark server through a disk spool.
  * Evidence is collected on its own timer from /proc, independent of the event sensor.
  */
 import { ServerAlertOutput } from "./alerts.js";
 import { EvidenceCollector } from "./evidence.js";
 import { Shipper, type ShipperStats } from "./shipper.js";
 import { DiskSpool } from "./spool.js";
+import type { ShipTransport } from "./transport.js";
 
 export { DiskSpool, type SpoolBatch, type SpoolStats } from "./spool.js";
 export { Shipper, type ShipperOptions, type ShipperStats } from "./shipper.js";
+export { HttpTransport, type ShipTransport, type SendOutcome } from "./transport.js";
 export { EvidenceCollector, listeningPorts, processFiles, type EvidenceItem } from "./evidence.js";
 export { ServerAlertOutput, toAlertUpload, type AlertUpload } from "./alerts.js";
 export { observeImage, runsImage, normaliseRef, type ObserveOptions, type Observation } from "./observe.js";
 export { parseStatus, type PrivilegeEvidence } from "./privilege.js";
 
 export interface ShippingOptions {
-  server: string;
-  token: string;
+  transport: ShipTransport;
   spoolDir: string;
   spoolMaxBytes: number;
   evidenceIntervalMs: number;
@@ -36,7 +37,7 @@ export interface Shipping {
 
 export function startShipping(o: ShippingOptions): Shipping {
   const spool = new DiskSpool(o.spoolDir, o.spoolMaxBytes);
-  const shipper = new Shipper({ server: o.server, token: o.token, spool, log: o.log });
+  const shipper = new Shipper({ transport: o.transport, spool, log: o.log });
   const collector = new EvidenceCollector({
     ...(o.procRoot ? { procRoot: o.procRoot } : {}),
     ...(o.insideCidrs ? { insideCidrs: o.insideCidrs } : {}),

@@ -13,6 +13,7 @@ import { startServer, type RunningServer } from "../../../server/src/serve.js";
 import { call } from "../../../server/src/testing/index.js";
 import { DiskSpool } from "./spool.js";
 import { Shipper } from "./shipper.js";
+import { HttpTransport } from "./transport.js";
 
 const dir = mkdtempSync(join(tmpdir(), "bulwark-ship-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -106,8 +107,7 @@ describe("shipping to a server that goes away and comes back", () => {
     const logs: string[] = [];
     const mk = () =>
       new Shipper({
-        server: url,
-        token: ingest,
+        transport: new HttpTransport(url, ingest, (l) => logs.push(l)),
         spool: new DiskSpool(spoolDir, 1 << 24),
         log: (l) => logs.push(l),
         intervalMs: 50,

@@ -1,14 +1,15 @@
 /**
- * Sends alerts and runtime evidence to a Bulwark server through the disk spool: every item
+ * Sends alerts and runtime evidence to a Bulwark server (its HTTP API or NATS JetStream, see
+ * transport.ts) through the disk spool: every item
  * is on disk before any send is tried, batches go out strictly in spool order, and a batch
  * leaves the spool only after the server acknowledged it. At-least-once: a batch whose
  * answer was lost is sent again, and the server's ingest is idempotent by item id.
  */
 import { DiskSpool, type SpoolRoute, type SpoolStats } from "./spool.js";
+import type { ShipTransport } from "./transport.js";
 
 export interface ShipperOptions {
-  server: string;
-  token: string;
+  transport: ShipTransport;
   spool: DiskSpool;
   log: (line: string) => void;
   /** How often buffered items are spooled and the spool drained (ms). */
@@ -26,9 +27,6 @@ export interface ShipperStats extends SpoolStats {
   lastError?: string;
 }
 
-/** 4xx answers that a later attempt can cure: auth being fixed, rate limits, timeouts. */
-const RETRYABLE_4XX = new Set([401, 403, 408, 425, 429]);
-
 export class Shipper {
   private readonly buffer: Record<SpoolRoute, unknown[]> = { alerts: [], evidence: [] };
   private timer?: NodeJS.Timeout;
@@ -37,7 +35,6 @@ export class Shipper {
   private backoff = 0;
   private sent = 0;
   private rejected = 0;
-  private lastError?: string;
   private failing = false;
 
   constructor(private readonly o: ShipperOptions) {}
@@ -47,7 +44,7 @@ export class Shipper {
       ...this.o.spool.snapshot(),
       sent: this.sent,
       rejected: this.rejected,
-      ...(this.lastError ? { lastError: this.lastError } : {}),
+      ...(this.o.transport.lastError ? { lastError: this.o.transport.lastError } : {}),
     };
   }
 
@@ -62,13 +59,14 @@ export class Shipper {
     void this.tick();
   }
 
-  /** Spools what is buffered and makes one last pass; what the server did not take stays on disk. */
+  /** Spools what is buffered, makes one last pass and closes the transport; what the server did not take stays on disk. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.draining;
     this.spoolBuffered();
     this.retryAt = 0;
     await this.drain();
+    await this.o.transport.close();
   }
 
   /** Spools the buffer and drains, unless a drain is running or the backoff is not over. */
@@ -91,13 +89,13 @@ export class Shipper {
 
   private async drain(): Promise<void> {
     for (let next = this.o.spool.peek(); next; next = this.o.spool.peek()) {
-      const outcome = await this.post(next.batch.route, next.batch.items);
+      const outcome = await this.o.transport.send(next.batch.route, next.batch.items);
       if (outcome === "retry") return this.failed();
       if (outcome === "ok") this.sent += next.batch.items.length;
       else this.rejected += next.batch.items.length;
       this.o.spool.remove(next.name);
     }
-    if (this.failing) this.o.log(`server ${this.o.server}: reachable again, spool drained`);
+    if (this.failing) this.o.log(`${this.o.transport.target}: reachable again, spool drained`);
     this.failing = false;
     this.backoff = 0;
   }
@@ -106,30 +104,9 @@ export class Shipper {
     this.backoff = Math.min(this.o.maxBackoffMs ?? 30_000, Math.max(500, this.backoff * 2));
     this.retryAt = Date.now() + this.backoff;
     if (!this.failing)
-      this.o.log(`server ${this.o.server}: ${this.lastError}; spooling to ${this.o.spool.dir}`);
+      this.o.log(
+        `${this.o.transport.target}: ${this.o.transport.lastError}; spooling to ${this.o.spool.dir}`,
+      );
     this.failing = true;
-  }
-
-  private async post(route: SpoolRoute, items: unknown[]): Promise<"ok" | "retry" | "rejected"> {
-    const url = `${this.o.server.replace(/\/+$/, "")}/api/v1/${route}`;
-    let res: Response;
-    try {
-      res = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${this.o.token}` },
-        body: JSON.stringify({ [route]: items }),
-        signal: AbortSignal.timeout(30_000),
-      });
-    } catch (e) {
-      const cause = (e as { cause?: { message?: string } }).cause;
-      this.lastError = cause?.message ?? (e as Error).message;
-      return "retry";
-    }
-    const text = await res.text().catch(() => "");
-    if (res.ok) return "ok";
-    this.lastError = `${res.status} ${text.slice(0, 200)}`;
-    if (res.status >= 500 || RETRYABLE_4XX.has(res.status)) return "retry";
-    this.o.log(`server refused ${items.length} ${route}: ${this.lastError}`);
-    return "rejected";
   }
 }

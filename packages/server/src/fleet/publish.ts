@@ -1,10 +1,13 @@
 /** `bulwark scan … --nats URL`: one scan upload published to JetStream, for `bulwark serve --nats`. */
 import { hostname } from "node:os";
 import { connect, JSONCodec, type NatsConnection } from "nats";
+import { shownNatsUrl } from "@bulwark/runtime/nats";
 import { errorMessage } from "../deps.js";
 import { ServerError } from "../errors.js";
 import type { ScanUpload } from "../repo/ingest.js";
 import { ensureReportStream, reportSubject } from "./stream.js";
+
+export { shownNatsUrl as shownUrl } from "@bulwark/runtime/nats";
 
 export interface Published {
   subject: string;
@@ -12,17 +15,6 @@ export interface Published {
   seq: number;
   /** JetStream had this report id already (a re-send inside its duplicate window). */
   duplicate: boolean;
-}
-
-/** A NATS URL without its password, for messages. */
-export function shownUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "***";
-    return u.toString().replace(/\/$/, "");
-  } catch {
-    return url;
-  }
 }
 
 /** The subject a scan from this host goes to: bulwark.reports.<cluster>.<this host's name>. */
@@ -39,7 +31,10 @@ export async function publishScan(url: string, subject: string, upload: ScanUplo
   try {
     nc = await connect({ servers: url, name: "bulwark-scan", maxReconnectAttempts: 0, timeout: 10_000 });
   } catch (e) {
-    throw new ServerError("NATS_UNAVAILABLE", `cannot reach NATS at ${shownUrl(url)}: ${errorMessage(e)}`);
+    throw new ServerError(
+      "NATS_UNAVAILABLE",
+      `cannot reach NATS at ${shownNatsUrl(url)}: ${errorMessage(e)}`,
+    );
   }
   try {
     const data = JSONCodec<ScanUpload>().encode(upload);
