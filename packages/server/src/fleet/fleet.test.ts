@@ -40,6 +40,15 @@ async function waitFor(what: string, check: () => Promise<boolean> | boolean, ms
   throw new Error(`timed out waiting for ${what}`);
 }
 
+async function natsAnswers(url: string): Promise<boolean> {
+  try {
+    await (await connectNats({ servers: url })).close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 let dir: string;
 let pg: RunningPostgres;
 let nats: ChildProcess;
@@ -102,14 +111,7 @@ describe.skipIf(missing.length > 0)(
       nats = spawn("nats-server", ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", join(dir, "js")], {
         stdio: "ignore",
       });
-      await waitFor("nats-server", async () => {
-        try {
-          await (await connectNats({ servers: natsUrl })).close();
-          return true;
-        } catch {
-          return false;
-        }
-      });
+      await waitFor("nats-server", () => natsAnswers(natsUrl));
       store = await openStore({ databaseUrl: dbUrl });
     }, 120_000);
 
@@ -314,14 +316,7 @@ describe.skipIf(missing.length > 0)(
       const small = spawn("nats-server", ["-c", join(dir, "small.conf")], { stdio: "ignore" });
       try {
         const url = `nats://127.0.0.1:${port}`;
-        await waitFor("the small nats-server", async () => {
-          try {
-            await (await connectNats({ servers: url })).close();
-            return true;
-          } catch {
-            return false;
-          }
-        });
+        await waitFor("the small nats-server", () => natsAnswers(url));
         const big = cli("scan", "config", dir, "--nats", url, "--output", join(dir, "b.json"));
         expect(big.status).toBe(2);
         expect(big.stderr).toMatch(
