@@ -124,8 +124,11 @@ export class NatsTransport implements ShipTransport {
   private async connection(): Promise<NatsConnection> {
     if (this.nc && !this.nc.isClosed()) return this.nc;
     const nc = await connect({ servers: this.url, name: "bulwark-runtime-watch", timeout: 10_000 });
-    const jsm = await nc.jetstreamManager();
-    await ensureWorkQueueStream(jsm, RUNTIME_STREAM, RUNTIME_SUBJECT_PREFIX).catch(() => undefined);
+    // Without the right to create streams the agent still publishes into an existing one.
+    await nc
+      .jetstreamManager()
+      .then((jsm) => ensureWorkQueueStream(jsm, RUNTIME_STREAM, RUNTIME_SUBJECT_PREFIX))
+      .catch(() => undefined);
     this.nc = nc;
     return nc;
   }

@@ -65,7 +65,7 @@ async function publishAfterScan(
   tree?: string,
 ): Promise<{ registry: Scanner[]; send(report: Report): Promise<void> }> {
   const { captureInventory, scanUploadBody } = await import("../client.js");
-  const { publishScan, scanSubject, shownUrl } = await import("../fleet/publish.js");
+  const { publishScan, scanSubject, shownNatsUrl } = await import("../fleet/publish.js");
   const capture = captureInventory();
   return {
     registry: capture.registry,
@@ -73,7 +73,7 @@ async function publishAfterScan(
       const body = scanUploadBody(report, capture.inventory(), await treeExposure(report, tree));
       const r = await publishScan(nats.url, scanSubject(nats.cluster), body);
       log(
-        `published to ${shownUrl(nats.url)}: ${r.subject}, stream ${r.stream} #${r.seq}${r.duplicate ? " (already there)" : ""}`,
+        `published to ${shownNatsUrl(nats.url)}: ${r.subject}, stream ${r.stream} #${r.seq}${r.duplicate ? " (already there)" : ""}`,
       );
     },
   };

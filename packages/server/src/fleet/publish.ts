@@ -7,7 +7,7 @@ import { ServerError } from "../errors.js";
 import type { ScanUpload } from "../repo/ingest.js";
 import { ensureReportStream, reportSubject } from "./stream.js";
 
-export { shownNatsUrl as shownUrl } from "@bulwark/runtime/nats";
+export { shownNatsUrl };
 
 export interface Published {
   subject: string;
