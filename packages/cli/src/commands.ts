@@ -7,6 +7,11 @@ interface BulwarkCommand {
   /** The command's description, repeated here so top-level help loads no command (a test keeps them equal). */
   summary: string;
   load: () => Promise<Register>;
+  /**
+   * Its actions have done all their work when they return: no server, watcher or write left
+   * running. The launcher then ends the process at once (see bin.ts).
+   */
+  oneShot?: true;
 }
 
 /**
@@ -19,6 +24,7 @@ export const commands: ReadonlyArray<BulwarkCommand> = [
     name: "scan",
     summary: "scan a target for vulnerabilities, misconfigurations and secrets",
     load: async () => (await import("./scan.js")).registerScan,
+    oneShot: true,
   },
   {
     name: "db",
@@ -29,17 +35,20 @@ export const commands: ReadonlyArray<BulwarkCommand> = [
     name: "checks",
     summary: "the misconfiguration check catalog",
     load: async () => (await import("./checks.js")).registerChecks,
+    oneShot: true,
   },
   {
     name: "sbom",
     summary:
       "list every package in an image (SBOM): registry ref, docker-archive:, oci-archive:, oci:, rootfs:",
     load: async () => (await import("./sbom.js")).registerSbom,
+    oneShot: true,
   },
   {
     name: "secrets",
     summary: "the secret detection rule catalog",
     load: async () => (await import("./secrets.js")).registerSecrets,
+    oneShot: true,
   },
   {
     name: "runtime",
@@ -109,4 +118,10 @@ export function commandsFor(argv: readonly string[]): typeof commands | "summari
   }
   if (argv.some((a) => a === "-V" || a === "--version")) return [];
   return argv.length === 0 || argv.some((a) => a === "-h" || a === "--help") ? "summaries" : commands;
+}
+
+/** Whether `argv` runs one command whose actions end all their work (`oneShot`). */
+export function isOneShot(argv: readonly string[]): boolean {
+  const wanted = commandsFor(argv);
+  return wanted !== "summaries" && wanted.length === 1 && wanted[0]!.oneShot === true;
 }

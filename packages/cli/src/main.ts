@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 // Not the package index: top-level help needs none of the rest (see core.ts).
 import { BulwarkError, ExitCode, errorMessage, escapeTerminal, VERSION } from "@bulwark/model/core";
 import { commands, commandsFor } from "./commands.js";
+export { isOneShot } from "./commands.js";
 import { stdoutIsPlain, writeStdout } from "./stdout.js";
 
 export interface MainOptions {

@@ -44,6 +44,28 @@ describe.skipIf(!built)("the shipped bulwark command (needs `npm run build`)", (
     expect(debug.stderr).toMatch(/at \w+ \(.*packages\/image\/src\/open\.ts:\d+:\d+\)/);
   });
 
+  // A one-shot command ends its process as soon as it returns (bin.ts), but only after what it
+  // queued on a pipe is written: a reader that starts late still gets all 150 KB, more than a
+  // pipe holds.
+  it("ends a one-shot command without cutting its output to a slow pipe", async () => {
+    const whole = await shipped(["checks", "list", "--format", "json"]);
+    expect(whole.stdout.length).toBeGreaterThan(128 * 1024);
+    const late = await new Promise<string>((done, fail) =>
+      execFile(
+        "sh",
+        [
+          "-c",
+          '"$0" "$1" checks list --format json | (sleep 1; cat)',
+          process.execPath,
+          join(cli, "bin/bulwark.js"),
+        ],
+        { maxBuffer: 64 << 20 },
+        (err, stdout) => (err ? fail(err) : done(stdout)),
+      ),
+    );
+    expect(late).toBe(whole.stdout);
+  });
+
   it("reads YAML lockfiles, whose parser the bundle loads on first use", async () => {
     const dir = mkdtempSync(join(tmpdir(), "bulwark-shipped-"));
     try {

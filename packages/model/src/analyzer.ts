@@ -30,17 +30,29 @@ export interface AnalyzerFile {
   diskPath?: string;
 }
 
+/** The files one OS package lists as its own. */
+export interface OwnedFiles {
+  owner: string;
+  files: string[];
+  /**
+   * Whether `files` holds the absolute `path`, answered without reading `files`, where the list
+   * can do that: a cached layer's lists are parsed only when first read, and the owner check
+   * asks about a few paths in lists of tens of thousands. Absent: search `files`.
+   */
+  has?(path: string): boolean;
+}
+
 /** What one analyzer learned from one file; persisted in the per-layer cache as JSON. */
 export interface AnalyzerOutput {
   packages?: Package[];
   os?: OsInfo;
   /** Files an OS package owns (dpkg info/*.list, apk R: lines, rpm file lists), for de-duplication. */
-  ownedFiles?: { owner: string; files: string[] };
+  ownedFiles?: OwnedFiles;
   /**
    * Same meaning as `ownedFiles`, for database files that list many packages at once
    * (apk `installed`, the rpmdb): one entry per owning OS package. Owner is the package name.
    */
-  ownedFileSets?: Array<{ owner: string; files: string[] }>;
+  ownedFileSets?: OwnedFiles[];
   /** Licenses an OS package database lacks, read from the package's copyright file (dpkg). */
   licenses?: PackageLicenses[];
   /** Notes on a lockfile (unpinned, unresolved, an include not followed), reported as issues. */

@@ -6,7 +6,8 @@ import { crc32 } from "node:zlib";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Analyzer } from "../../../model/src/analyzer.js";
-import { analyzerKey, asciiJson, layerCachePath, readLayerCache, writeLayerCache } from "./layers.js";
+import { asciiJson } from "./json.js";
+import { analyzerKey, layerCachePath, readLayerCache, writeLayerCache } from "./layers.js";
 
 const analyzer = (name: string, version: number): Analyzer => ({
   name,
@@ -54,15 +55,16 @@ describe("layer cache files", () => {
     const a = [analyzer("npm", 1)];
     const file = layerCachePath(dir, DIFF, a);
     await writeLayerCache(dir, DIFF, a, content(1));
-    const [headLine, tail] = (await readFile(file, "utf8")).split("\n");
+    const [headLine, tail, owned] = (await readFile(file, "utf8")).split("\n");
     const head = JSON.parse(headLine!) as Record<string, unknown>;
     for (const bad of [
-      `${JSON.stringify({ ...head, diffId: "sha256:" + "cd".repeat(32) })}\n${tail}`,
-      `${JSON.stringify({ ...head, analyzers: ["npm@9"] })}\n${tail}`,
-      `${JSON.stringify({ ...head, results: "x" })}\n${tail}`,
-      `${JSON.stringify({ ...head, schema: 2 })}\n${tail}`,
+      `${JSON.stringify({ ...head, diffId: "sha256:" + "cd".repeat(32) })}\n${tail}\n${owned}`,
+      `${JSON.stringify({ ...head, analyzers: ["npm@9"] })}\n${tail}\n${owned}`,
+      `${JSON.stringify({ ...head, results: "x" })}\n${tail}\n${owned}`,
+      `${JSON.stringify({ ...head, schema: 4 })}\n${tail}\n${owned}`,
       `${JSON.stringify({ ...head, paths: JSON.parse(tail!) as unknown })}`,
-      `${headLine}\n"x"`,
+      `${headLine}\n${tail}`,
+      `${headLine}\n"x"\n${owned}`,
     ]) {
       await writeFile(file, bad);
       expect(await readLayerCache(dir, DIFF, a)).toBeUndefined();
@@ -85,20 +87,20 @@ describe("layer cache files", () => {
     const a = [analyzer("npm", 1)];
     const file = layerCachePath(dir, DIFF, a);
     await writeLayerCache(dir, DIFF, a, content(1));
-    const [headLine, tail] = (await readFile(file, "latin1")).split("\n") as [string, string];
+    const [headLine, tail, owned] = (await readFile(file, "latin1")).split("\n") as [string, string, string];
     for (const bad of [
       "[1]",
       '["/x"]',
       `${tail.slice(0, tail.length / 2)}]`,
       tail.replace("file-1", "file-7"),
     ]) {
-      await writeFile(file, `${headLine}\n${bad}`);
+      await writeFile(file, `${headLine}\n${bad}\n${owned}`);
       expect(await readLayerCache(dir, DIFF, a)).toBeUndefined();
     }
     // A list forged to match the CRC of its head gets past the read: reading the paths then
     // fails with one line naming the file.
-    const forged = "[1]";
-    const head = { ...(JSON.parse(headLine) as object), pathsCrc32: crc32(Buffer.from(forged)) };
+    const forged = `[1]\n${owned}`;
+    const head = { ...(JSON.parse(headLine) as object), tailCrc32: crc32(Buffer.from(forged)) };
     await writeFile(file, `${JSON.stringify(head)}\n${forged}`);
     const got = await readLayerCache(dir, DIFF, a);
     expect(got?.results).toEqual(content(1).results);

@@ -2,24 +2,31 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
-import { type Analyzer, BulwarkError, type LayerAnalysis, readBoundedFileSync } from "@bulwark/model";
+import { type Analyzer, type LayerAnalysis, readBoundedFileSync } from "@bulwark/model";
+import { asciiJson, parseStringArray } from "./json.js";
+import { packOwnedLists, unpackOwnedLists } from "./owned-lists.js";
 
 /**
  * Bump when the cached shape changes. 2: the file is ASCII (asciiJson). 3: the layer's paths
  * are a second line, parsed only when first asked for. 4: the head holds the CRC-32 of that
  * line, so a damaged list is a miss when the file is read, not a failure when it is parsed.
+ * 5: the OS packages' owned-file lists are a third line (owned-lists.ts), and the CRC-32
+ * covers both lines.
  */
-const SCHEMA = 4;
+const SCHEMA = 5;
 
 type Stored = Pick<LayerAnalysis, "results" | "whiteouts" | "opaqueDirs" | "paths" | "issues">;
 
-/** The first line of a cache file; the second is the JSON array of the layer's paths. */
+/**
+ * The first line of a cache file. The second is the JSON array of the layer's paths, the third
+ * that of the owned-file lists its results refer to.
+ */
 interface CacheHead extends Omit<Stored, "paths"> {
   schema: number;
   diffId: string;
   analyzers: string[];
-  /** CRC-32 of the second line's bytes: checked on every read, which costs far less than parsing it. */
-  pathsCrc32: number;
+  /** CRC-32 of everything after the head: checked on every read, which costs far less than parsing it. */
+  tailCrc32: number;
 }
 
 /** "dpkg@1", "npm@3", … sorted: the analyzer part of the cache key. */
@@ -42,7 +49,7 @@ function isStored(value: unknown, diffId: string, key: string[]): value is Cache
     v.diffId === diffId &&
     Array.isArray(v.analyzers) &&
     v.analyzers.join("\n") === key.join("\n") &&
-    typeof v.pathsCrc32 === "number" &&
+    typeof v.tailCrc32 === "number" &&
     [v.results, v.whiteouts, v.opaqueDirs, v.issues].every(Array.isArray)
   );
 }
@@ -61,24 +68,29 @@ export async function readLayerCache(
   } catch {
     return undefined;
   }
-  // JSON.stringify writes no raw newline, so the first one ends the head.
+  // JSON.stringify writes no raw newline, so newlines end the head and the paths.
   const newline = bytes.indexOf(0x0a);
-  if (newline < 0) return undefined;
-  const tail = bytes.subarray(newline + 1);
-  if (tail[0] !== 0x5b || tail[tail.length - 1] !== 0x5d) return undefined; // [ … ]
+  const secondNewline = newline < 0 ? -1 : bytes.indexOf(0x0a, newline + 1);
+  if (secondNewline < 0) return undefined;
+  const paths = bytes.subarray(newline + 1, secondNewline);
+  const owned = bytes.subarray(secondNewline + 1);
+  if (!isBracketed(paths) || !isBracketed(owned)) return undefined;
   try {
     // The file is ASCII (asciiJson), so latin1 decodes it exactly, into a one-byte string,
     // without UTF-8 validation; a file that is not ASCII is not ours and fails a check below.
     const value: unknown = JSON.parse(bytes.toString("latin1", 0, newline));
     if (!isStored(value, diffId, analyzerKey(analyzers))) return undefined;
-    // Damage inside the brackets is found here, while a miss is still possible.
-    if (crc32(tail) !== value.pathsCrc32) return undefined;
+    // Damage after the head is found here, while a miss is still possible.
+    if (crc32(bytes.subarray(newline + 1)) !== value.tailCrc32) return undefined;
     const { results, whiteouts, opaqueDirs, issues } = value;
-    return withLazyPaths({ results, whiteouts, opaqueDirs }, tail, issues, file);
+    if (!unpackOwnedLists(results, owned, file)) return undefined;
+    return withLazyPaths({ results, whiteouts, opaqueDirs }, paths, issues, file);
   } catch {
     return undefined;
   }
 }
+
+const isBracketed = (line: Buffer) => line[0] === 0x5b && line[line.length - 1] === 0x5d; // [ … ]
 
 /**
  * The stored content with `paths` parsed on first read. Only a layer with layers above it is
@@ -96,26 +108,10 @@ function withLazyPaths(
   const stored = Object.defineProperty(head, "paths", {
     enumerable: true,
     configurable: true,
-    get: () => (paths ??= parsePaths(tail, file)),
+    get: () => (paths ??= parseStringArray(tail, file, "its path list")),
   }) as Stored;
   stored.issues = issues;
   return stored;
-}
-
-function parsePaths(tail: Buffer, file: string): string[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(tail.toString("latin1"));
-  } catch {
-    value = undefined;
-  }
-  if (!Array.isArray(value) || !value.every((p) => typeof p === "string")) {
-    // The bytes passed their CRC-32, so they are what a writer wrote: only a file forged to
-    // match its checksum gets here, too late for a miss. Removing it makes the next scan walk
-    // the layer again.
-    throw new BulwarkError("IO", `layer cache ${file} is damaged (its path list); delete it and scan again`);
-  }
-  return value as string[];
 }
 
 /** Write atomically (temp file + rename) so a crash or a concurrent scan never leaves half a file. */
@@ -127,13 +123,15 @@ export async function writeLayerCache(
 ): Promise<void> {
   const file = layerCachePath(cacheDir, diffId, analyzers);
   await mkdir(join(cacheDir, "layers"), { recursive: true, mode: 0o700 });
-  const { paths, ...rest } = content;
-  const tail = Buffer.from(asciiJson(paths), "latin1");
-  const head: CacheHead = {
+  const { paths, results, ...rest } = content;
+  const owned = packOwnedLists(results);
+  const tail = Buffer.from(`${asciiJson(paths)}\n${owned.section}`, "latin1");
+  const head = {
     schema: SCHEMA,
     diffId,
     analyzers: analyzerKey(analyzers),
-    pathsCrc32: crc32(tail),
+    tailCrc32: crc32(tail),
+    results: owned.results,
     ...rest,
   };
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
@@ -146,16 +144,4 @@ export async function writeLayerCache(
     await rm(tmp, { force: true });
     throw e;
   }
-}
-
-/**
- * JSON.stringify with every character past ASCII written as a \u escape (surrogate pairs as
- * two), so the text is the same in every ASCII-compatible encoding. One non-ASCII path in a
- * layer would otherwise make the whole cached text a two-byte string when read back.
- */
-export function asciiJson(value: unknown): string {
-  return JSON.stringify(value).replace(
-    /[\u0080-\uffff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
 }

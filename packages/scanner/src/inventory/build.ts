@@ -6,6 +6,7 @@ import type {
   LayerInfo,
   Location,
   OsInfo,
+  OwnedFiles,
   Package,
 } from "@bulwark/model";
 import { Attribution } from "./attribution.js";
@@ -44,22 +45,27 @@ function ownerNames(path: string): string[] {
 /**
  * Which of `paths` some OS package lists as its file. The lists hold tens of thousands of
  * files on a full image and the questions are few, so the lists are scanned once against the
- * questions instead of being copied into a set.
+ * questions instead of being copied into a set; a list that can answer without being read
+ * (a cached layer's) is asked instead.
  */
 function ownedAmong(survivors: Placed[], paths: Iterable<string>): Set<string> {
   const asked = new Map<string, string>();
   for (const path of paths) for (const name of ownerNames(path)) asked.set(name, path);
   const owned = new Set<string>();
   if (asked.size === 0) return owned;
-  const scan = (files: string[]) => {
-    for (const f of files) {
+  const scan = (list: OwnedFiles) => {
+    if (list.has) {
+      for (const [name, path] of asked) if (list.has(name)) owned.add(path);
+      return;
+    }
+    for (const f of list.files) {
       const path = asked.get(f);
       if (path !== undefined) owned.add(path);
     }
   };
   for (const s of survivors) {
-    if (s.output.ownedFiles) scan(s.output.ownedFiles.files);
-    for (const set of s.output.ownedFileSets ?? []) scan(set.files);
+    if (s.output.ownedFiles) scan(s.output.ownedFiles);
+    for (const set of s.output.ownedFileSets ?? []) scan(set);
   }
   return owned;
 }

@@ -82,18 +82,27 @@ describe("inventory of real Debian images", () => {
 
   // trivy-cdxgen rootfs skips dpkg-owned Go binaries too. The recipe's last layer copies
   // `age` to /usr/local/bin, outside dpkg: that copy is a Go binary of its own.
-  it("reports Go programs installed by dpkg once, as the Debian packages", async () => {
-    const image = await openImage(withGo.ociRef, { cacheDir });
-    const layers = await walkImage(image, catalogers, { cacheDir, noCache: true });
-    const goFiles = layers.flatMap((l) =>
-      l.results.filter((r) => r.output.packages?.some((p) => p.type === "golang")).map((r) => r.path),
-    );
-    expect(goFiles).toEqual(expect.arrayContaining(["/usr/bin/age", "/usr/bin/fzf", "/usr/bin/shfmt"]));
-    const inventory = buildInventory(image, layers);
-    const goPaths = inventory.packages.filter((p) => p.type === "golang").flatMap((p) => p.locations);
-    expect(new Set(goPaths.map((l) => l.path))).toEqual(new Set(["/usr/local/bin/age"]));
-    expect(
-      inventory.packages.filter((p) => ["age", "fzf", "shfmt"].includes(p.name)).map((p) => p.type),
-    ).toEqual(["deb", "deb", "deb"]);
-  });
+  // A warm walk answers from the layer cache, whose owned-file lists are asked without being
+  // parsed (cache/owned-lists.ts): the same packages must come out.
+  it.each(["walked", "cached"])(
+    "reports Go programs installed by dpkg once, as the Debian packages (%s layers)",
+    async (how) => {
+      const image = await openImage(withGo.ociRef, { cacheDir });
+      const walk = () => walkImage(image, catalogers, { cacheDir, noCache: how === "walked" });
+      if (how === "cached") await walk();
+      const layers = await walk();
+      if (how === "cached")
+        expect(layers.flatMap((l) => l.results).some((r) => r.output.ownedFiles?.has)).toBe(true);
+      const goFiles = layers.flatMap((l) =>
+        l.results.filter((r) => r.output.packages?.some((p) => p.type === "golang")).map((r) => r.path),
+      );
+      expect(goFiles).toEqual(expect.arrayContaining(["/usr/bin/age", "/usr/bin/fzf", "/usr/bin/shfmt"]));
+      const inventory = buildInventory(image, layers);
+      const goPaths = inventory.packages.filter((p) => p.type === "golang").flatMap((p) => p.locations);
+      expect(new Set(goPaths.map((l) => l.path))).toEqual(new Set(["/usr/local/bin/age"]));
+      expect(
+        inventory.packages.filter((p) => ["age", "fzf", "shfmt"].includes(p.name)).map((p) => p.type),
+      ).toEqual(["deb", "deb", "deb"]);
+    },
+  );
 });

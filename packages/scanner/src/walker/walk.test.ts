@@ -177,9 +177,9 @@ describe("layer cache", () => {
     const first = await walkImage(image, analyzers, { cacheDir });
     const file = layerCachePath(cacheDir, l1.diffId as string, analyzers);
     const intact = await readFile(file, "utf8");
-    const [head] = intact.split("\n");
+    const [head, , owned] = intact.split("\n");
     // JSON.parse would take it; the CRC-32 in the head does not.
-    await writeFile(file, `${head}\n["/b.pkgs"]`);
+    await writeFile(file, `${head}\n["/b.pkgs"]\n${owned}`);
     const [again] = await walkImage(image, analyzers, { cacheDir });
     expect(l1.opens).toBe(2);
     expect(again).toEqual(first[0]);

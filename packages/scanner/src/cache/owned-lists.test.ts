@@ -1,0 +1,128 @@
+import fc from "fast-check";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { LayerAnalysis, OwnedFiles } from "../../../model/src/index.js";
+import { asciiJson } from "./json.js";
+import { holdsText, packOwnedLists, unpackOwnedLists } from "./owned-lists.js";
+
+type Result = LayerAnalysis["results"][number];
+
+const dpkgList = (owner: string, files: string[]): Result => ({
+  analyzer: "dpkg",
+  path: `/var/lib/dpkg/info/${owner}.list`,
+  output: { ownedFiles: { owner, files } },
+});
+
+/** What a cache file carries: the head's results through JSON, the lists as the third line. */
+function roundTrip(results: Result[]): Result[] {
+  const packed = packOwnedLists(results);
+  const head = JSON.parse(JSON.stringify(packed.results)) as Result[];
+  expect(unpackOwnedLists(head, Buffer.from(packed.section, "latin1"), "/cache/x.json")).toBe(true);
+  return head;
+}
+
+const lists = (results: Result[]): OwnedFiles[] =>
+  results.flatMap((r) => [
+    ...(r.output.ownedFiles ? [r.output.ownedFiles] : []),
+    ...(r.output.ownedFileSets ?? []),
+  ]);
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("owned-file lists of a cached layer", () => {
+  // Paths with the characters JSON escapes or that delimit its arrays, and beyond ASCII.
+  const segment = fc.string({ unit: fc.constantFrom("a", "/", '"', "\\", ",", "[", "]", "é", "\n", "😀") });
+  const path = fc.oneof(
+    segment.map((s) => `/${s}`),
+    segment,
+  );
+
+  it("answer has() as the parsed list would, and give the same files back (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(path, { maxLength: 12 }), { maxLength: 4 }),
+        fc.array(path, { maxLength: 8 }),
+        (fileLists, strangers) => {
+          const results = fileLists.map((files, i) => dpkgList(`p${i}`, files));
+          const cached = lists(roundTrip(results));
+          cached.forEach((list, i) => {
+            const files = fileLists[i]!;
+            // A file's tail after a quote appears in the list's text after an escaped quote.
+            const tails = files.flatMap((f) => f.split('"').slice(1));
+            for (const q of [...files, ...strangers, ...tails, ...files.map((f) => `${f}x`)])
+              expect(list.has?.(q)).toBe(files.includes(q));
+            expect(list.files).toEqual(files);
+            expect(list.owner).toBe(`p${i}`);
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  // has() looks the text up only after the path's hash matched, which a path not in the list
+  // does only by collision: the text search is tested on its own.
+  it("find an absolute path's text only where it is a whole element (property)", () => {
+    fc.assert(
+      fc.property(fc.array(path, { maxLength: 12 }), fc.array(path, { maxLength: 8 }), (files, strangers) => {
+        const text = Buffer.from(asciiJson(files), "latin1");
+        const tails = files.flatMap((f) => f.split('"').slice(1));
+        for (const q of [...files, ...strangers, ...tails, ...files.map((f) => `${f}x`)])
+          if (q.startsWith("/")) expect(holdsText(text, q)).toBe(files.includes(q));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("answer has() for an absolute path without parsing the list", () => {
+    const files = Array.from({ length: 1000 }, (_, i) => `/usr/share/doc/pkg/file-${i}`);
+    const [list] = lists(roundTrip([dpkgList("pkg", files)]));
+    const parse = vi.spyOn(JSON, "parse");
+    expect(list?.has?.("/usr/share/doc/pkg/file-999")).toBe(true);
+    expect(list?.has?.("/usr/share/doc/pkg/file-1000")).toBe(false);
+    expect(list?.has?.("/usr/share/doc/pkg/file-9")).toBe(true);
+    expect(parse).not.toHaveBeenCalled();
+    expect(list?.files).toEqual(files);
+    expect(parse).toHaveBeenCalledTimes(1);
+  });
+
+  it("carry apk and rpm file sets the same way, and leave other outputs alone", () => {
+    const results: Result[] = [
+      {
+        analyzer: "apk",
+        path: "/lib/apk/db/installed",
+        output: {
+          packages: [],
+          ownedFileSets: [
+            { owner: "a", files: ["/bin/a"] },
+            { owner: "b", files: [] },
+          ],
+        },
+      },
+      { analyzer: "npm", path: "/app/package.json", output: { packages: [] } },
+    ];
+    const back = roundTrip(results);
+    expect(back).toEqual(results);
+    expect(back[1]).toEqual(results[1]);
+    const [a, b] = back[0]?.output.ownedFileSets ?? [];
+    expect([a?.has?.("/bin/a"), a?.has?.("/bin/b"), b?.has?.("/bin/a")]).toEqual([true, false, false]);
+  });
+
+  it("reject references out of shape or out of the section: the file is a miss", () => {
+    const packed = packOwnedLists([dpkgList("p", ["/a", "/b"])]);
+    const section = Buffer.from(packed.section, "latin1");
+    const good = JSON.parse(JSON.stringify(packed.results)) as Array<{ output: { ownedFiles: object } }>;
+    const withList = (list: unknown) => [{ ...good[0], output: { ownedFiles: list } }] as unknown as Result[];
+    const list = good[0]!.output.ownedFiles;
+    for (const bad of [
+      { ...list, listAt: [0, section.length + 1] },
+      { ...list, listAt: [2, section.length - 1] }, // not on a bracket
+      { ...list, listAt: [1] },
+      { ...list, listAt: "1,5" },
+      { ...list, owner: 7 },
+      { ...list, fileHashes: undefined },
+      { owner: "p", files: ["/a"] }, // the unpacked shape
+    ])
+      expect(unpackOwnedLists(withList(bad), section, "/cache/x.json")).toBe(false);
+    expect(unpackOwnedLists(withList(list), section, "/cache/x.json")).toBe(true);
+  });
+});
