@@ -122,7 +122,9 @@ function pathHash(path: string): number {
 }
 
 function holdsHash(sorted: Uint32Array, hash: number): boolean {
-  let [lo, hi] = [0, sorted.length - 1];
+  // Plain variables: array destructuring runs the iterator protocol while the code is cold.
+  let lo = 0;
+  let hi = sorted.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
     if (sorted[mid]! < hash) lo = mid + 1;
