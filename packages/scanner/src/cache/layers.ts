@@ -100,7 +100,7 @@ const isBracketed = (line: Buffer) => line[0] === 0x5b && line[line.length - 1] 
  */
 function withLazyPaths(
   head: Omit<Stored, "paths" | "issues">,
-  tail: Buffer,
+  pathsLine: Buffer,
   issues: Stored["issues"],
   file: string,
 ): Stored {
@@ -108,7 +108,7 @@ function withLazyPaths(
   const stored = Object.defineProperty(head, "paths", {
     enumerable: true,
     configurable: true,
-    get: () => (paths ??= parseStringArray(tail, file, "its path list")),
+    get: () => (paths ??= parseStringArray(pathsLine, file, "its path list")),
   }) as Stored;
   stored.issues = issues;
   return stored;
@@ -126,7 +126,8 @@ export async function writeLayerCache(
   const { paths, results, ...rest } = content;
   const owned = packOwnedLists(results);
   const tail = Buffer.from(`${asciiJson(paths)}\n${owned.section}`, "latin1");
-  const head = {
+  // As CacheHead, but with the owned-file lists packed (owned-lists.ts).
+  const head: Omit<CacheHead, "results"> & { results: unknown[] } = {
     schema: SCHEMA,
     diffId,
     analyzers: analyzerKey(analyzers),
