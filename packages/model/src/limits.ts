@@ -1,4 +1,12 @@
-import { closeSync, fstatSync, openSync, readSync, statSync, constants as fsConstants } from "node:fs";
+import {
+  closeSync,
+  fstatSync,
+  openSync,
+  readSync,
+  statSync,
+  constants as fsConstants,
+  type Stats,
+} from "node:fs";
 import { BulwarkError, errorMessage } from "./errors.js";
 
 /**
@@ -119,26 +127,41 @@ function kindOf(st: {
 }
 
 /**
- * Read a whole regular file, bounded: the type and size are checked on the opened descriptor
- * (no swap between check and read), and no more than the bound is read even if it grows.
+ * Open a regular file for reading, bounded: the type and size are checked on the opened
+ * descriptor (no swap between check and read). The caller closes the descriptor.
  */
-export function readBoundedFileSync(path: string, what: string, name: LimitName): Buffer {
-  const max = limit(name);
+export function openBoundedFileSync(
+  path: string,
+  what: string,
+  name: LimitName,
+): { fd: number; stats: Stats } {
   let fd: number;
   try {
+    // Non-blocking: opening a FIFO must not wait for a writer.
     fd = openSync(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
   } catch (e) {
     throw new BulwarkError("IO", `${what} ${path}: ${errorMessage(e)}`, undefined, { cause: e });
   }
   try {
-    const st = fstatSync(fd);
-    if (!st.isFile())
-      throw new BulwarkError("TARGET_UNKNOWN", `${what} ${path} is not a regular file (${kindOf(st)})`);
-    if (st.size > max) throw tooLarge(path, what, st.size, name);
-    const buf = Buffer.allocUnsafe(st.size);
+    const stats = fstatSync(fd);
+    if (!stats.isFile())
+      throw new BulwarkError("TARGET_UNKNOWN", `${what} ${path} is not a regular file (${kindOf(stats)})`);
+    if (stats.size > limit(name)) throw tooLarge(path, what, stats.size, name);
+    return { fd, stats };
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+}
+
+/** Read a whole regular file, bounded (see openBoundedFileSync); no more than the bound is read even if it grows. */
+export function readBoundedFileSync(path: string, what: string, name: LimitName): Buffer {
+  const { fd, stats } = openBoundedFileSync(path, what, name);
+  try {
+    const buf = Buffer.allocUnsafe(stats.size);
     let at = 0;
-    while (at < st.size) {
-      const n = readSync(fd, buf, at, st.size - at, at);
+    while (at < stats.size) {
+      const n = readSync(fd, buf, at, stats.size - at, at);
       if (n === 0) break;
       at += n;
     }

@@ -2,7 +2,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
-import { type Analyzer, type LayerAnalysis, readBoundedFileSync } from "@bulwark/model";
+import { type Analyzer, type LayerAnalysis } from "@bulwark/model";
+import { type HeadFirst, readHeadFirst } from "./head-first.js";
 import { asciiJson, parseStringArray } from "./json.js";
 import { packOwnedLists, unpackOwnedLists } from "./owned-lists.js";
 
@@ -61,46 +62,45 @@ export async function readLayerCache(
   analyzers: readonly Analyzer[],
 ): Promise<Stored | undefined> {
   const file = layerCachePath(cacheDir, diffId, analyzers);
-  let bytes: Buffer;
+  let read: HeadFirst;
   try {
-    // A FIFO or device planted in the cache must not hang the scan: it is a miss.
-    bytes = readBoundedFileSync(file, "layer cache", "LAYER_CACHE_BYTES");
+    read = readHeadFirst(file, "layer cache", "LAYER_CACHE_BYTES");
   } catch {
     return undefined;
   }
-  // JSON.stringify writes no raw newline, so newlines end the head and the paths.
-  const newline = bytes.indexOf(0x0a);
-  const secondNewline = newline < 0 ? -1 : bytes.indexOf(0x0a, newline + 1);
-  if (secondNewline < 0) return undefined;
-  const paths = bytes.subarray(newline + 1, secondNewline);
-  const owned = bytes.subarray(secondNewline + 1);
-  if (!isBracketed(paths) || !isBracketed(owned)) return undefined;
+  // JSON.stringify writes no raw newline: after the head come exactly the paths and the lists.
+  if (read.lines.length !== 2) return undefined;
+  const [pathsAt, ownedAt] = read.lines as [Span, Span];
   try {
     // The file is ASCII (asciiJson), so latin1 decodes it exactly, into a one-byte string,
     // without UTF-8 validation; a file that is not ASCII is not ours and fails a check below.
-    const value: unknown = JSON.parse(bytes.toString("latin1", 0, newline));
+    const value: unknown = JSON.parse(read.head.toString("latin1"));
     if (!isStored(value, diffId, analyzerKey(analyzers))) return undefined;
     // Damage after the head is found here, while a miss is still possible.
-    if (crc32(bytes.subarray(newline + 1)) !== value.tailCrc32) return undefined;
+    if (read.tailCrc32 !== value.tailCrc32) return undefined;
     const { results, whiteouts, opaqueDirs, issues } = value;
+    const owned = {
+      length: ownedAt[1] - ownedAt[0],
+      read: (s: number, e: number) => read.range(ownedAt[0] + s, ownedAt[0] + e),
+    };
     if (!unpackOwnedLists(results, owned, file)) return undefined;
-    return withLazyPaths({ results, whiteouts, opaqueDirs }, paths, issues, file);
+    return withLazyPaths({ results, whiteouts, opaqueDirs }, () => read.range(...pathsAt), issues, file);
   } catch {
     return undefined;
   }
 }
 
-const isBracketed = (line: Buffer) => line[0] === 0x5b && line[line.length - 1] === 0x5d; // [ … ]
+type Span = [number, number];
 
 /**
- * The stored content with `paths` parsed on first read. Only a layer with layers above it is
- * asked for its paths (and only while some file it holds is judged), so a one-layer image's
- * warm scan never decodes or parses the list: tens of thousands of strings, half the file.
+ * The stored content with `paths` read and parsed on first use. Only a layer with layers above
+ * it is asked for its paths (and only while some file it holds is judged), so a one-layer
+ * image's warm scan never reads or parses the list: tens of thousands of strings, half the file.
  * Copy the property by its descriptor (as walk.ts's withLayer does), not by spreading.
  */
 function withLazyPaths(
   head: Omit<Stored, "paths" | "issues">,
-  pathsLine: Buffer,
+  pathsLine: () => Buffer,
   issues: Stored["issues"],
   file: string,
 ): Stored {
@@ -108,7 +108,7 @@ function withLazyPaths(
   const stored = Object.defineProperty(head, "paths", {
     enumerable: true,
     configurable: true,
-    get: () => (paths ??= parseStringArray(pathsLine, file, "its path list")),
+    get: () => (paths ??= parseStringArray(pathsLine(), file, "its path list")),
   }) as Stored;
   stored.issues = issues;
   return stored;

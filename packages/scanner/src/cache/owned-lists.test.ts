@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { LayerAnalysis, OwnedFiles } from "../../../model/src/index.js";
 import { asciiJson } from "./json.js";
-import { holdsText, packOwnedLists, unpackOwnedLists } from "./owned-lists.js";
+import { holdsText, type ListSection, packOwnedLists, unpackOwnedLists } from "./owned-lists.js";
 
 type Result = LayerAnalysis["results"][number];
 
@@ -12,11 +12,24 @@ const dpkgList = (owner: string, files: string[]): Result => ({
   output: { ownedFiles: { owner, files } },
 });
 
+/** The owned-lists line as the cache file gives it, counting the ranges read. */
+function inMemory(section: string): ListSection & { reads: number } {
+  const bytes = Buffer.from(section, "latin1");
+  return {
+    length: bytes.length,
+    reads: 0,
+    read(start, end) {
+      this.reads++;
+      return bytes.subarray(start, end);
+    },
+  };
+}
+
 /** What a cache file carries: the head's results through JSON, the lists as the third line. */
 function roundTrip(results: Result[]): Result[] {
   const packed = packOwnedLists(results);
   const head = JSON.parse(JSON.stringify(packed.results)) as Result[];
-  expect(unpackOwnedLists(head, Buffer.from(packed.section, "latin1"), "/cache/x.json")).toBe(true);
+  expect(unpackOwnedLists(head, inMemory(packed.section), "/cache/x.json")).toBe(true);
   return head;
 }
 
@@ -109,13 +122,13 @@ describe("owned-file lists of a cached layer", () => {
 
   it("reject references out of shape or out of the section: the file is a miss", () => {
     const packed = packOwnedLists([dpkgList("p", ["/a", "/b"])]);
-    const section = Buffer.from(packed.section, "latin1");
+    const section = inMemory(packed.section);
     const good = JSON.parse(JSON.stringify(packed.results)) as Array<{ output: { ownedFiles: object } }>;
     const withList = (list: unknown) => [{ ...good[0], output: { ownedFiles: list } }] as unknown as Result[];
     const list = good[0]!.output.ownedFiles;
     for (const bad of [
       { ...list, listAt: [0, section.length + 1] },
-      { ...list, listAt: [2, section.length - 1] }, // not on a bracket
+      { ...list, listAt: [3, 3] },
       { ...list, listAt: [1] },
       { ...list, listAt: "1,5" },
       { ...list, owner: 7 },
@@ -123,6 +136,29 @@ describe("owned-file lists of a cached layer", () => {
       { owner: "p", files: ["/a"] }, // the unpacked shape
     ])
       expect(unpackOwnedLists(withList(bad), section, "/cache/x.json")).toBe(false);
+    expect(section.reads).toBe(0);
     expect(unpackOwnedLists(withList(list), section, "/cache/x.json")).toBe(true);
+  });
+
+  it("read a list's bytes only when a path's hash is in it, once, and check its brackets then", () => {
+    const packed = packOwnedLists([dpkgList("p", ["/a", "/b"]), dpkgList("q", ["/c"])]);
+    const section = inMemory(packed.section);
+    const head = JSON.parse(JSON.stringify(packed.results)) as Result[];
+    expect(unpackOwnedLists(head, section, "/cache/x.json")).toBe(true);
+    const [p, q] = lists(head);
+    expect([p?.has?.("/zzz"), q?.has?.("/a")]).toEqual([false, false]); // hashes only
+    expect(section.reads).toBe(0);
+    expect([p?.has?.("/a"), p?.has?.("/b"), q?.has?.("/c")]).toEqual([true, true, true]);
+    expect(section.reads).toBe(2);
+    // A range that passed the head's checks but does not fall on the list's brackets: the file
+    // was not written by us, which only shows once the list is read.
+    const shifted = JSON.parse(JSON.stringify(packed.results)) as Array<{
+      output: { ownedFiles: { listAt: number[] } };
+    }>;
+    const [start, end] = shifted[0]!.output.ownedFiles.listAt as [number, number];
+    shifted[0]!.output.ownedFiles.listAt = [start + 1, end];
+    const damaged = shifted as unknown as Result[];
+    expect(unpackOwnedLists(damaged, section, "/cache/x.json")).toBe(true);
+    expect(() => lists(damaged)[0]?.files).toThrow(/layer cache \/cache\/x.json is damaged/);
   });
 });

@@ -1,4 +1,4 @@
-import type { LayerAnalysis, OwnedFiles } from "@bulwark/model";
+import { BulwarkError, type LayerAnalysis, type OwnedFiles } from "@bulwark/model";
 import { asciiJson, parseStringArray } from "./json.js";
 
 /**
@@ -7,7 +7,7 @@ import { asciiJson, parseStringArray } from "./json.js";
  * ask whether a handful of language-package paths belong to an OS package. The head keeps,
  * per list, where its text lies in the cache file's third line and the sorted hashes of its
  * files. `has(path)` looks the path's hash up and, on a hit, finds the path's JSON text in the
- * list's bytes; `files` is parsed only when read.
+ * list's bytes, read from the file then; `files` is parsed only when read.
  */
 
 type Result = LayerAnalysis["results"][number];
@@ -19,6 +19,12 @@ interface PackedList {
   listAt: [number, number];
   /** `pathHash` of each file, sorted, as little-endian 32-bit words in base64. */
   fileHashes: string;
+}
+
+/** The owned-lists line of a cache file, read by byte range when a list is first asked. */
+export interface ListSection {
+  length: number;
+  read(start: number, end: number): Buffer;
 }
 
 /** The results with their lists replaced by references into `section`, the owned-lists line. */
@@ -48,7 +54,7 @@ export function packOwnedLists(results: Result[]): { results: unknown[]; section
  * Replace the head's list references with lists parsed on first read, in place. False when a
  * reference is out of shape or out of the section: the file is not one we wrote, a miss.
  */
-export function unpackOwnedLists(results: Result[], section: Buffer, file: string): boolean {
+export function unpackOwnedLists(results: Result[], section: ListSection, file: string): boolean {
   // Every list of the layer is asked about the same few paths: hash each once.
   const known = new Map<string, number>();
   const hashOf = (path: string) => known.get(path) ?? known.set(path, pathHash(path)).get(path)!;
@@ -72,7 +78,7 @@ export function unpackOwnedLists(results: Result[], section: Buffer, file: strin
   return true;
 }
 
-function isPacked(value: unknown, section: Buffer): value is PackedList {
+function isPacked(value: unknown, section: ListSection): value is PackedList {
   const v = value as Partial<PackedList> | null;
   if (!v || typeof v.owner !== "string" || typeof v.fileHashes !== "string") return false;
   const [start, end] = Array.isArray(v.listAt) ? v.listAt : [];
@@ -81,15 +87,13 @@ function isPacked(value: unknown, section: Buffer): value is PackedList {
     Number.isSafeInteger(end) &&
     start! >= 0 &&
     end! <= section.length &&
-    start! < end! &&
-    section[start!] === 0x5b && // [
-    section[end! - 1] === 0x5d // ]
+    start! < end!
   );
 }
 
 function lazyList(
   packed: PackedList,
-  section: Buffer,
+  section: ListSection,
   file: string,
   hashOf: (path: string) => number,
 ): OwnedFiles {
@@ -97,21 +101,33 @@ function lazyList(
   // Copied into an aligned buffer: a decoded Buffer may sit at any offset of Node's pool.
   const end = bytes.byteOffset + bytes.length - (bytes.length % 4);
   const hashes = new Uint32Array(bytes.buffer.slice(bytes.byteOffset, end));
-  const text = section.subarray(packed.listAt[0], packed.listAt[1]);
+  let listBytes: Buffer | undefined;
+  const text = () => (listBytes ??= listText(section, packed.listAt, file));
   let files: string[] | undefined;
   const list = { owner: packed.owner } as OwnedFiles;
   // Not enumerable: a way to ask the list, not part of what the analyzer found.
   Object.defineProperty(list, "has", {
     value: (path: string) =>
       path.startsWith("/")
-        ? holdsHash(hashes, hashOf(path)) && holdsText(text, path)
+        ? holdsHash(hashes, hashOf(path)) && holdsText(text(), path)
         : list.files.includes(path),
   });
   return Object.defineProperty(list, "files", {
     enumerable: true,
     configurable: true,
-    get: () => (files ??= parseStringArray(text, file, "an owned-file list")),
+    get: () => (files ??= parseStringArray(text(), file, "an owned-file list")),
   });
+}
+
+/** One list's JSON text. Its range was only checked against the line's length when the head was read. */
+function listText(section: ListSection, [start, end]: [number, number], file: string): Buffer {
+  const text = section.read(start, end);
+  if (text[0] !== 0x5b || text[text.length - 1] !== 0x5d)
+    throw new BulwarkError(
+      "IO",
+      `layer cache ${file} is damaged (an owned-file list); delete it and scan again`,
+    );
+  return text;
 }
 
 /** FNV-1a over the path's UTF-16 code units. */
