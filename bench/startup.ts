@@ -1,7 +1,9 @@
 /**
  * `npm run bench -- startup [--runs N]`
  *
- * Whole-process start-up, medians of N runs (default 10) in one run, each row beside its goal:
+ * Whole-process start-up, medians of N runs (default 10) in one run, each row beside its goal.
+ * The runs of compared commands alternate (node, --version, --help, …, then the same in reverse),
+ * so that a shared VM speeding up or slowing down during the run moves both sides of a ratio:
  *   - `node -e 0`, the floor;
  *   - `bulwark --version` and `--help`, shipped (esbuild bundle) and as the per-package ES
  *     modules the bundle replaced (packages/cli/dist/bin.js) — goal within 1.3× of node;
@@ -21,11 +23,14 @@ import { REPO, fmt, median, runsArg, timed, verdict, type Measure } from "./lib/
 const LAUNCHER = join(REPO, "packages/cli/bin/bulwark.js");
 const UNBUNDLED = join(REPO, "packages/cli/dist/bin.js");
 
-async function repeat(runs: number, once: () => Promise<Measure>): Promise<Measure> {
-  await once(); // warms the page cache (and V8's compile cache where Node has one)
-  const ms: Measure[] = [];
-  for (let i = 0; i < runs; i++) ms.push(await once());
-  return median(ms);
+/** Medians of `runs` runs of each command, the commands taking turns (forward, then backward). */
+async function alternated(runs: number, commands: Array<() => Promise<Measure>>): Promise<Measure[]> {
+  for (const once of commands) await once(); // warms the page cache (and V8's compile cache where Node has one)
+  const ms = commands.map((): Measure[] => []);
+  const order = commands.map((_, i) => i);
+  for (let r = 0; r < runs; r++)
+    for (const i of r % 2 === 0 ? order : [...order].reverse()) ms[i]!.push(await commands[i]!());
+  return ms.map(median);
 }
 
 const components = async (file: string): Promise<number> =>
@@ -42,17 +47,24 @@ export async function run(args: string[]): Promise<void> {
   const rootfs = await (await buildImage(recipes.withGo)).rootfs();
   const work = await mkdtemp(join(tmpdir(), "bulwark-bench-startup-"));
   try {
-    const floor = await repeat(runs, () => timed(node, ["-e", "0"]));
-    const rows: Array<[string, Measure, string]> = [];
-    const vsNode = (label: string, m: Measure) => {
-      const ratio = m.seconds / floor.seconds;
-      rows.push([label, m, `${ratio.toFixed(2)}× node -e 0 (goal ≤ 1.3×: ${verdict(ratio <= 1.3)})`]);
-    };
+    const startups: Array<[string, string[]]> = [];
     for (const flag of ["--version", "--help"]) {
-      vsNode(`bulwark ${flag}`, await repeat(runs, () => timed(node, [LAUNCHER, flag])));
-      if (existsSync(UNBUNDLED))
-        vsNode(`  same, unbundled ES modules`, await repeat(runs, () => timed(node, [UNBUNDLED, flag])));
+      startups.push([`bulwark ${flag}`, [LAUNCHER, flag]]);
+      if (existsSync(UNBUNDLED)) startups.push([`  same, unbundled ES modules`, [UNBUNDLED, flag]]);
     }
+    const [floor, ...measured] = await alternated(runs, [
+      () => timed(node, ["-e", "0"]),
+      ...startups.map(
+        ([, argv]) =>
+          () =>
+            timed(node, argv),
+      ),
+    ]);
+    const rows = startups.map(([label], i): [string, Measure, string] => {
+      const m = measured[i]!;
+      const ratio = m.seconds / floor!.seconds;
+      return [label, m, `${ratio.toFixed(2)}× node -e 0 (goal ≤ 1.3×: ${verdict(ratio <= 1.3)})`];
+    });
     const bwOut = join(work, "bw.json");
     const sbom = (cache: string) =>
       timed(node, [
@@ -67,16 +79,16 @@ export async function run(args: string[]): Promise<void> {
         "--output",
         bwOut,
       ]);
-    const ours = await repeat(runs, () => sbom(join(work, "cache")));
     const trivyOut = join(work, "trivy.json");
-    const theirs = await repeat(runs, () =>
-      timed(trivy, trivyRootfsArgs(rootfs, trivyOut, join(work, "trivy-cache"))),
-    );
+    const [ours, theirs] = (await alternated(runs, [
+      () => sbom(join(work, "cache")),
+      () => timed(trivy, trivyRootfsArgs(rootfs, trivyOut, join(work, "trivy-cache"))),
+    ])) as [Measure, Measure];
     const ratio = ours.seconds / theirs.seconds;
 
-    console.log(`Start-up benchmark — medians of ${runs} runs (after one warm-up run each)`);
+    console.log(`Start-up benchmark — medians of ${runs} alternated runs (after one warm-up run each)`);
     console.log(`${"".padEnd(34)}     wall        CPU   peak RSS`);
-    console.log(`${"node -e 0".padEnd(34)} ${fmt(floor)}`);
+    console.log(`${"node -e 0".padEnd(34)} ${fmt(floor!)}`);
     for (const [label, m, note] of rows) console.log(`${label.padEnd(34)} ${fmt(m)}   ${note}`);
     console.log(
       `${"bulwark sbom rootfs:DIR".padEnd(34)} ${fmt(ours)}   ${await components(bwOut)} components`,
