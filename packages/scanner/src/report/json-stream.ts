@@ -1,12 +1,37 @@
 /**
+ * Below this many values (containers and leaves together) a document is one JSON.stringify:
+ * under a megabyte of text. Splitting a 200-component SBOM cost 14 ms of a 0.26 s warm
+ * scan (a stringify and a re-indenting replace per component); one stringify costs ~2 ms.
+ */
+export const WHOLE_DOCUMENT_VALUES = 20_000;
+
+/**
  * JSON text in pieces, identical to `JSON.stringify(value, null, 2)`, so a report with a
  * million findings is written without ever holding the whole text (V8 strings stop at
- * ~512 MB). Containers holding a long array are split, one piece per element; other
- * subtrees are stringified whole, which is faster. `wholeBelow` 0 splits everything (for tests).
+ * ~512 MB). A small document is one piece; in a larger one, containers holding a long array
+ * are split, one piece per element, and other subtrees are stringified whole, which is faster.
+ * `wholeBelow` 0 splits everything (for tests).
  */
 export function* jsonChunks(value: unknown, wholeBelow = 64): Generator<string> {
-  yield* chunksOf(value, "", "  ", wholeBelow);
+  if (wholeBelow > 0 && fewerValuesThan(value, WHOLE_DOCUMENT_VALUES)) yield whole(value, "", "  ");
+  else yield* chunksOf(value, "", "  ", wholeBelow);
   yield "\n";
+}
+
+/** Whether `value` holds fewer than `limit` values in all; counts no further than the limit. */
+function fewerValuesThan(value: unknown, limit: number): boolean {
+  const pending: unknown[] = [value];
+  let counted = 1;
+  while (pending.length > 0) {
+    const v = pending.pop();
+    if (!isPlainContainer(v)) continue;
+    const inside = Array.isArray(v) ? v : Object.values(v);
+    counted += inside.length;
+    if (counted >= limit) return false;
+    // A loop, not push(...inside): spreading a million findings overflows the stack.
+    for (const x of inside) pending.push(x);
+  }
+  return true;
 }
 
 function isPlainContainer(v: unknown): v is Record<string, unknown> | unknown[] {

@@ -42,7 +42,10 @@ describe("streamed writers", () => {
   it.each(SBOM_FORMATS)("write %s of a real image byte for byte as the whole-document writer", (format) => {
     const opts = { uuid: "00000000-0000-4000-8000-000000000000", timestamp: new Date(0) };
     const pieces = [...renderSbomChunks(inv, format, opts)];
-    expect(pieces.length).toBeGreaterThan(inv.packages.length);
+    // JSON of ~200 packages is well under WHOLE_DOCUMENT_VALUES: one piece and the final
+    // newline (scale.test.ts streams 5,000 in pieces). The table is written a row at a time.
+    if (format.endsWith("json")) expect(pieces).toHaveLength(2);
+    else expect(pieces.length).toBeGreaterThan(inv.packages.length);
     expect(pieces.join("")).toBe(wholeSbom(inv, format, opts));
   });
 });
