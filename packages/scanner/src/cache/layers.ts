@@ -5,16 +5,16 @@ import { crc32 } from "node:zlib";
 import { type Analyzer, type LayerAnalysis } from "@bulwark/model";
 import { type HeadFirst, readHeadFirst } from "./head-first.js";
 import { asciiJson, parseStringArray } from "./json.js";
-import { packOwnedLists, unpackOwnedLists } from "./owned-lists.js";
+import { type PackedIndex, packOwnedLists, unpackOwnedLists } from "./owned-lists.js";
 
 /**
  * Bump when the cached shape changes. 2: the file is ASCII (asciiJson). 3: the layer's paths
  * are a second line, parsed only when first asked for. 4: the head holds the CRC-32 of that
  * line, so a damaged list is a miss when the file is read, not a failure when it is parsed.
  * 5: the OS packages' owned-file lists are a third line (owned-lists.ts), and the CRC-32
- * covers both lines.
+ * covers both lines. 6: one index of the listed files' hashes for the layer, not one per list.
  */
-const SCHEMA = 5;
+const SCHEMA = 6;
 
 type Stored = Pick<LayerAnalysis, "results" | "whiteouts" | "opaqueDirs" | "paths" | "issues">;
 
@@ -28,6 +28,8 @@ interface CacheHead extends Omit<Stored, "paths"> {
   analyzers: string[];
   /** CRC-32 of everything after the head: checked on every read, which costs far less than parsing it. */
   tailCrc32: number;
+  /** Which owned-file lists hold which file hashes (owned-lists.ts). */
+  ownedIndex: PackedIndex;
 }
 
 /** "dpkg@1", "npm@3", … sorted: the analyzer part of the cache key. */
@@ -83,7 +85,7 @@ export async function readLayerCache(
       length: ownedAt[1] - ownedAt[0],
       read: (s: number, e: number) => read.range(ownedAt[0] + s, ownedAt[0] + e),
     };
-    if (!unpackOwnedLists(results, owned, file)) return undefined;
+    if (!unpackOwnedLists(results, owned, value.ownedIndex, file)) return undefined;
     return withLazyPaths({ results, whiteouts, opaqueDirs }, () => read.range(...pathsAt), issues, file);
   } catch {
     return undefined;
@@ -133,6 +135,7 @@ export async function writeLayerCache(
     analyzers: analyzerKey(analyzers),
     tailCrc32: crc32(tail),
     results: owned.results,
+    ownedIndex: owned.index,
     ...rest,
   };
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;

@@ -29,7 +29,8 @@ function inMemory(section: string): ListSection & { reads: number } {
 function roundTrip(results: Result[]): Result[] {
   const packed = packOwnedLists(results);
   const head = JSON.parse(JSON.stringify(packed.results)) as Result[];
-  expect(unpackOwnedLists(head, inMemory(packed.section), "/cache/x.json")).toBe(true);
+  const index = JSON.parse(JSON.stringify(packed.index)) as unknown;
+  expect(unpackOwnedLists(head, inMemory(packed.section), index, "/cache/x.json")).toBe(true);
   return head;
 }
 
@@ -120,8 +121,8 @@ describe("owned-file lists of a cached layer", () => {
     expect([a?.has?.("/bin/a"), a?.has?.("/bin/b"), b?.has?.("/bin/a")]).toEqual([true, false, false]);
   });
 
-  it("reject references out of shape or out of the section: the file is a miss", () => {
-    const packed = packOwnedLists([dpkgList("p", ["/a", "/b"])]);
+  it("reject references or an index out of shape or out of the section: the file is a miss", () => {
+    const packed = packOwnedLists([dpkgList("p", ["/a", "/b"]), dpkgList("q", ["/c"])]);
     const section = inMemory(packed.section);
     const good = JSON.parse(JSON.stringify(packed.results)) as Array<{ output: { ownedFiles: object } }>;
     const withList = (list: unknown) => [{ ...good[0], output: { ownedFiles: list } }] as unknown as Result[];
@@ -132,23 +133,39 @@ describe("owned-file lists of a cached layer", () => {
       { ...list, listAt: [1] },
       { ...list, listAt: "1,5" },
       { ...list, owner: 7 },
-      { ...list, fileHashes: undefined },
+      { ...list, ordinal: -1 },
+      { ...list, ordinal: "0" },
       { owner: "p", files: ["/a"] }, // the unpacked shape
     ])
-      expect(unpackOwnedLists(withList(bad), section, "/cache/x.json")).toBe(false);
+      expect(unpackOwnedLists(withList(bad), section, packed.index, "/cache/x.json")).toBe(false);
+    const { hashes, lists: owners } = packed.index;
+    const reversed = Buffer.from(Buffer.from(hashes, "base64").reverse()).toString("base64");
+    for (const index of [
+      undefined,
+      {},
+      { hashes },
+      { hashes, lists: "AAAA" },
+      { hashes: reversed, lists: owners },
+    ])
+      expect(unpackOwnedLists(withList(list), section, index, "/cache/x.json")).toBe(false);
     expect(section.reads).toBe(0);
-    expect(unpackOwnedLists(withList(list), section, "/cache/x.json")).toBe(true);
+    expect(unpackOwnedLists(withList(list), section, packed.index, "/cache/x.json")).toBe(true);
   });
 
   it("read a list's bytes only when a path's hash is in it, once, and check its brackets then", () => {
-    const packed = packOwnedLists([dpkgList("p", ["/a", "/b"]), dpkgList("q", ["/c"])]);
+    const packed = packOwnedLists([dpkgList("p", ["/a", "/b"]), dpkgList("q", ["/c", "/a"])]);
     const section = inMemory(packed.section);
     const head = JSON.parse(JSON.stringify(packed.results)) as Result[];
-    expect(unpackOwnedLists(head, section, "/cache/x.json")).toBe(true);
+    expect(unpackOwnedLists(head, section, packed.index, "/cache/x.json")).toBe(true);
     const [p, q] = lists(head);
-    expect([p?.has?.("/zzz"), q?.has?.("/a")]).toEqual([false, false]); // hashes only
+    expect([p?.has?.("/zzz"), q?.has?.("/b")]).toEqual([false, false]); // the index only
     expect(section.reads).toBe(0);
-    expect([p?.has?.("/a"), p?.has?.("/b"), q?.has?.("/c")]).toEqual([true, true, true]);
+    expect([p?.has?.("/a"), p?.has?.("/b"), q?.has?.("/c"), q?.has?.("/a")]).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
     expect(section.reads).toBe(2);
     // A range that passed the head's checks but does not fall on the list's brackets: the file
     // was not written by us, which only shows once the list is read.
@@ -158,7 +175,7 @@ describe("owned-file lists of a cached layer", () => {
     const [start, end] = shifted[0]!.output.ownedFiles.listAt as [number, number];
     shifted[0]!.output.ownedFiles.listAt = [start + 1, end];
     const damaged = shifted as unknown as Result[];
-    expect(unpackOwnedLists(damaged, section, "/cache/x.json")).toBe(true);
+    expect(unpackOwnedLists(damaged, section, packed.index, "/cache/x.json")).toBe(true);
     expect(() => lists(damaged)[0]?.files).toThrow(/layer cache \/cache\/x.json is damaged/);
   });
 });

@@ -5,9 +5,11 @@ import { asciiJson, parseStringArray } from "./json.js";
  * The OS packages' owned-file lists of a cached layer live outside its head. A full Debian
  * layer lists ~30,000 files (1.5 MB of its 1.6 MB head), and a warm scan needs them only to
  * ask whether a handful of language-package paths belong to an OS package. The head keeps,
- * per list, where its text lies in the cache file's third line and the sorted hashes of its
- * files. `has(path)` looks the path's hash up and, on a hit, finds the path's JSON text in the
- * list's bytes, read from the file then; `files` is parsed only when read.
+ * per list, where its text lies in the cache file's third line, and for the whole layer one
+ * index: the sorted hashes of every listed file, each with the number of its list. `has(path)`
+ * finds which lists hold the path's hash (once per path and layer, however many lists are
+ * asked) and, on a hit, finds the path's JSON text in that list's bytes, read from the file
+ * then; `files` is parsed only when read.
  */
 
 type Result = LayerAnalysis["results"][number];
@@ -15,10 +17,16 @@ type Result = LayerAnalysis["results"][number];
 /** How the head stores one list. */
 interface PackedList {
   owner: string;
+  /** Its number in the layer's index. */
+  ordinal: number;
   /** Byte range of the list's JSON array in the owned-lists line. */
   listAt: [number, number];
-  /** `pathHash` of each file, sorted, as little-endian 32-bit words in base64. */
-  fileHashes: string;
+}
+
+/** The layer's index, as little-endian 32-bit words in base64, sorted by hash, then list. */
+export interface PackedIndex {
+  hashes: string;
+  lists: string;
 }
 
 /** The owned-lists line of a cache file, read by byte range when a list is first asked. */
@@ -27,17 +35,27 @@ export interface ListSection {
   read(start: number, end: number): Buffer;
 }
 
+/** Hash and list number in one float64, exact below 2^53: sorting the keys sorts both. */
+const LIST_BITS = 2 ** 20;
+
 /** The results with their lists replaced by references into `section`, the owned-lists line. */
-export function packOwnedLists(results: Result[]): { results: unknown[]; section: string } {
+export function packOwnedLists(results: Result[]): {
+  results: unknown[];
+  section: string;
+  index: PackedIndex;
+} {
   const texts: string[] = [];
+  const keys: number[] = [];
   let at = 1; // after the section's "["
   const pack = (list: OwnedFiles): PackedList => {
+    const ordinal = texts.length;
+    if (ordinal >= LIST_BITS) throw new Error(`over ${LIST_BITS} owned-file lists in one layer`);
     const text = asciiJson(list.files);
     const listAt: [number, number] = [at, at + text.length];
     texts.push(text);
     at += text.length + 1; // and its ","
-    const hashes = Uint32Array.from(list.files, pathHash).sort();
-    return { owner: list.owner, listAt, fileHashes: Buffer.from(hashes.buffer).toString("base64") };
+    for (const f of list.files) keys.push(pathHash(f) * LIST_BITS + ordinal);
+    return { owner: list.owner, ordinal, listAt };
   };
   const packed = results.map((r) => {
     const { ownedFiles, ownedFileSets, ...rest } = r.output;
@@ -47,19 +65,31 @@ export function packOwnedLists(results: Result[]): { results: unknown[]; section
     if (ownedFileSets) output.ownedFileSets = ownedFileSets.map(pack);
     return { ...r, output };
   });
-  return { results: packed, section: `[${texts.join(",")}]` };
+  const sorted = Float64Array.from(keys).sort();
+  const hashes = Uint32Array.from(sorted, (k) => Math.floor(k / LIST_BITS));
+  const lists = Uint32Array.from(sorted, (k) => k % LIST_BITS);
+  const base64 = (words: Uint32Array) => Buffer.from(words.buffer).toString("base64");
+  return {
+    results: packed,
+    section: `[${texts.join(",")}]`,
+    index: { hashes: base64(hashes), lists: base64(lists) },
+  };
 }
 
 /**
  * Replace the head's list references with lists parsed on first read, in place. False when a
- * reference is out of shape or out of the section: the file is not one we wrote, a miss.
+ * reference or the index is out of shape or out of the section: the file is not one we wrote, a miss.
  */
-export function unpackOwnedLists(results: Result[], section: ListSection, file: string): boolean {
-  // Every list of the layer is asked about the same few paths: hash each once.
-  const known = new Map<string, number>();
-  const hashOf = (path: string) => known.get(path) ?? known.set(path, pathHash(path)).get(path)!;
+export function unpackOwnedLists(
+  results: Result[],
+  section: ListSection,
+  packedIndex: unknown,
+  file: string,
+): boolean {
+  const index = LayerIndex.unpack(packedIndex);
+  if (!index) return false;
   const unpack = (value: unknown): OwnedFiles | undefined =>
-    isPacked(value, section) ? lazyList(value, section, file, hashOf) : undefined;
+    isPacked(value, section) ? lazyList(value, section, file, index) : undefined;
   for (const r of results) {
     const output = r.output as Record<string, unknown> | null;
     if (typeof output !== "object" || output === null) return false;
@@ -80,7 +110,8 @@ export function unpackOwnedLists(results: Result[], section: ListSection, file: 
 
 function isPacked(value: unknown, section: ListSection): value is PackedList {
   const v = value as Partial<PackedList> | null;
-  if (!v || typeof v.owner !== "string" || typeof v.fileHashes !== "string") return false;
+  if (!v || typeof v.owner !== "string") return false;
+  if (!Number.isSafeInteger(v.ordinal) || v.ordinal! < 0 || v.ordinal! >= LIST_BITS) return false;
   const [start, end] = Array.isArray(v.listAt) ? v.listAt : [];
   return (
     Number.isSafeInteger(start) &&
@@ -91,16 +122,53 @@ function isPacked(value: unknown, section: ListSection): value is PackedList {
   );
 }
 
-function lazyList(
-  packed: PackedList,
-  section: ListSection,
-  file: string,
-  hashOf: (path: string) => number,
-): OwnedFiles {
-  const bytes = Buffer.from(packed.fileHashes, "base64");
-  // Copied into an aligned buffer: a decoded Buffer may sit at any offset of Node's pool.
+/** Which lists of a layer may hold a path: by its hash, one binary search per path. */
+class LayerIndex {
+  private readonly asked = new Map<string, Uint32Array>();
+
+  private constructor(
+    private readonly hashes: Uint32Array,
+    private readonly lists: Uint32Array,
+  ) {}
+
+  static unpack(value: unknown): LayerIndex | undefined {
+    const v = value as Partial<PackedIndex> | null;
+    if (!v || typeof v.hashes !== "string" || typeof v.lists !== "string") return undefined;
+    const [hashes, lists] = [words(v.hashes), words(v.lists)];
+    if (hashes.length !== lists.length) return undefined;
+    for (let i = 1; i < hashes.length; i++) if (hashes[i - 1]! > hashes[i]!) return undefined;
+    return new LayerIndex(hashes, lists);
+  }
+
+  /** The numbers of the lists holding a file with the path's hash (most paths: none). */
+  listsHolding(path: string): Uint32Array {
+    let found = this.asked.get(path);
+    if (found) return found;
+    const hash = pathHash(path);
+    // Plain variables: array destructuring runs the iterator protocol while the code is cold.
+    let lo = 0;
+    let hi = this.hashes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.hashes[mid]! < hash) lo = mid + 1;
+      else hi = mid;
+    }
+    let end = lo;
+    while (end < this.hashes.length && this.hashes[end] === hash) end++;
+    found = this.lists.subarray(lo, end);
+    this.asked.set(path, found);
+    return found;
+  }
+}
+
+/** Base64 of little-endian 32-bit words, copied into an aligned array (a decoded Buffer may sit at any offset of Node's pool). */
+function words(base64: string): Uint32Array {
+  const bytes = Buffer.from(base64, "base64");
   const end = bytes.byteOffset + bytes.length - (bytes.length % 4);
-  const hashes = new Uint32Array(bytes.buffer.slice(bytes.byteOffset, end));
+  return new Uint32Array(bytes.buffer.slice(bytes.byteOffset, end));
+}
+
+function lazyList(packed: PackedList, section: ListSection, file: string, index: LayerIndex): OwnedFiles {
   let listBytes: Buffer | undefined;
   const text = () => (listBytes ??= listText(section, packed.listAt, file));
   let files: string[] | undefined;
@@ -109,7 +177,7 @@ function lazyList(
   Object.defineProperty(list, "has", {
     value: (path: string) =>
       path.startsWith("/")
-        ? holdsHash(hashes, hashOf(path)) && holdsText(text(), path)
+        ? index.listsHolding(path).includes(packed.ordinal) && holdsText(text(), path)
         : list.files.includes(path),
   });
   return Object.defineProperty(list, "files", {
@@ -135,19 +203,6 @@ function pathHash(path: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193);
   return h >>> 0;
-}
-
-function holdsHash(sorted: Uint32Array, hash: number): boolean {
-  // Plain variables: array destructuring runs the iterator protocol while the code is cold.
-  let lo = 0;
-  let hi = sorted.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < hash) lo = mid + 1;
-    else if (sorted[mid]! > hash) hi = mid - 1;
-    else return true;
-  }
-  return false;
 }
 
 /**
