@@ -95,7 +95,10 @@ export async function walkRootfs(root: string, analyzers: readonly Analyzer[]): 
       if (st.isDirectory()) {
         if (st.dev === rootDev) pending.push(path);
       } else if (st.isFile()) {
-        await offer(base + path, path, st, analyzers, out);
+        const meta: FileMeta = { size: st.size, mode: st.mode, uid: st.uid, gid: st.gid };
+        const wanting = interested(analyzers, path, meta);
+        // Most files no analyzer wants: no await for them, a promise and a turn each saved.
+        if (wanting.length > 0) await offer(base + path, path, meta, wanting, out);
       }
     }
   }
@@ -106,14 +109,11 @@ export async function walkRootfs(root: string, analyzers: readonly Analyzer[]): 
 async function offer(
   onDisk: string,
   path: string,
-  st: Stats,
-  analyzers: readonly Analyzer[],
+  meta: FileMeta,
+  wanting: Analyzer[],
   out: LayerContent,
 ): Promise<void> {
-  const meta: FileMeta = { size: st.size, mode: st.mode, uid: st.uid, gid: st.gid };
-  const wanting = interested(analyzers, path, meta);
-  if (wanting.length === 0) return;
-  const ranges = new RangeReader(onDisk, st.size);
+  const ranges = new RangeReader(onDisk, meta.size);
   const content = new SharedContent(
     async () => readFileSync(onDisk),
     async (offset, length) => ranges.read(offset, length),
