@@ -54,17 +54,24 @@ describe("reading a cache file head first", () => {
     );
   });
 
-  it("refuses a range once the file is replaced or shortened, naming it in one line", async () => {
+  it("reads a range of a replacement with the same head and tail, refuses any other, in one line", async () => {
     const file = join(dir, "f");
+    const replace = async (text: string) => {
+      // As a concurrent scan does: a new file renamed over the old one.
+      await writeFile(join(dir, "g"), text);
+      await rename(join(dir, "g"), file);
+    };
     await writeFile(file, "head\n[1,2]\n[3]");
     const read = readHeadFirst(file, "layer cache", "LAYER_CACHE_BYTES");
     expect(read.range(...read.lines[0]!).toString()).toBe("[1,2]");
-    // A concurrent scan replaces the file whole, by rename: a new file, even if equal.
-    await writeFile(join(dir, "g"), "head\n[1,2]\n[3]");
-    await rename(join(dir, "g"), file);
-    expect(() => read.range(...read.lines[0]!)).toThrow(
-      /^layer cache .*\/f was replaced while in use; scan again$/,
-    );
+    await replace("head\n[1,2]\n[3]");
+    expect(read.range(...read.lines[1]!).toString()).toBe("[3]");
+    for (const other of ["head\n[1,2]\n[4]", "hexd\n[1,2]\n[3]"]) {
+      await replace(other);
+      expect(() => read.range(...read.lines[0]!)).toThrow(
+        /^layer cache .*\/f was replaced while in use; scan again$/,
+      );
+    }
     await rm(file);
     expect(() => read.range(...read.lines[0]!)).toThrow(/^layer cache .*\/f: ENOENT.*; scan again$/);
   });

@@ -16,8 +16,9 @@ export interface HeadFirst {
   /** Byte ranges [start, end) in the file of the lines after the head, newlines excluded. */
   lines: Array<[number, number]>;
   /**
-   * The bytes [start, end) of the file, read again. Throws one line naming the file when the
-   * file is no longer the one read (a writer replaces files whole, by rename).
+   * The bytes [start, end) of the file, read again. Writers replace files whole, by rename: a
+   * file replaced since (two scans missed the same layer and both wrote it) serves when its
+   * head and tail CRC-32 equal the first one's; otherwise this throws one line naming the file.
    */
   range(start: number, end: number): Buffer;
 }
@@ -28,12 +29,33 @@ const PIECE = 256 * 1024;
 
 /** Read `path` head first, bounded as readBoundedFileSync reads. */
 export function readHeadFirst(path: string, what: string, name: LimitName): HeadFirst {
+  const first = readOnce(path, what, name);
+  let identity = first.identity;
+  const range = (start: number, end: number): Buffer => {
+    const bytes = readRangeOf(path, what, identity, start, end);
+    if (bytes) return bytes;
+    const again = readOnce(path, what, name);
+    if (!again.head.equals(first.head) || again.tailCrc32 !== first.tailCrc32)
+      throw new BulwarkError("IO", `${what} ${path} was replaced while in use; scan again`);
+    identity = again.identity;
+    const retried = readRangeOf(path, what, identity, start, end);
+    if (!retried)
+      throw new BulwarkError("IO", `${what} ${path} keeps being replaced while in use; scan again`);
+    return retried;
+  };
+  return { head: first.head, tailCrc32: first.tailCrc32, lines: first.lines, range };
+}
+
+function readOnce(
+  path: string,
+  what: string,
+  name: LimitName,
+): Omit<HeadFirst, "range"> & { identity: string } {
   const { fd, stats } = openBoundedFileSync(path, what, name);
   try {
     const { head, read } = readFirstLine(fd, stats.size);
     const tail = scanTail(fd, stats.size, head.length + 1, read.subarray(head.length + 1));
-    const identity = identityOf(stats);
-    return { head, ...tail, range: (start, end) => readRangeAgain(path, what, identity, start, end) };
+    return { head, ...tail, identity: identityOf(stats) };
   } finally {
     closeSync(fd);
   }
@@ -91,7 +113,14 @@ function scanTail(
 
 const identityOf = (st: Stats) => `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
 
-function readRangeAgain(path: string, what: string, identity: string, start: number, end: number): Buffer {
+/** The bytes [start, end) of the file if it is still the one with `identity`, else undefined. */
+function readRangeOf(
+  path: string,
+  what: string,
+  identity: string,
+  start: number,
+  end: number,
+): Buffer | undefined {
   let fd: number;
   try {
     fd = openSync(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
@@ -99,8 +128,7 @@ function readRangeAgain(path: string, what: string, identity: string, start: num
     throw new BulwarkError("IO", `${what} ${path}: ${errorMessage(e)}; scan again`, undefined, { cause: e });
   }
   try {
-    if (identityOf(fstatSync(fd)) !== identity)
-      throw new BulwarkError("IO", `${what} ${path} was replaced while in use; scan again`);
+    if (identityOf(fstatSync(fd)) !== identity) return undefined;
     const buf = Buffer.allocUnsafe(end - start);
     let filled = 0;
     while (filled < buf.length) {
