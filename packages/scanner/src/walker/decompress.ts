@@ -91,8 +91,12 @@ export class LayerGuard extends Transform {
       );
       return;
     }
-    this.hash.update(chunk);
-    cb(null, chunk);
+    // Deferred to a microtask: Node's inflater hands a chunk on before it starts inflating the
+    // next, so hashing and walking it here would leave the thread pool idle meanwhile.
+    queueMicrotask(() => {
+      this.hash.update(chunk);
+      cb(null, chunk);
+    });
   }
 
   /** "sha256:..." of everything that passed; call after the stream ended. */
