@@ -56,9 +56,9 @@ function deferred(name, module, importer, contents) {
 /**
  * The CycloneDX library from its TypeScript sources (shipped in the package), not its CommonJS
  * build: as ES modules esbuild hoists them into the chunk and drops what Bulwark never calls
- * (XML serializing, the vulnerability models' normalizers it does not reach, …), where the
- * CommonJS build came whole, each module parsed twice (once skimmed with the chunk, again
- * when first required). The SBOM chunk fell from 388 KB to 256 KB.
+ * (the XML serializer, all of the SPDX schema file but its id list), where the CommonJS build
+ * came whole, each module parsed twice (once skimmed with the chunk, again when first
+ * required): 202 KB of the SBOM chunk became 68 KB, the chunk 388 KB 255 KB.
  */
 const CYCLONEDX_SOURCES = {
   Models: "models/index.ts",
